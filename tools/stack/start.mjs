@@ -1,0 +1,127 @@
+// @ts-check
+// `npm start`: the whole stack on this machine. Infra (Postgres + Kafka) comes from tools/infra (env, Docker,
+// or local processes), then build, migrate, topics, both apps and a demo webhook receiver. Ctrl-C stops the
+// apps; `npm run infra:down` stops the infra.
+import { spawn, spawnSync } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ensureInfra } from '../infra/infra.mjs';
+import { cacheDir, repoRoot } from '../infra/paths.mjs';
+
+const stackDir = path.join(cacheDir, 'stack');
+const apiPort = Number(process.env.LEADS_API_PORT ?? 3000);
+const dispatcherPort = Number(process.env.DISPATCHER_PORT ?? 3001);
+const receiverPort = Number(process.env.DEMO_RECEIVER_PORT ?? 4000);
+const demoHost = 'demo.localhost';
+fs.mkdirSync(stackDir, { recursive: true });
+
+/** A stable per-checkout secret, generated once, so data sealed by one run opens in the next. */
+function persistent(name, make) {
+  const file = path.join(stackDir, name);
+  if (!fs.existsSync(file)) fs.writeFileSync(file, make(), { mode: 0o600 });
+  return fs.readFileSync(file, 'utf8').trim();
+}
+
+function run(label, command, args, env) {
+  const result = spawnSync(command, args, { cwd: repoRoot, env, stdio: 'inherit' });
+  if (result.status !== 0) {
+    console.error(`[stack] ${label} failed (exit ${result.status})`);
+    process.exit(1);
+  }
+}
+
+const children = [];
+function launch(label, script, env) {
+  const child = spawn(process.execPath, ['--enable-source-maps', '--disable-warning=TimeoutNegativeWarning', ...script], {
+    cwd: repoRoot,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  for (const stream of [child.stdout, child.stderr]) {
+    let buffered = '';
+    stream.on('data', (chunk) => {
+      buffered += chunk;
+      const lines = buffered.split('\n');
+      buffered = lines.pop() ?? '';
+      for (const line of lines) console.log(`[${label}] ${line}`);
+    });
+  }
+  child.on('exit', (code) => {
+    console.log(`[stack] ${label} exited (${code})`);
+    if (!stopping) shutdown(1);
+  });
+  children.push(child);
+}
+
+let stopping = false;
+function shutdown(code = 0) {
+  stopping = true;
+  for (const child of children) child.kill('SIGTERM');
+  setTimeout(() => process.exit(code), 3000).unref();
+}
+process.on('SIGINT', () => shutdown(0));
+process.on('SIGTERM', () => shutdown(0));
+
+const infra = await ensureInfra({ purpose: 'stack' });
+console.log(`[stack] infra: ${infra.provider}`);
+const adminKey = process.env.ADMIN_API_KEY ?? persistent('admin-api-key', () => `lh_admin_${crypto.randomBytes(18).toString('base64url')}`);
+const env = {
+  ...process.env,
+  DATABASE_URL: infra.databaseUrl,
+  KAFKA_BROKERS: infra.kafkaBrokers,
+  DATA_ENCRYPTION_KEY: process.env.DATA_ENCRYPTION_KEY ?? persistent('data-encryption-key', () => crypto.randomBytes(32).toString('base64')),
+  ADMIN_API_KEY: adminKey,
+  ALLOW_INSECURE_WEBHOOK_URLS: process.env.ALLOW_INSECURE_WEBHOOK_URLS ?? 'true',
+  KAFKA_TOPIC_PARTITIONS: process.env.KAFKA_TOPIC_PARTITIONS ?? '6',
+};
+
+console.log('[stack] building ...');
+run('build', 'npx', ['nx', 'run-many', '-t', 'build', '--outputStyle=static', '--projects=@leadhooks/leads-api,@leadhooks/zapier-dispatcher'], env);
+run('migrate', process.execPath, ['libs/db/dist/migrate.command.js'], env);
+run('topics', process.execPath, ['libs/messaging/dist/topics.command.js'], env);
+
+const demoSiteFile = path.join(stackDir, 'demo-site.json');
+launch('receiver', ['tools/stack/demo-receiver.mjs', demoSiteFile], { ...env, DEMO_RECEIVER_PORT: String(receiverPort) });
+launch('leads-api', ['apps/leads-api/dist/main.js'], { ...env, PORT: String(apiPort) });
+launch('dispatcher', ['apps/zapier-dispatcher/dist/main.js'], { ...env, PORT: String(dispatcherPort) });
+
+const api = `http://127.0.0.1:${apiPort}`;
+for (let i = 0; ; i++) {
+  try {
+    if ((await fetch(`${api}/health/ready`)).ok) break;
+  } catch {}
+  if (i > 120) {
+    console.error('[stack] leads-api did not become ready');
+    shutdown(1);
+  }
+  await sleep(500);
+}
+
+const auth = { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' };
+const hookUrl = `http://127.0.0.1:${receiverPort}/hooks/demo`;
+const sites = await (await fetch(`${api}/v1/admin/sites`, { headers: auth })).json();
+const existing = Array.isArray(sites) ? sites.find((site) => site.hostname === demoHost) : undefined;
+if (!existing || !fs.existsSync(demoSiteFile)) {
+  if (existing) console.log('[stack] demo site exists but its secret is not cached here; signatures will not verify');
+  else {
+    const created = await (
+      await fetch(`${api}/v1/admin/sites`, {
+        method: 'POST',
+        headers: auth,
+        body: JSON.stringify({ hostname: demoHost, name: 'Demo', zapier: { webhook_url: hookUrl, enabled: true } }),
+      })
+    ).json();
+    fs.writeFileSync(demoSiteFile, JSON.stringify({ id: created.id, secret: created.zapier.secret }), { mode: 0o600 });
+  }
+}
+
+console.log(`
+[stack] ready. leads-api ${api} (OpenAPI at ${api}/docs), dispatcher http://127.0.0.1:${dispatcherPort}/health
+[stack] admin API key: ${adminKey}
+[stack] post a lead (the demo receiver prints the delivery):
+
+  curl -i -X POST ${api}/v1/sites/${demoHost}/leads -H 'content-type: application/json' \\
+    -d '{"name":"Ada Lovelace","email":"ada@example.com","message":"Call me"}'
+`);

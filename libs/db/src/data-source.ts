@@ -1,0 +1,37 @@
+import { DataSource, DataSourceOptions } from 'typeorm';
+import { ENTITIES } from './entities/index.js';
+import { MIGRATIONS } from './migrations/index.js';
+
+export interface DatabaseSettings {
+  url: string;
+  /** Pool size for this process. */
+  poolSize?: number;
+  applicationName?: string;
+  /** Log every SQL statement (debugging only). */
+  logQueries?: boolean;
+}
+
+export function dataSourceOptions(settings: DatabaseSettings): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url: settings.url,
+    entities: ENTITIES,
+    migrations: MIGRATIONS,
+    migrationsTableName: 'typeorm_migrations',
+    synchronize: false,
+    migrationsRun: false,
+    logging: settings.logQueries ? 'all' : ['error'],
+    poolSize: settings.poolSize ?? 10,
+    applicationName: settings.applicationName ?? 'leadhooks',
+    extra: {
+      // A stuck transaction must not hold a lead row forever (the lease covers crashes; this covers bugs).
+      idle_in_transaction_session_timeout: 60_000,
+      connectionTimeoutMillis: 10_000,
+    },
+  };
+}
+
+/** The one DataSource factory used by both apps, the migrate command and the CLIs. */
+export function createDataSource(settings: DatabaseSettings): DataSource {
+  return new DataSource(dataSourceOptions(settings));
+}

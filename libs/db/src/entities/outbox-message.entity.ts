@@ -1,0 +1,27 @@
+import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
+
+/** A domain event written in the same transaction as the change it describes; the relay publishes it. */
+@Entity({ name: 'outbox' })
+export class OutboxMessageEntity {
+  @PrimaryGeneratedColumn({ type: 'bigint' })
+  id!: string;
+
+  @Column({ name: 'aggregate_id', type: 'uuid' })
+  aggregateId!: string;
+
+  @Column({ name: 'event_type', type: 'text' })
+  eventType!: string;
+
+  @Column({ type: 'jsonb' })
+  payload!: unknown;
+
+  /** Kafka headers to publish with the event (e.g. the attempt a redelivery is for). */
+  @Column({ type: 'jsonb', default: () => "'{}'::jsonb" })
+  headers!: Record<string, string>;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt!: Date;
+
+  @Column({ name: 'published_at', type: 'timestamptz', nullable: true })
+  publishedAt!: Date | null;
+}

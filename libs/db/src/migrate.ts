@@ -1,0 +1,29 @@
+import { DataSource } from 'typeorm';
+
+// Arbitrary constant: every process migrating this database serialises on it.
+const MIGRATION_LOCK_ID = 7_240_118_001;
+
+/**
+ * Runs pending migrations under a Postgres advisory lock, so several replicas (or test workers)
+ * starting at once do not race. Returns the names of the migrations applied.
+ */
+export async function runMigrations(dataSource: DataSource): Promise<string[]> {
+  const runner = dataSource.createQueryRunner();
+  await runner.connect();
+  try {
+    await runner.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_ID]);
+    const applied = await dataSource.runMigrations({ transaction: 'all' });
+    return applied.map((migration) => migration.name);
+  } finally {
+    await runner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_ID]).catch(() => undefined);
+    await runner.release();
+  }
+}
+
+/** Fails when the schema is behind the code (used at app start-up: apps never migrate implicitly). */
+export async function assertSchemaCurrent(dataSource: DataSource): Promise<void> {
+  const pending = await dataSource.showMigrations();
+  if (pending) {
+    throw new Error('The database schema is not up to date: run `npm run migrate` (or the migrate one-shot) first.');
+  }
+}

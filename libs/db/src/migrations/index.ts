@@ -1,0 +1,6 @@
+import { InitialSchema1764000000000 } from './1764000000000-InitialSchema.js';
+import { DltReplays1764000000001 } from './1764000000001-DltReplays.js';
+import { ApiKeys1764000000002 } from './1764000000002-ApiKeys.js';
+
+/** Every migration, in order. Listed explicitly so bundles and tests need no file globbing. */
+export const MIGRATIONS = [InitialSchema1764000000000, DltReplays1764000000001, ApiKeys1764000000002];

@@ -1,0 +1,95 @@
+import { DataSource, EntityManager } from 'typeorm';
+
+export interface NewOutboxMessage {
+  aggregateId: string;
+  eventType: string;
+  payload: unknown;
+  headers?: Record<string, string>;
+}
+
+export interface ClaimedOutboxMessage {
+  id: string;
+  aggregateId: string;
+  eventType: string;
+  payload: unknown;
+  headers: Record<string, string>;
+  createdAt: Date;
+}
+
+/** The transactional outbox (SPEC §4). */
+export class OutboxRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /** Adds a message inside the caller's transaction, so it commits (or not) with the change it describes. */
+  async add(manager: EntityManager, message: NewOutboxMessage): Promise<void> {
+    await manager.query(`INSERT INTO outbox (aggregate_id, event_type, payload, headers) VALUES ($1, $2, $3, $4)`, [
+      message.aggregateId,
+      message.eventType,
+      JSON.stringify(message.payload),
+      JSON.stringify(message.headers ?? {}),
+    ]);
+  }
+
+  /**
+   * Locks up to `limit` unpublished rows for the caller's transaction, oldest first. Rows another relay
+   * holds are skipped; a row is skipped too while an older unpublished row of the same lead exists,
+   * so per-lead order holds even with several relays.
+   */
+  async claimBatch(manager: EntityManager, limit: number): Promise<ClaimedOutboxMessage[]> {
+    const rows: Array<{
+      id: string;
+      aggregate_id: string;
+      event_type: string;
+      payload: unknown;
+      headers: Record<string, string>;
+      created_at: Date;
+    }> = await manager.query(
+      `SELECT o.id, o.aggregate_id, o.event_type, o.payload, o.headers, o.created_at
+         FROM outbox o
+        WHERE o.published_at IS NULL
+          AND NOT EXISTS (SELECT 1 FROM outbox older
+                           WHERE older.aggregate_id = o.aggregate_id
+                             AND older.published_at IS NULL
+                             AND older.id < o.id)
+        ORDER BY o.id
+        LIMIT $1
+        FOR UPDATE SKIP LOCKED`,
+      [limit],
+    );
+    return rows.map((row) => ({
+      id: row.id,
+      aggregateId: row.aggregate_id,
+      eventType: row.event_type,
+      payload: row.payload,
+      headers: row.headers,
+      createdAt: row.created_at,
+    }));
+  }
+
+  async markPublished(manager: EntityManager, ids: string[]): Promise<void> {
+    if (!ids.length) return;
+    await manager.query(`UPDATE outbox SET published_at = now() WHERE id = ANY($1::bigint[])`, [ids]);
+  }
+
+  /** Deletes published rows older than `before`, at most `limit` per call. Returns how many. */
+  async prunePublished(before: Date, limit: number): Promise<number> {
+    const [row]: Array<{ count: number }> = await this.dataSource.query(
+      `WITH pruned AS (
+         DELETE FROM outbox WHERE id IN (
+           SELECT id FROM outbox WHERE published_at IS NOT NULL AND published_at < $1 ORDER BY published_at LIMIT $2
+         ) RETURNING 1)
+       SELECT count(*)::int AS count FROM pruned`,
+      [before, limit],
+    );
+    return row.count;
+  }
+
+  /** Unpublished rows and the age of the oldest, for metrics and readiness. */
+  async backlog(): Promise<{ count: number; oldestAgeMs: number }> {
+    const [row]: Array<{ count: string; oldest_age_ms: string | null }> = await this.dataSource.query(
+      `SELECT count(*) AS count, (extract(epoch FROM now() - min(created_at)) * 1000)::bigint AS oldest_age_ms
+         FROM outbox WHERE published_at IS NULL`,
+    );
+    return { count: Number(row.count), oldestAgeMs: Number(row.oldest_age_ms ?? 0) };
+  }
+}

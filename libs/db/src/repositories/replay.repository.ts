@@ -1,0 +1,112 @@
+import { randomUUID } from 'node:crypto';
+import type { DataSource } from 'typeorm';
+import { HEADERS } from '@leadhooks/contracts';
+import { LeadRepository, type RequeueResult } from './lead.repository.js';
+
+export type ReplayOutcome = 'replayed' | 'skipped-sent' | 'skipped-in-flight' | 'skipped-missing' | 'failed';
+
+export interface ReplayRun {
+  id: string;
+  actor: string;
+  startedAt: Date;
+  finishedAt: Date | null;
+  filter: Record<string, unknown>;
+  dryRun: boolean;
+  selected: number;
+  replayed: number;
+  skipped: number;
+  failed: number;
+}
+
+interface ReplayRunRow {
+  id: string;
+  actor: string;
+  started_at: Date;
+  finished_at: Date | null;
+  filter: Record<string, unknown>;
+  dry_run: boolean;
+  selected: number;
+  replayed: number;
+  skipped: number;
+  failed: number;
+}
+
+function toRun(row: ReplayRunRow): ReplayRun {
+  return {
+    id: row.id,
+    actor: row.actor,
+    startedAt: row.started_at,
+    finishedAt: row.finished_at,
+    filter: row.filter,
+    dryRun: row.dry_run,
+    selected: row.selected,
+    replayed: row.replayed,
+    skipped: row.skipped,
+    failed: row.failed,
+  };
+}
+
+/** Replays of dead-lettered leads and the lead requeue they perform. */
+export class ReplayRepository {
+  private readonly leads: LeadRepository;
+
+  constructor(private readonly dataSource: DataSource) {
+    this.leads = new LeadRepository(dataSource);
+  }
+
+  async startRun(actor: string, filter: Record<string, unknown>, dryRun: boolean, selected: number): Promise<string> {
+    const id = randomUUID();
+    await this.dataSource.query(`INSERT INTO dlt_replay (id, actor, filter, dry_run, selected) VALUES ($1, $2, $3, $4, $5)`, [
+      id,
+      actor,
+      JSON.stringify(filter),
+      dryRun,
+      selected,
+    ]);
+    return id;
+  }
+
+  async finishRun(id: string, counts: { replayed: number; skipped: number; failed: number }): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE dlt_replay SET finished_at = now(), replayed = $2, skipped = $3, failed = $4 WHERE id = $1`,
+      [id, counts.replayed, counts.skipped, counts.failed],
+    );
+  }
+
+  async recordItem(
+    replayId: string,
+    item: { leadId: string; partition: number; offset: string; outcome: ReplayOutcome; detail?: string },
+  ): Promise<void> {
+    await this.dataSource.query(
+      `INSERT INTO dlt_replay_item (replay_id, lead_id, dlt_partition, dlt_offset, outcome, detail)
+       VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING`,
+      [replayId, item.leadId, item.partition, item.offset, item.outcome, item.detail ?? null],
+    );
+  }
+
+  /** DLT messages already replayed, as `partition:offset` → replay time. */
+  async replayedMessages(): Promise<Map<string, Date>> {
+    const rows: Array<{ key: string; at: Date }> = await this.dataSource.query(
+      `SELECT dlt_partition || ':' || dlt_offset AS key, max(created_at) AS at
+         FROM dlt_replay_item WHERE outcome = 'replayed' GROUP BY 1`,
+    );
+    return new Map(rows.map((row) => [row.key, row.at]));
+  }
+
+  async listRuns(limit = 50): Promise<ReplayRun[]> {
+    const rows: ReplayRunRow[] = await this.dataSource.query(`SELECT * FROM dlt_replay ORDER BY started_at DESC LIMIT $1`, [limit]);
+    return rows.map(toRun);
+  }
+
+  /** Puts a dead-lettered lead back on the delivery path (see LeadRepository.requeue). */
+  async requeueLead(leadId: string, replayId: string): Promise<ReplayOutcome> {
+    const result = await this.leads.requeue(leadId, { [HEADERS.replayId]: replayId, [HEADERS.replayedAt]: new Date().toISOString() });
+    const outcomes: Record<RequeueResult, ReplayOutcome> = {
+      requeued: 'replayed',
+      missing: 'skipped-missing',
+      'already-sent': 'skipped-sent',
+      'in-flight': 'skipped-in-flight',
+    };
+    return outcomes[result];
+  }
+}

@@ -1,0 +1,42 @@
+import kafkajs, { type Kafka, type LogEntry, type logCreator } from 'kafkajs';
+
+export interface KafkaSettings {
+  brokers: string[];
+  clientId: string;
+  /** Per-request timeout; keep well under the consumer session timeout (SPEC §6). */
+  requestTimeoutMs?: number;
+  connectionTimeoutMs?: number;
+}
+
+type Log = (level: 'error' | 'warn' | 'info' | 'debug', message: string, extra: Record<string, unknown>) => void;
+
+const LEVELS: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
+  [kafkajs.logLevel.ERROR]: 'error',
+  [kafkajs.logLevel.WARN]: 'warn',
+  [kafkajs.logLevel.INFO]: 'info',
+  [kafkajs.logLevel.DEBUG]: 'debug',
+};
+
+/** Routes kafkajs' own logs (warnings and errors only) into the app logger. */
+function logCreatorFor(log: Log): logCreator {
+  return () =>
+    ({ level, namespace, log: entry }: LogEntry) => {
+      const { message, ...extra } = entry;
+      // Our idempotent producers deliberately bound their retries (a relay must give up and roll back rather
+      // than hold a transaction forever); we rely on at-least-once plus the lead lock, not on exactly-once.
+      if (message.startsWith('Limiting retries for the idempotent producer')) return;
+      log(LEVELS[level] ?? 'info', `kafkajs ${namespace}: ${message}`, extra);
+    };
+}
+
+export function createKafka(settings: KafkaSettings, log?: Log): Kafka {
+  return new kafkajs.Kafka({
+    clientId: settings.clientId,
+    brokers: settings.brokers,
+    requestTimeout: settings.requestTimeoutMs ?? 10_000,
+    connectionTimeout: settings.connectionTimeoutMs ?? 3_000,
+    logLevel: kafkajs.logLevel.WARN,
+    ...(log ? { logCreator: logCreatorFor(log) } : {}),
+    retry: { initialRetryTime: 200, retries: 8, maxRetryTime: 5_000 },
+  });
+}

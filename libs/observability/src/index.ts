@@ -1,0 +1,3 @@
+export * from './app-logger.js';
+export * from './metrics-registry.js';
+export * from './metrics.controller.js';

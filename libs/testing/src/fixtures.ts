@@ -1,0 +1,68 @@
+import { randomBytes } from 'node:crypto';
+import type { DataSource } from 'typeorm';
+import { buildLeadCreatedEvent, HEADERS, type LeadCreatedEvent } from '@leadhooks/contracts';
+import { LeadRepository, SecretBox, type Site, SiteRepository, uuidv7, type ZapierStatus } from '@leadhooks/db';
+import { generateWebhookSecret } from '@leadhooks/webhooks';
+
+/** One fixed key for every test process, so apps started by a test can open what the test sealed. */
+export const TEST_ENCRYPTION_KEY = Buffer.alloc(32, 7).toString('base64');
+
+export async function seedSite(
+  dataSource: DataSource,
+  options: { webhookUrl?: string | null; enabled?: boolean; hostname?: string; name?: string } = {},
+): Promise<Site> {
+  const sites = new SiteRepository(dataSource, new SecretBox(TEST_ENCRYPTION_KEY));
+  return sites.create({
+    hostname: options.hostname ?? `site-${randomBytes(4).toString('hex')}.test`,
+    name: options.name ?? 'Test Site',
+    webhookUrl: options.webhookUrl ?? null,
+    enabled: options.enabled ?? Boolean(options.webhookUrl),
+    secret: generateWebhookSecret(),
+  });
+}
+
+/** Stores a lead the way intake does (without the outbox row) and returns its lead.created event. */
+export async function seedLead(dataSource: DataSource, site: Site, status: ZapierStatus = 'PENDING'): Promise<LeadCreatedEvent> {
+  const id = uuidv7();
+  const submittedAt = new Date();
+  const event = buildLeadCreatedEvent(uuidv7(), submittedAt, {
+    lead_id: id,
+    site_id: site.id,
+    site_hostname: site.hostname,
+    submitted_at: submittedAt.toISOString(),
+    page_url: `https://${site.hostname}/contact`,
+    lead_source: 'test',
+    form_type: 'contact',
+    name: 'Ada Lovelace',
+    email: 'ada@example.com',
+    phone: null,
+    message: 'Hello',
+    extra: { budget: 1000 },
+  });
+  await dataSource.transaction((manager) =>
+    new LeadRepository(dataSource).insert(manager, {
+      id,
+      siteId: site.id,
+      submittedAt,
+      pageUrl: event.data.page_url,
+      leadSource: event.data.lead_source,
+      formType: event.data.form_type,
+      name: event.data.name,
+      email: event.data.email,
+      phone: null,
+      message: event.data.message,
+      extra: event.data.extra,
+      clientIp: '127.0.0.1',
+      userAgent: 'jest',
+      idempotencyKey: null,
+      eventId: event.id,
+      zapierStatus: status,
+    }),
+  );
+  return event;
+}
+
+/** Headers of a first-attempt lead.created message, as the relay publishes it. */
+export function firstAttemptHeaders(): Record<string, string> {
+  return { [HEADERS.attempt]: '1', [HEADERS.cycleStep]: '0' };
+}

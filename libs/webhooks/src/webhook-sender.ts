@@ -1,0 +1,142 @@
+import axios, { AxiosError, type AxiosInstance } from 'axios';
+import dns from 'node:dns';
+import http from 'node:http';
+import https from 'node:https';
+import net from 'node:net';
+import type { Readable } from 'node:stream';
+import { forbiddenAddressReason } from './address-policy.js';
+import { webhookUrlProblem, type WebhookUrlPolicy } from './webhook-url-policy.js';
+
+export type DeliveryErrorClass = 'http' | 'timeout' | 'dns' | 'refused' | 'connection' | 'tls' | 'forbidden-target';
+
+export interface WebhookResult {
+  ok: boolean;
+  status: number | null;
+  durationMs: number;
+  errorClass: DeliveryErrorClass | null;
+  /** Human-readable, short, never containing the hook URL. */
+  error: string | null;
+  responseSnippet: string | null;
+  retryAfter: string | undefined;
+}
+
+export interface WebhookSenderOptions extends WebhookUrlPolicy {
+  timeoutMs: number;
+  maxResponseBytes: number;
+  userAgent: string;
+}
+
+class ForbiddenTargetError extends Error {
+  readonly code = 'EFORBIDDENTARGET';
+}
+
+/**
+ * The DNS lookup used by our sockets: resolves, refuses the request if any resolved address is forbidden,
+ * and hands the socket the very address it checked, so there is no window for DNS rebinding.
+ */
+function guardedLookup(allowLoopback: boolean): net.LookupFunction {
+  return (hostname, options, callback) => {
+    dns.lookup(hostname, { ...options, all: true }, (error, addresses) => {
+      if (error) return callback(error, '', 0);
+      const list = addresses;
+      for (const entry of list) {
+        const reason = forbiddenAddressReason(entry.address, { allowLoopback });
+        if (reason) return callback(new ForbiddenTargetError(`${hostname} resolves to ${reason}`), '', 0);
+      }
+      if (options.all) return (callback as unknown as (e: null, a: dns.LookupAddress[]) => void)(null, list);
+      return callback(null, list[0].address, list[0].family);
+    });
+  };
+}
+
+/** POSTs signed JSON to a hook URL with the SPEC §6 rules: no redirects, timeout, capped response read. */
+export class WebhookSender {
+  private readonly client: AxiosInstance;
+
+  constructor(private readonly options: WebhookSenderOptions) {
+    const lookup = guardedLookup(options.allowInsecure);
+    this.client = axios.create({
+      timeout: options.timeoutMs,
+      maxRedirects: 0,
+      responseType: 'stream',
+      validateStatus: () => true,
+      decompress: false,
+      proxy: false,
+      httpAgent: new http.Agent({ keepAlive: true, maxSockets: 256, lookup }),
+      httpsAgent: new https.Agent({ keepAlive: true, maxSockets: 256, lookup }),
+    });
+  }
+
+  async post(url: string, body: string, headers: Record<string, string>): Promise<WebhookResult> {
+    const started = performance.now();
+    const elapsed = () => Math.round(performance.now() - started);
+    const problem = webhookUrlProblem(url, this.options);
+    if (problem) return failure('forbidden-target', `hook URL ${problem}`, elapsed());
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), this.options.timeoutMs);
+    try {
+      const response = await this.client.post<Readable>(url, body, {
+        signal: controller.signal,
+        headers: { ...headers, 'content-type': 'application/json', 'user-agent': this.options.userAgent },
+      });
+      const snippet = await readCapped(response.data, this.options.maxResponseBytes);
+      const status = response.status;
+      const ok = status >= 200 && status < 300;
+      const retryAfter = response.headers['retry-after'] as string | undefined;
+      return {
+        ok,
+        status,
+        durationMs: elapsed(),
+        errorClass: ok ? null : 'http',
+        error: ok ? null : `HTTP ${status}${response.statusText ? ` ${response.statusText}` : ''}${snippet ? `: ${oneLine(snippet, 200)}` : ''}`,
+        responseSnippet: snippet || null,
+        retryAfter,
+      };
+    } catch (error) {
+      return classify(error, elapsed(), this.options.timeoutMs);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}
+
+function failure(errorClass: DeliveryErrorClass, error: string, durationMs: number): WebhookResult {
+  return { ok: false, status: null, durationMs, errorClass, error, responseSnippet: null, retryAfter: undefined };
+}
+
+function oneLine(text: string, max: number): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > max ? `${flat.slice(0, max)}…` : flat;
+}
+
+/** Reads at most `max` bytes of the body, then drops the connection's remaining data. */
+async function readCapped(stream: Readable, max: number): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of stream) {
+    const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string);
+    chunks.push(buffer.subarray(0, Math.max(0, max - size)));
+    size += buffer.length;
+    if (size >= max) {
+      stream.destroy();
+      break;
+    }
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function classify(error: unknown, durationMs: number, timeoutMs: number): WebhookResult {
+  const cause = error instanceof AxiosError ? ((error.cause) ?? error) : error;
+  const code = (cause as NodeJS.ErrnoException | undefined)?.code ?? (error as AxiosError | undefined)?.code;
+  const message = cause instanceof Error ? cause.message : String(cause);
+  if (cause instanceof ForbiddenTargetError) return failure('forbidden-target', `refused: ${message}`, durationMs);
+  if (code === 'ECONNABORTED' || code === 'ETIMEDOUT' || code === 'ERR_CANCELED' || axios.isCancel(error)) {
+    return failure('timeout', `timed out after ${timeoutMs} ms`, durationMs);
+  }
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return failure('dns', `DNS lookup failed (${code})`, durationMs);
+  if (code === 'ECONNREFUSED') return failure('refused', 'connection refused', durationMs);
+  if (typeof code === 'string' && (code.startsWith('ERR_TLS') || code.includes('CERT') || code.startsWith('ERR_SSL'))) {
+    return failure('tls', `TLS error (${code})`, durationMs);
+  }
+  return failure('connection', `connection error${code ? ` (${code})` : ''}: ${oneLine(message, 200)}`, durationMs);
+}

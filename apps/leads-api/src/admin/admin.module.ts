@@ -1,0 +1,31 @@
+import { Module } from '@nestjs/common';
+import { WebhookSender } from '@leadhooks/webhooks';
+import { LEADS_API_CONFIG } from '../config/config.module.js';
+import type { LeadsApiConfig } from '../config/leads-api.config.js';
+import { AdminAuthGuard } from './auth/admin-auth.guard.js';
+import { AdminLeadsController } from './leads/admin-leads.controller.js';
+import { AdminLeadsService } from './leads/admin-leads.service.js';
+import { AdminReplaysController } from './replays/admin-replays.controller.js';
+import { AdminSitesController } from './sites/admin-sites.controller.js';
+import { AdminSitesService } from './sites/admin-sites.service.js';
+
+@Module({
+  controllers: [AdminSitesController, AdminLeadsController, AdminReplaysController],
+  providers: [
+    AdminAuthGuard,
+    AdminSitesService,
+    AdminLeadsService,
+    {
+      provide: WebhookSender,
+      inject: [LEADS_API_CONFIG],
+      useFactory: (config: LeadsApiConfig) =>
+        new WebhookSender({
+          timeoutMs: config.webhookTimeoutMs,
+          maxResponseBytes: 4096,
+          allowInsecure: config.allowInsecureWebhookUrls,
+          userAgent: 'leadhooks/0.1.0',
+        }),
+    },
+  ],
+})
+export class AdminModule {}

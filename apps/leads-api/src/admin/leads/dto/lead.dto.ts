@@ -1,0 +1,75 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Max, Min } from 'class-validator';
+import { ZAPIER_STATUSES, type ZapierStatus } from '@leadhooks/db';
+
+export class AttemptDto {
+  @ApiProperty() attempt!: number;
+  @ApiProperty({ example: 'main', description: 'main, 1m … 16m, or replay' }) tier!: string;
+  @ApiProperty({ nullable: true, type: Number }) http_status!: number | null;
+  @ApiProperty({ nullable: true, type: String }) error!: string | null;
+  @ApiProperty({ nullable: true, type: String }) error_class!: string | null;
+  @ApiProperty() duration_ms!: number;
+  @ApiProperty() started_at!: string;
+}
+
+/** SPEC §10 lead shape with its delivery state and attempts. */
+export class LeadDto {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ format: 'uuid' }) site_id!: string;
+  @ApiProperty() submitted_at!: string;
+  @ApiProperty({ nullable: true, type: String }) page_url!: string | null;
+  @ApiProperty({ nullable: true, type: String }) lead_source!: string | null;
+  @ApiProperty({ nullable: true, type: String }) form_type!: string | null;
+  @ApiProperty({ nullable: true, type: String }) name!: string | null;
+  @ApiProperty({ nullable: true, type: String }) email!: string | null;
+  @ApiProperty({ nullable: true, type: String }) phone!: string | null;
+  @ApiProperty({ nullable: true, type: String }) message!: string | null;
+  @ApiProperty({ type: Object }) extra!: Record<string, unknown>;
+  @ApiProperty({ enum: ZAPIER_STATUSES, nullable: true }) zapier_status!: ZapierStatus | null;
+  @ApiProperty() zapier_attempt_count!: number;
+  @ApiProperty({ nullable: true, type: String }) zapier_last_attempt_at!: string | null;
+  @ApiProperty({ nullable: true, type: String }) zapier_last_error!: string | null;
+  @ApiProperty({ nullable: true, type: String }) zapier_sent_at!: string | null;
+  @ApiPropertyOptional({ type: [AttemptDto] }) attempts?: AttemptDto[];
+}
+
+export class LeadPageDto {
+  @ApiProperty({ type: [LeadDto] }) items!: LeadDto[];
+  @ApiProperty({ nullable: true, type: String, description: 'pass as `cursor` for the next page' }) next_cursor!: string | null;
+}
+
+export class ListLeadsQueryDto {
+  @ApiPropertyOptional({ format: 'uuid' })
+  @IsOptional()
+  @IsUUID()
+  site_id?: string;
+
+  @ApiPropertyOptional({ enum: ZAPIER_STATUSES })
+  @IsOptional()
+  @IsIn(ZAPIER_STATUSES)
+  status?: ZapierStatus;
+
+  @ApiPropertyOptional({ description: 'submitted at or after (ISO 8601)' })
+  @IsOptional()
+  @IsISO8601()
+  since?: string;
+
+  @ApiPropertyOptional({ description: 'submitted before (ISO 8601)' })
+  @IsOptional()
+  @IsISO8601()
+  until?: string;
+
+  @ApiPropertyOptional({ default: 50, maximum: 200 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  limit?: number;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  cursor?: string;
+}

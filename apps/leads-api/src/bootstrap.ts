@@ -1,0 +1,51 @@
+import 'reflect-metadata';
+import { Logger, ValidationPipe } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { createAppLogger } from '@leadhooks/observability';
+import { AppModule } from './app.module.js';
+import type { LeadsApiConfig } from './config/leads-api.config.js';
+import { siteOriginCors } from './http/site-origin-cors.js';
+import { IntakeMetrics } from './metrics/intake-metrics.js';
+
+/** Builds the HTTP app (used by main.ts and by the tests, which pass their own config). */
+export async function createLeadsApi(config: LeadsApiConfig): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({ bodyLimit: config.bodyLimitBytes, trustProxy: config.trustProxy });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
+    logger: createAppLogger(config.logLevel, config.logFormat, 'leads-api'),
+  });
+  app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
+  app.enableCors(siteOriginCors as never);
+
+  const metrics = app.get(IntakeMetrics);
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addHook('onResponse', (request, reply, done) => {
+      const route = request.routeOptions.url ?? 'unmatched';
+      metrics.requests.inc({ method: request.method, route, status: String(reply.statusCode) });
+      metrics.requestDuration.observe({ route }, reply.elapsedTime / 1000);
+      done();
+    });
+
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('leadhooks leads-api')
+      .setDescription('Form intake (public) and administration (bearer API key) for leadhooks')
+      .setVersion('1')
+      .addBearerAuth()
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
+  app.enableShutdownHooks();
+  return app;
+}
+
+export async function startLeadsApi(config: LeadsApiConfig): Promise<NestFastifyApplication> {
+  const app = await createLeadsApi(config);
+  await app.listen(config.port, config.host);
+  new Logger('leads-api').log(`Listening on http://${config.host}:${config.port} (OpenAPI at /docs)`);
+  return app;
+}

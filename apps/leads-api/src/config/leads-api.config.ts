@@ -1,0 +1,65 @@
+import { EnvReader, LOG_LEVELS, type LogLevel } from '@leadhooks/config';
+import { LOG_FORMATS, type LogFormat } from '@leadhooks/observability';
+
+/** Every setting leads-api reads, validated once at start-up (see README, Configuration). */
+export interface LeadsApiConfig {
+  port: number;
+  host: string;
+  logLevel: LogLevel;
+  logFormat: LogFormat;
+  databaseUrl: string;
+  dbPoolSize: number;
+  kafkaBrokers: string[];
+  kafkaTopicPrefix: string;
+  dataEncryptionKey: string;
+  allowInsecureWebhookUrls: boolean;
+  adminApiKey: string | undefined;
+  bodyLimitBytes: number;
+  trustProxy: boolean;
+  /** A form field bots fill in and people never see; a submission carrying it is dropped silently. */
+  honeypotField: string;
+  rateLimit: { perIpPerMinute: number; perSitePerSecond: number };
+  secretRotationGraceMs: number;
+  webhookTimeoutMs: number;
+  relay: {
+    /** Run the outbox relay inside the API process (it can also run alone: dist/relay.main.js). */
+    enabled: boolean;
+    batchSize: number;
+    pollIntervalMs: number;
+    retentionMs: number;
+  };
+}
+
+export function loadLeadsApiConfig(env: Record<string, string | undefined> = process.env): LeadsApiConfig {
+  const read = new EnvReader(env);
+  const config: LeadsApiConfig = {
+    port: read.int('PORT', 3000, { min: 0, max: 65535 }),
+    host: read.string('HOST', '0.0.0.0'),
+    logLevel: read.oneOf('LOG_LEVEL', LOG_LEVELS, 'log'),
+    logFormat: read.oneOf('LOG_FORMAT', LOG_FORMATS, 'json'),
+    databaseUrl: read.url('DATABASE_URL', ['postgres:', 'postgresql:']),
+    dbPoolSize: read.int('DB_POOL_SIZE', 20, { min: 1, max: 500 }),
+    kafkaBrokers: read.list('KAFKA_BROKERS'),
+    kafkaTopicPrefix: read.string('KAFKA_TOPIC_PREFIX', ''),
+    dataEncryptionKey: read.string('DATA_ENCRYPTION_KEY'),
+    allowInsecureWebhookUrls: read.bool('ALLOW_INSECURE_WEBHOOK_URLS', false),
+    adminApiKey: read.optionalString('ADMIN_API_KEY'),
+    bodyLimitBytes: read.int('BODY_LIMIT_BYTES', 64 * 1024, { min: 1024, max: 10 * 1024 * 1024 }),
+    trustProxy: read.bool('TRUST_PROXY', false),
+    honeypotField: read.string('HONEYPOT_FIELD', '_gotcha'),
+    rateLimit: {
+      perIpPerMinute: read.int('RATE_LIMIT_PER_IP_PER_MINUTE', 60, { min: 0, max: 10_000_000 }),
+      perSitePerSecond: read.int('RATE_LIMIT_PER_SITE_PER_SECOND', 200, { min: 0, max: 10_000_000 }),
+    },
+    secretRotationGraceMs: read.durationMs('SECRET_ROTATION_GRACE', '24h'),
+    webhookTimeoutMs: read.int('WEBHOOK_TIMEOUT_MS', 15_000, { min: 100, max: 120_000 }),
+    relay: {
+      enabled: read.bool('OUTBOX_RELAY_ENABLED', true),
+      batchSize: read.int('OUTBOX_BATCH_SIZE', 500, { min: 1, max: 10_000 }),
+      pollIntervalMs: read.durationMs('OUTBOX_POLL_INTERVAL', '1s'),
+      retentionMs: read.durationMs('OUTBOX_RETENTION', '24h'),
+    },
+  };
+  read.done();
+  return config;
+}

@@ -1,0 +1,123 @@
+import { Inject, Injectable, Logger, NotFoundException } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { buildLeadCreatedEvent, HEADERS, LEAD_CREATED_TYPE } from '@leadhooks/contracts';
+import { isUniqueViolation, LeadRepository, OutboxRepository, SiteRepository, uuidv7, type ZapierStatus } from '@leadhooks/db';
+import { LEADS_API_CONFIG } from '../config/config.module.js';
+import type { LeadsApiConfig } from '../config/leads-api.config.js';
+import { IntakeMetrics } from '../metrics/intake-metrics.js';
+import type { LeadAcceptedDto } from './dto/lead-accepted.dto.js';
+import { parseLeadSubmission, type ParsedSubmission } from './lead-submission.parser.js';
+
+export interface SubmissionContext {
+  hostname: string;
+  clientIp: string | null;
+  userAgent: string | null;
+  idempotencyKey: string | null;
+}
+
+/** Stores a lead and its lead.created event in one transaction; delivery happens elsewhere. */
+@Injectable()
+export class IntakeService {
+  private readonly log = new Logger(IntakeService.name);
+
+  constructor(
+    @Inject(LEADS_API_CONFIG) private readonly config: LeadsApiConfig,
+    @Inject(IntakeMetrics) private readonly metrics: IntakeMetrics,
+    @Inject(DataSource) private readonly dataSource: DataSource,
+    @Inject(SiteRepository) private readonly sites: SiteRepository,
+    @Inject(LeadRepository) private readonly leads: LeadRepository,
+    @Inject(OutboxRepository) private readonly outbox: OutboxRepository,
+  ) {}
+
+  /** Validates and stores a form submission (JSON or urlencoded body). */
+  async submit(body: unknown, context: SubmissionContext): Promise<LeadAcceptedDto> {
+    if (this.isBot(body)) {
+      // Answer like a success so the bot learns nothing; store nothing.
+      this.metrics.leadsRejected.inc({ reason: 'honeypot' });
+      return { id: uuidv7(), zapier_status: 'PENDING' };
+    }
+    let submission: ParsedSubmission;
+    try {
+      submission = parseLeadSubmission(body, [this.config.honeypotField]);
+    } catch (error) {
+      this.metrics.leadsRejected.inc({ reason: 'invalid' });
+      throw error;
+    }
+    const accepted = await this.accept(submission, context);
+    this.metrics.leadsAccepted.inc({ status: accepted.zapier_status });
+    return accepted;
+  }
+
+  private isBot(body: unknown): boolean {
+    const value = typeof body === 'object' && body !== null ? (body as Record<string, unknown>)[this.config.honeypotField] : undefined;
+    if (value === undefined || value === null) return false;
+    return typeof value === 'string' ? value.trim() !== '' : true;
+  }
+
+  private async accept(submission: ParsedSubmission, context: SubmissionContext): Promise<LeadAcceptedDto> {
+    const site = await this.sites.findByHostname(context.hostname);
+    if (!site) {
+      this.metrics.leadsRejected.inc({ reason: 'unknown_site' });
+      throw new NotFoundException(`Unknown site '${context.hostname}'`);
+    }
+    if (context.idempotencyKey) {
+      const existing = await this.leads.findByIdempotencyKey(site.id, context.idempotencyKey);
+      if (existing) return { id: existing.id, zapier_status: existing.zapierStatus ?? 'NOT_CONFIGURED' };
+    }
+    const { fields, extra } = submission;
+    const id = uuidv7();
+    const submittedAt = new Date();
+    const zapierStatus: ZapierStatus = site.zapier.enabled && site.zapier.webhookUrl ? 'PENDING' : 'NOT_CONFIGURED';
+    const event = buildLeadCreatedEvent(uuidv7(), submittedAt, {
+      lead_id: id,
+      site_id: site.id,
+      site_hostname: site.hostname,
+      submitted_at: submittedAt.toISOString(),
+      page_url: fields.page_url ?? null,
+      lead_source: fields.lead_source ?? null,
+      form_type: fields.form_type ?? null,
+      name: fields.name ?? null,
+      email: fields.email ?? null,
+      phone: fields.phone ?? null,
+      message: fields.message ?? null,
+      extra,
+    });
+    try {
+      await this.dataSource.transaction(async (manager) => {
+        await this.leads.insert(manager, {
+          id,
+          siteId: site.id,
+          submittedAt,
+          pageUrl: event.data.page_url,
+          leadSource: event.data.lead_source,
+          formType: event.data.form_type,
+          name: event.data.name,
+          email: event.data.email,
+          phone: event.data.phone,
+          message: event.data.message,
+          extra,
+          clientIp: context.clientIp,
+          userAgent: context.userAgent,
+          idempotencyKey: context.idempotencyKey,
+          eventId: event.id,
+          zapierStatus,
+        });
+        await this.outbox.add(manager, {
+          aggregateId: id,
+          eventType: LEAD_CREATED_TYPE,
+          payload: event,
+          headers: { [HEADERS.attempt]: '1', [HEADERS.cycleStep]: '0' },
+        });
+      });
+    } catch (error) {
+      // Two concurrent requests with one Idempotency-Key: the loser returns the winner's lead.
+      if (context.idempotencyKey && isUniqueViolation(error, 'lead_site_idempotency_key')) {
+        const winner = await this.leads.findByIdempotencyKey(site.id, context.idempotencyKey);
+        if (winner) return { id: winner.id, zapier_status: winner.zapierStatus ?? 'NOT_CONFIGURED' };
+      }
+      throw error;
+    }
+    this.log.debug(`Accepted lead ${id} for ${site.hostname} (${zapierStatus})`);
+    return { id, zapier_status: zapierStatus };
+  }
+}

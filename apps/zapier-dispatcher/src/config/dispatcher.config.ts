@@ -1,0 +1,67 @@
+import { EnvReader, LOG_LEVELS, type LogLevel } from '@leadhooks/config';
+import { RETRY_TIERS } from '@leadhooks/contracts';
+import { LOG_FORMATS, type LogFormat } from '@leadhooks/observability';
+
+/** Every setting the dispatcher reads, validated once at start-up (see README, Configuration). */
+export interface DispatcherConfig {
+  port: number;
+  host: string;
+  logLevel: LogLevel;
+  logFormat: LogFormat;
+  databaseUrl: string;
+  dbPoolSize: number;
+  dataEncryptionKey: string;
+  kafkaBrokers: string[];
+  kafkaTopicPrefix: string;
+  kafkaGroupId: string;
+  kafkaSessionTimeoutMs: number;
+  partitionsConsumedConcurrently: number;
+  /** One delay per retry tier (1m,2m,4m,8m,16m by default). */
+  retryDelaysMs: number[];
+  retryJitterRatio: number;
+  retryAfterMaxMs: number;
+  webhookTimeoutMs: number;
+  webhookMaxResponseBytes: number;
+  allowInsecureWebhookUrls: boolean;
+  /** The lead lease outlives the HTTP timeout by this margin (see LeadLockRepository). */
+  leaseMarginMs: number;
+  userAgent: string;
+  /** Outbound requests per second per site (0 = unlimited). */
+  siteRateLimitPerSecond: number;
+}
+
+export function loadDispatcherConfig(env: Record<string, string | undefined> = process.env): DispatcherConfig {
+  const read = new EnvReader(env);
+  const retryDelaysMs = read.durationList('RETRY_DELAYS', '1m,2m,4m,8m,16m');
+  const retryJitterPercent = read.int('RETRY_JITTER_PERCENT', 10, { min: 0, max: 100 });
+  const config: DispatcherConfig = {
+    port: read.int('PORT', 3001, { min: 0, max: 65535 }),
+    host: read.string('HOST', '0.0.0.0'),
+    logLevel: read.oneOf('LOG_LEVEL', LOG_LEVELS, 'log'),
+    logFormat: read.oneOf('LOG_FORMAT', LOG_FORMATS, 'json'),
+    databaseUrl: read.url('DATABASE_URL', ['postgres:', 'postgresql:']),
+    dbPoolSize: read.int('DB_POOL_SIZE', 20, { min: 1, max: 500 }),
+    dataEncryptionKey: read.string('DATA_ENCRYPTION_KEY'),
+    kafkaBrokers: read.list('KAFKA_BROKERS'),
+    kafkaTopicPrefix: read.string('KAFKA_TOPIC_PREFIX', ''),
+    kafkaGroupId: read.string('KAFKA_GROUP_ID', 'zapier-dispatcher'),
+    kafkaSessionTimeoutMs: read.durationMs('KAFKA_SESSION_TIMEOUT', '30s'),
+    partitionsConsumedConcurrently: read.int('KAFKA_PARTITIONS_CONCURRENCY', 12, { min: 1, max: 1000 }),
+    retryDelaysMs,
+    retryJitterRatio: retryJitterPercent / 100,
+    retryAfterMaxMs: read.durationMs('RETRY_AFTER_MAX', '1h'),
+    webhookTimeoutMs: read.int('WEBHOOK_TIMEOUT_MS', 15_000, { min: 100, max: 120_000 }),
+    webhookMaxResponseBytes: read.int('WEBHOOK_MAX_RESPONSE_BYTES', 4096, { min: 0, max: 1_048_576 }),
+    allowInsecureWebhookUrls: read.bool('ALLOW_INSECURE_WEBHOOK_URLS', false),
+    leaseMarginMs: read.durationMs('LEAD_LEASE_MARGIN', '15s'),
+    userAgent: `leadhooks/${read.string('LEADHOOKS_VERSION', '0.1.0')}`,
+    siteRateLimitPerSecond: read.int('SITE_RATE_LIMIT_PER_SECOND', 25, { min: 0, max: 100_000 }),
+  };
+  if (retryDelaysMs && retryDelaysMs.length !== RETRY_TIERS.length) {
+    read.parse('RETRY_DELAYS', undefined, () => {
+      throw new Error(`needs exactly ${RETRY_TIERS.length} delays, one per tier (${RETRY_TIERS.join(',')})`);
+    });
+  }
+  read.done();
+  return config;
+}

@@ -1,0 +1,36 @@
+import { Global, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { assertSchemaCurrent, createDataSource, LeadLockRepository, SecretBox, SiteRepository } from '@leadhooks/db';
+import { DISPATCHER_CONFIG } from '../config/config.module.js';
+import type { DispatcherConfig } from '../config/dispatcher.config.js';
+
+@Global()
+@Module({
+  providers: [
+    {
+      provide: DataSource,
+      inject: [DISPATCHER_CONFIG],
+      useFactory: async (config: DispatcherConfig) => {
+        const dataSource = createDataSource({ url: config.databaseUrl, poolSize: config.dbPoolSize, applicationName: 'zapier-dispatcher' });
+        await dataSource.initialize();
+        await assertSchemaCurrent(dataSource);
+        return dataSource;
+      },
+    },
+    { provide: SecretBox, inject: [DISPATCHER_CONFIG], useFactory: (config: DispatcherConfig) => new SecretBox(config.dataEncryptionKey) },
+    { provide: SiteRepository, inject: [DataSource, SecretBox], useFactory: (ds: DataSource, box: SecretBox) => new SiteRepository(ds, box) },
+    {
+      provide: LeadLockRepository,
+      inject: [DataSource, SiteRepository],
+      useFactory: (ds: DataSource, sites: SiteRepository) => new LeadLockRepository(ds, sites),
+    },
+  ],
+  exports: [DataSource, SiteRepository, LeadLockRepository],
+})
+export class DatabaseModule implements OnApplicationShutdown {
+  constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.dataSource.isInitialized) await this.dataSource.destroy();
+  }
+}

@@ -24,6 +24,8 @@ export interface WebhookSenderOptions extends WebhookUrlPolicy {
   timeoutMs: number;
   maxResponseBytes: number;
   userAgent: string;
+  /** The resolver behind the guard; defaults to the system's (`dns.lookup`). */
+  resolve?: typeof dns.lookup;
 }
 
 class ForbiddenTargetError extends Error {
@@ -34,11 +36,10 @@ class ForbiddenTargetError extends Error {
  * The DNS lookup used by our sockets: resolves, refuses the request if any resolved address is forbidden,
  * and hands the socket the very address it checked, so there is no window for DNS rebinding.
  */
-function guardedLookup(allowLoopback: boolean): net.LookupFunction {
+function guardedLookup(allowLoopback: boolean, resolve: typeof dns.lookup): net.LookupFunction {
   return (hostname, options, callback) => {
-    dns.lookup(hostname, { ...options, all: true }, (error, addresses) => {
+    resolve(hostname, { ...options, all: true }, (error, list) => {
       if (error) return callback(error, '', 0);
-      const list = addresses;
       for (const entry of list) {
         const reason = forbiddenAddressReason(entry.address, { allowLoopback });
         if (reason) return callback(new ForbiddenTargetError(`${hostname} resolves to ${reason}`), '', 0);
@@ -54,7 +55,7 @@ export class WebhookSender {
   private readonly client: AxiosInstance;
 
   constructor(private readonly options: WebhookSenderOptions) {
-    const lookup = guardedLookup(options.allowInsecure);
+    const lookup = guardedLookup(options.allowInsecure, options.resolve ?? dns.lookup);
     this.client = axios.create({
       timeout: options.timeoutMs,
       maxRedirects: 0,

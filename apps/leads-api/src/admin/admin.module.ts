@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { WebhookSender } from '@leadhooks/webhooks';
 import { LEADS_API_CONFIG } from '../config/config.module.js';
 import type { LeadsApiConfig } from '../config/leads-api.config.js';
+import { SitesModule } from '../sites/sites.module.js';
 import { AdminAuthGuard } from './auth/admin-auth.guard.js';
 import { AdminLeadsController } from './leads/admin-leads.controller.js';
 import { AdminLeadsService } from './leads/admin-leads.service.js';
@@ -10,6 +11,7 @@ import { AdminSitesController } from './sites/admin-sites.controller.js';
 import { AdminSitesService } from './sites/admin-sites.service.js';
 
 @Module({
+  imports: [SitesModule],
   controllers: [AdminSitesController, AdminLeadsController, AdminReplaysController],
   providers: [
     AdminAuthGuard,

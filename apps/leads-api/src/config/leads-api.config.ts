@@ -20,12 +20,18 @@ export interface LeadsApiConfig {
   honeypotField: string;
   rateLimit: { perIpPerMinute: number; perSitePerSecond: number };
   secretRotationGraceMs: number;
+  /** How long intake may use a cached site (0 = always read it); see SiteDirectory. */
+  siteCacheTtlMs: number;
+  /** Group commit for intake (see IntakeWriter): statements in flight at once, leads per statement. */
+  intakeWrites: { concurrency: number; maxBatch: number };
   webhookTimeoutMs: number;
   relay: {
     /** Run the outbox relay inside the API process (it can also run alone: dist/relay.main.js). */
     enabled: boolean;
     batchSize: number;
     pollIntervalMs: number;
+    /** After a wake-up, wait this long before claiming, so rows committed meanwhile join the batch. */
+    lingerMs: number;
     retentionMs: number;
   };
 }
@@ -52,11 +58,17 @@ export function loadLeadsApiConfig(env: Record<string, string | undefined> = pro
       perSitePerSecond: read.int('RATE_LIMIT_PER_SITE_PER_SECOND', 200, { min: 0, max: 10_000_000 }),
     },
     secretRotationGraceMs: read.durationMs('SECRET_ROTATION_GRACE', '24h'),
+    siteCacheTtlMs: read.durationMs('SITE_CACHE_TTL', '5s'),
+    intakeWrites: {
+      concurrency: read.int('INTAKE_WRITE_CONCURRENCY', 4, { min: 1, max: 500 }),
+      maxBatch: read.int('INTAKE_BATCH_MAX', 100, { min: 1, max: 1000 }),
+    },
     webhookTimeoutMs: read.int('WEBHOOK_TIMEOUT_MS', 15_000, { min: 100, max: 120_000 }),
     relay: {
       enabled: read.bool('OUTBOX_RELAY_ENABLED', true),
       batchSize: read.int('OUTBOX_BATCH_SIZE', 500, { min: 1, max: 10_000 }),
       pollIntervalMs: read.durationMs('OUTBOX_POLL_INTERVAL', '1s'),
+      lingerMs: read.durationMs('OUTBOX_LINGER', '5ms'),
       retentionMs: read.durationMs('OUTBOX_RETENTION', '24h'),
     },
   };

@@ -1,11 +1,13 @@
 import { Inject, Injectable, Logger, NotFoundException } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { buildLeadCreatedEvent, HEADERS, LEAD_CREATED_TYPE } from '@leadhooks/contracts';
-import { isUniqueViolation, LeadRepository, OutboxRepository, SiteRepository, uuidv7, type ZapierStatus } from '@leadhooks/db';
+import { isForeignKeyViolation, LeadRepository, uuidv7, type ZapierStatus } from '@leadhooks/db';
 import { LEADS_API_CONFIG } from '../config/config.module.js';
 import type { LeadsApiConfig } from '../config/leads-api.config.js';
 import { IntakeMetrics } from '../metrics/intake-metrics.js';
+import { OutboxWakeup } from '../outbox/outbox-wakeup.service.js';
+import { SiteDirectory } from '../sites/site-directory.service.js';
 import type { LeadAcceptedDto } from './dto/lead-accepted.dto.js';
+import { IntakeWriter, type IntakeWriteResult } from './intake-writer.service.js';
 import { parseLeadSubmission, type ParsedSubmission } from './lead-submission.parser.js';
 
 export interface SubmissionContext {
@@ -15,7 +17,7 @@ export interface SubmissionContext {
   idempotencyKey: string | null;
 }
 
-/** Stores a lead and its lead.created event in one transaction; delivery happens elsewhere. */
+/** Stores a lead and its lead.created event atomically (one statement, group-committed); delivery happens elsewhere. */
 @Injectable()
 export class IntakeService {
   private readonly log = new Logger(IntakeService.name);
@@ -23,10 +25,10 @@ export class IntakeService {
   constructor(
     @Inject(LEADS_API_CONFIG) private readonly config: LeadsApiConfig,
     @Inject(IntakeMetrics) private readonly metrics: IntakeMetrics,
-    @Inject(DataSource) private readonly dataSource: DataSource,
-    @Inject(SiteRepository) private readonly sites: SiteRepository,
+    @Inject(SiteDirectory) private readonly sites: SiteDirectory,
     @Inject(LeadRepository) private readonly leads: LeadRepository,
-    @Inject(OutboxRepository) private readonly outbox: OutboxRepository,
+    @Inject(IntakeWriter) private readonly writer: IntakeWriter,
+    @Inject(OutboxWakeup) private readonly wakeup: OutboxWakeup,
   ) {}
 
   /** Validates and stores a form submission (JSON or urlencoded body). */
@@ -82,9 +84,10 @@ export class IntakeService {
       message: fields.message ?? null,
       extra,
     });
+    let result: IntakeWriteResult;
     try {
-      await this.dataSource.transaction(async (manager) => {
-        await this.leads.insert(manager, {
+      result = await this.writer.write(
+        {
           id,
           siteId: site.id,
           submittedAt,
@@ -101,22 +104,25 @@ export class IntakeService {
           idempotencyKey: context.idempotencyKey,
           eventId: event.id,
           zapierStatus,
-        });
-        await this.outbox.add(manager, {
-          aggregateId: id,
-          eventType: LEAD_CREATED_TYPE,
-          payload: event,
-          headers: { [HEADERS.attempt]: '1', [HEADERS.cycleStep]: '0' },
-        });
-      });
+        },
+        { eventType: LEAD_CREATED_TYPE, payload: event, headers: { [HEADERS.attempt]: '1', [HEADERS.cycleStep]: '0' } },
+      );
     } catch (error) {
-      // Two concurrent requests with one Idempotency-Key: the loser returns the winner's lead.
-      if (context.idempotencyKey && isUniqueViolation(error, 'lead_site_idempotency_key')) {
-        const winner = await this.leads.findByIdempotencyKey(site.id, context.idempotencyKey);
-        if (winner) return { id: winner.id, zapier_status: winner.zapierStatus ?? 'NOT_CONFIGURED' };
+      // The site was deleted since it was cached.
+      if (isForeignKeyViolation(error, 'lead_site_id_fkey')) {
+        this.sites.invalidate(context.hostname);
+        this.metrics.leadsRejected.inc({ reason: 'unknown_site' });
+        throw new NotFoundException(`Unknown site '${context.hostname}'`);
       }
       throw error;
     }
+    if (result === 'duplicate-key' && context.idempotencyKey) {
+      // Two concurrent requests with one Idempotency-Key: the loser returns the winner's lead.
+      const winner = await this.leads.findByIdempotencyKey(site.id, context.idempotencyKey);
+      if (!winner) throw new Error(`Idempotency key conflict for site ${site.id} without a stored lead`);
+      return { id: winner.id, zapier_status: winner.zapierStatus ?? 'NOT_CONFIGURED' };
+    }
+    this.wakeup.committed();
     this.log.debug(`Accepted lead ${id} for ${site.hostname} (${zapierStatus})`);
     return { id, zapier_status: zapierStatus };
   }

@@ -1,8 +1,9 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { DataSource } from 'typeorm';
 import { TopicNames } from '@leadhooks/contracts';
-import { OutboxRepository } from '@leadhooks/db';
+import { OUTBOX_CHANNEL, OutboxRepository } from '@leadhooks/db';
 import { EventPublisher } from '@leadhooks/messaging';
 import { LEADS_API_CONFIG } from '../config/config.module.js';
 import type { LeadsApiConfig } from '../config/leads-api.config.js';
@@ -14,7 +15,7 @@ const MAX_BACKOFF_MS = 5_000;
 /**
  * Publishes outbox rows to Kafka (SPEC §4): claim a batch with FOR UPDATE SKIP LOCKED, publish it keyed by
  * lead id (acks=all), mark it published, commit. A crash between publish and commit republishes the batch
- * (at-least-once; the dispatcher's lead lock absorbs duplicates). Wakes on NOTIFY, polls as a fallback.
+ * (at-least-once; the dispatcher's lead lock absorbs duplicates). Woken in-process by intake (OutboxWakeup) or by NOTIFY, polls as a fallback.
  */
 @Injectable()
 export class OutboxRelayService implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -46,6 +47,11 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
 
   async onApplicationShutdown(): Promise<void> {
     await this.stop();
+  }
+
+  /** Looks for rows now instead of at the next poll (a no-op when the relay is not running here). */
+  wake(): void {
+    if (this.loop) this.signal.wake();
   }
 
   /** Finishes the in-flight batch, then stops. */
@@ -86,7 +92,12 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
         backoffMs = 100;
         if (published) this.log.debug(`Published ${published} outbox rows to ${this.topics.main}`);
         await this.pruneIfDue();
-        if (published < this.config.relay.batchSize) await this.signal.wait(this.config.relay.pollIntervalMs);
+        if (published < this.config.relay.batchSize) {
+          await this.signal.wait(this.config.relay.pollIntervalMs);
+          // Under load every commit wakes the relay; lingering a moment lets one batch carry many rows
+          // instead of one claim/publish/mark transaction per lead.
+          if (this.config.relay.lingerMs > 0 && !this.stopping) await sleep(this.config.relay.lingerMs);
+        }
       } catch (error) {
         this.log.warn(`Outbox publish failed, rows stay queued; retrying in ${backoffMs} ms: ${describe(error)}`);
         await this.signal.wait(backoffMs);
@@ -105,7 +116,7 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
         this.listener = undefined;
       });
       await client.connect();
-      await client.query('LISTEN outbox_new');
+      await client.query(`LISTEN ${OUTBOX_CHANNEL}`);
       this.listener = client;
     } catch (error) {
       this.log.warn(`Could not LISTEN for outbox rows, polling only: ${describe(error)}`);

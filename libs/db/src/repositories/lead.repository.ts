@@ -1,6 +1,7 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { buildLeadCreatedEvent, type ExtraValue, HEADERS, LEAD_CREATED_TYPE } from '@leadhooks/contracts';
 import { DeliveryAttemptEntity, LeadEntity, ZapierStatus } from '../entities/index.js';
+import { type NewOutboxMessage, OUTBOX_CHANNEL } from './outbox.repository.js';
 
 export interface NewLead {
   id: string;
@@ -24,42 +25,102 @@ export interface NewLead {
 export type RequeueResult = 'requeued' | 'missing' | 'already-sent' | 'in-flight';
 
 const UNIQUE_VIOLATION = '23505';
+const FOREIGN_KEY_VIOLATION = '23503';
 
-export function isUniqueViolation(error: unknown, constraint?: string): boolean {
+function isViolation(sqlState: string, error: unknown, constraint?: string): boolean {
   const driverError = (error as { driverError?: { code?: string; constraint?: string } } | null)?.driverError ?? error;
   const { code, constraint: name } = (driverError ?? {}) as { code?: string; constraint?: string };
-  return code === UNIQUE_VIOLATION && (constraint === undefined || name === constraint);
+  return code === sqlState && (constraint === undefined || name === constraint);
+}
+
+export function isUniqueViolation(error: unknown, constraint?: string): boolean {
+  return isViolation(UNIQUE_VIOLATION, error, constraint);
+}
+
+export function isForeignKeyViolation(error: unknown, constraint?: string): boolean {
+  return isViolation(FOREIGN_KEY_VIOLATION, error, constraint);
+}
+
+const LEAD_COLUMNS = `id, site_id, submitted_at, page_url, lead_source, form_type, name, email, phone, message,
+  extra, client_ip, user_agent, idempotency_key, event_id, zapier_status`;
+const LEAD_PLACEHOLDERS = Array.from({ length: 16 }, (_, i) => `$${i + 1}`).join(', ');
+
+function leadValues(lead: NewLead): unknown[] {
+  return [
+    lead.id,
+    lead.siteId,
+    lead.submittedAt,
+    lead.pageUrl,
+    lead.leadSource,
+    lead.formType,
+    lead.name,
+    lead.email,
+    lead.phone,
+    lead.message,
+    JSON.stringify(lead.extra),
+    lead.clientIp,
+    lead.userAgent,
+    lead.idempotencyKey,
+    lead.eventId,
+    lead.zapierStatus,
+  ];
 }
 
 /** Leads and their delivery history. */
 export class LeadRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  /** Inserts inside the caller's transaction. Throws a unique violation on a repeated idempotency key. */
+  /** Inserts a lead alone (no event), inside the caller's transaction. */
   async insert(manager: EntityManager, lead: NewLead): Promise<void> {
-    await manager.query(
-      `INSERT INTO lead (id, site_id, submitted_at, page_url, lead_source, form_type, name, email, phone, message,
-                         extra, client_ip, user_agent, idempotency_key, event_id, zapier_status)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`,
-      [
-        lead.id,
-        lead.siteId,
-        lead.submittedAt,
-        lead.pageUrl,
-        lead.leadSource,
-        lead.formType,
-        lead.name,
-        lead.email,
-        lead.phone,
-        lead.message,
-        JSON.stringify(lead.extra),
-        lead.clientIp,
-        lead.userAgent,
-        lead.idempotencyKey,
-        lead.eventId,
-        lead.zapierStatus,
-      ],
+    await manager.query(`INSERT INTO lead (${LEAD_COLUMNS}) VALUES (${LEAD_PLACEHOLDERS})`, leadValues(lead));
+  }
+
+  /**
+   * The intake write for many leads at once (group commit): every lead and its outbox event in ONE statement,
+   * so one round trip and one commit for the lot; all rows commit or none do. A lead whose idempotency key
+   * is already taken (stored before, or earlier in this batch) is skipped with its event; the returned set
+   * holds the ids that were stored.
+   */
+  async insertBatchWithEvents(items: Array<{ lead: NewLead; event: Omit<NewOutboxMessage, 'aggregateId'> }>): Promise<Set<string>> {
+    const rows = items.map(({ lead, event }) => ({
+      id: lead.id,
+      site_id: lead.siteId,
+      submitted_at: lead.submittedAt.toISOString(),
+      page_url: lead.pageUrl,
+      lead_source: lead.leadSource,
+      form_type: lead.formType,
+      name: lead.name,
+      email: lead.email,
+      phone: lead.phone,
+      message: lead.message,
+      extra: lead.extra,
+      client_ip: lead.clientIp,
+      user_agent: lead.userAgent,
+      idempotency_key: lead.idempotencyKey,
+      event_id: lead.eventId,
+      zapier_status: lead.zapierStatus,
+      event_type: event.eventType,
+      payload: event.payload,
+      headers: event.headers ?? {},
+    }));
+    const inserted: Array<{ aggregate_id: string }> = await this.dataSource.query(
+      `WITH input AS (
+         SELECT * FROM jsonb_to_recordset($1::jsonb) AS t(
+           id uuid, site_id uuid, submitted_at timestamptz, page_url text, lead_source text, form_type text, name text,
+           email text, phone text, message text, extra jsonb, client_ip text, user_agent text, idempotency_key text,
+           event_id uuid, zapier_status text, event_type text, payload jsonb, headers jsonb)
+       ), stored AS (
+         INSERT INTO lead (${LEAD_COLUMNS})
+         SELECT ${LEAD_COLUMNS} FROM input
+         ON CONFLICT (site_id, idempotency_key) DO NOTHING
+         RETURNING id
+       )
+       INSERT INTO outbox (aggregate_id, event_type, payload, headers)
+       SELECT input.id, input.event_type, input.payload, input.headers FROM input JOIN stored USING (id)
+       RETURNING aggregate_id`,
+      [JSON.stringify(rows)],
     );
+    return new Set(inserted.map((row) => row.aggregate_id));
   }
 
   findById(id: string): Promise<LeadEntity | null> {
@@ -137,6 +198,7 @@ export class LeadRepository {
           [HEADERS.cycleStep]: '0',
         }),
       ]);
+      await manager.query(`SELECT pg_notify($1, '')`, [OUTBOX_CHANNEL]);
       return 'requeued';
     });
   }

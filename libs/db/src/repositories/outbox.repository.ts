@@ -16,18 +16,16 @@ export interface ClaimedOutboxMessage {
   createdAt: Date;
 }
 
+/** The Postgres channel relays LISTEN on; a notification is only a hint to look now (relays also poll). */
+export const OUTBOX_CHANNEL = 'outbox_new';
+
 /** The transactional outbox (SPEC §4). */
 export class OutboxRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  /** Adds a message inside the caller's transaction, so it commits (or not) with the change it describes. */
-  async add(manager: EntityManager, message: NewOutboxMessage): Promise<void> {
-    await manager.query(`INSERT INTO outbox (aggregate_id, event_type, payload, headers) VALUES ($1, $2, $3, $4)`, [
-      message.aggregateId,
-      message.eventType,
-      JSON.stringify(message.payload),
-      JSON.stringify(message.headers ?? {}),
-    ]);
+  /** Wakes relays listening on OUTBOX_CHANNEL. Call it after commit; it takes a cluster-wide lock, so sparingly. */
+  async notifyRelays(manager: EntityManager = this.dataSource.manager): Promise<void> {
+    await manager.query(`SELECT pg_notify($1, '')`, [OUTBOX_CHANNEL]);
   }
 
   /**

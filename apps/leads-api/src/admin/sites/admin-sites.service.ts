@@ -1,7 +1,8 @@
 import { BadRequestException, ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { buildLeadCreatedEvent, buildZapierPayload } from '@leadhooks/contracts';
-import { activeSecrets, isUniqueViolation, type Site, SiteRepository, uuidv7 } from '@leadhooks/db';
+import { activeSecrets, isForeignKeyViolation, isUniqueViolation, type Site, SiteRepository, uuidv7 } from '@leadhooks/db';
 import { generateWebhookSecret, signWebhook, webhookUrlProblem, WebhookSender } from '@leadhooks/webhooks';
+import { SiteDirectory } from '../../sites/site-directory.service.js';
 import { LEADS_API_CONFIG } from '../../config/config.module.js';
 import type { LeadsApiConfig } from '../../config/leads-api.config.js';
 import type { CreateSiteDto, SiteResponseDto, UpdateSiteDto, ZapierTestResultDto } from './dto/site.dto.js';
@@ -11,6 +12,7 @@ export class AdminSitesService {
   constructor(
     @Inject(LEADS_API_CONFIG) private readonly config: LeadsApiConfig,
     @Inject(SiteRepository) private readonly sites: SiteRepository,
+    @Inject(SiteDirectory) private readonly directory: SiteDirectory,
     @Inject(WebhookSender) private readonly sender: WebhookSender,
   ) {}
 
@@ -24,6 +26,7 @@ export class AdminSitesService {
         enabled: dto.zapier?.enabled ?? false,
         secret: generateWebhookSecret(),
       });
+      this.directory.invalidate(site.hostname);
       return toResponse(site, true);
     } catch (error) {
       if (isUniqueViolation(error)) throw new ConflictException(`A site with hostname '${dto.hostname}' exists`);
@@ -40,21 +43,23 @@ export class AdminSitesService {
   }
 
   async update(id: string, dto: UpdateSiteDto): Promise<SiteResponseDto> {
-    await this.found(id);
+    const before = await this.found(id);
     const site = await this.sites.update(id, {
       name: dto.name,
       webhookUrl: dto.zapier?.webhook_url !== undefined ? this.checkedUrl(dto.zapier.webhook_url) : undefined,
       enabled: dto.zapier?.enabled,
     });
+    this.directory.invalidate(before.hostname);
     return toResponse(site ?? (await this.found(id)), false);
   }
 
   async remove(id: string): Promise<void> {
-    await this.found(id);
+    const site = await this.found(id);
     try {
       await this.sites.delete(id);
+      this.directory.invalidate(site.hostname);
     } catch (error) {
-      if ((error as { driverError?: { code?: string } }).driverError?.code === '23503') {
+      if (isForeignKeyViolation(error)) {
         throw new ConflictException(`Site ${id} has leads and cannot be deleted; disable its hook instead`);
       }
       throw error;
@@ -65,6 +70,7 @@ export class AdminSitesService {
   async rotateSecret(id: string): Promise<SiteResponseDto> {
     await this.found(id);
     const site = await this.sites.rotateSecret(id, generateWebhookSecret(), new Date(Date.now() + this.config.secretRotationGraceMs));
+    this.directory.invalidate(site?.hostname);
     return toResponse(site ?? (await this.found(id)), true);
   }
 

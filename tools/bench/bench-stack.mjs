@@ -1,0 +1,131 @@
+// @ts-check
+// What both benchmarks share: real infra from tools/infra, a fresh database and topic prefix per run,
+// the built apps started as their own processes (as deployed), and small statistics helpers.
+import { spawn, spawnSync } from 'node:child_process';
+import crypto from 'node:crypto';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import pg from 'pg';
+import { ensureInfra } from '../infra/infra.mjs';
+import { withDatabase } from '../infra/postgres-local.mjs';
+import { repoRoot } from '../infra/paths.mjs';
+
+export const ADMIN_KEY = `lh_admin_bench_${crypto.randomBytes(9).toString('hex')}`;
+
+/** @param {string} label @param {string} command @param {string[]} args @param {NodeJS.ProcessEnv} env */
+function run(label, command, args, env) {
+  const result = spawnSync(command, args, { cwd: repoRoot, env, encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`${label} failed (exit ${result.status}):\n${result.stdout}\n${result.stderr}`);
+}
+
+/** @returns {Promise<number>} */
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const address = /** @type {net.AddressInfo} */ (server.address());
+      server.close(() => resolve(address.port));
+    });
+    server.on('error', reject);
+  });
+}
+
+/**
+ * Infra, a fresh database `<name>` (dropped if a previous run left it), migrations, and topics under a
+ * per-run prefix. Returns the environment both apps need.
+ * @param {string} name
+ */
+export async function prepareBenchEnvironment(name) {
+  const infra = await ensureInfra({ purpose: 'stack', log: (line) => console.error(line) });
+  const server = new pg.Client({ connectionString: infra.serverUrl });
+  await server.connect();
+  await server.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  await server.query(`CREATE DATABASE ${name}`);
+  await server.end();
+  const env = {
+    ...process.env,
+    DATABASE_URL: withDatabase(infra.serverUrl, name),
+    KAFKA_BROKERS: infra.kafkaBrokers,
+    KAFKA_TOPIC_PREFIX: `bench.${Date.now()}.`,
+    KAFKA_TOPIC_PARTITIONS: '12',
+    DATA_ENCRYPTION_KEY: crypto.randomBytes(32).toString('base64'),
+    ADMIN_API_KEY: ADMIN_KEY,
+    ALLOW_INSECURE_WEBHOOK_URLS: 'true',
+    LOG_LEVEL: 'warn',
+    RATE_LIMIT_PER_IP_PER_MINUTE: '0',
+    RATE_LIMIT_PER_SITE_PER_SECOND: '0',
+  };
+  console.error('[bench] building the apps ...');
+  run('build', 'npx', ['nx', 'run-many', '-t', 'build', '--outputStyle=static', '--projects=@leadhooks/leads-api,@leadhooks/zapier-dispatcher'], env);
+  run('migrate', process.execPath, ['libs/db/dist/migrate.command.js'], env);
+  run('topics', process.execPath, ['libs/messaging/dist/topics.command.js'], env);
+  return { infra, env };
+}
+
+/** A built app as its own process; resolves once /health/live answers. */
+export async function startApp(/** @type {'leads-api' | 'zapier-dispatcher'} */ app, /** @type {NodeJS.ProcessEnv} */ env) {
+  const port = await freePort();
+  const output = /** @type {string[]} */ ([]);
+  const child = spawn(process.execPath, ['--disable-warning=TimeoutNegativeWarning', path.join(repoRoot, 'apps', app, 'dist', 'main.js')], {
+    env: { ...env, PORT: String(port), HOST: '127.0.0.1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  for (const stream of [child.stdout, child.stderr]) stream.on('data', (chunk) => output.push(String(chunk)));
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; ; i++) {
+    if (child.exitCode !== null) throw new Error(`${app} exited (${child.exitCode}):\n${output.join('')}`);
+    try {
+      if ((await fetch(`${url}/health/live`)).ok) break;
+    } catch {}
+    if (i > 300) throw new Error(`${app} did not answer /health/live:\n${output.join('')}`);
+    await sleep(100);
+  }
+  return {
+    url,
+    pid: child.pid,
+    output,
+    async stop() {
+      if (child.exitCode !== null) return;
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await Promise.race([exited, sleep(10_000)]);
+      if (child.exitCode === null) child.kill('SIGKILL');
+    },
+  };
+}
+
+/** @param {string} apiUrl @param {string} hostname @param {string | null} webhookUrl */
+export async function createSite(apiUrl, hostname, webhookUrl) {
+  const response = await fetch(`${apiUrl}/v1/admin/sites`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ hostname, name: hostname, zapier: { webhook_url: webhookUrl, enabled: webhookUrl !== null } }),
+  });
+  if (response.status !== 201) throw new Error(`creating site ${hostname}: ${response.status} ${await response.text()}`);
+  return /** @type {{ id: string, hostname: string }} */ (await response.json());
+}
+
+/** Nearest-rank percentile of an ascending array. @param {number[]} sorted @param {number} p */
+export function percentile(sorted, p) {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
+}
+
+/** @param {number} value @param {number} [digits] */
+export const fmt = (value, digits = 1) => (Number.isFinite(value) ? value.toFixed(digits) : '-');
+
+/** @param {string[]} header @param {Array<Array<string | number>>} rows */
+export function printTable(header, rows) {
+  const cells = [header, ...rows.map((row) => row.map(String))];
+  const widths = header.map((_, i) => Math.max(...cells.map((row) => row[i].length)));
+  const line = (/** @type {string[]} */ row) => `| ${row.map((cell, i) => cell.padEnd(widths[i])).join(' | ')} |`;
+  console.log(line(header));
+  console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
+  for (const row of cells.slice(1)) console.log(line(row));
+}
+
+export function machineLine() {
+  return `${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown cpu'}), node ${process.version}`;
+}

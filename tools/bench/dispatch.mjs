@@ -1,0 +1,131 @@
+// @ts-check
+// `npm run bench:dispatch`: the dispatcher against a healthy local sink (its own process), on the real stack.
+//   1. the sink's own raw capacity (autocannon straight at it): the ceiling for everything below;
+//   2. deliveries/s: N leads submitted and relayed to Kafka first, then the dispatcher started; time from the
+//      first to the last delivery the sink sees (spread over many sites, per-site rate limit off for the run);
+//   3. end to end at a fixed 500 leads/s: lead stored → sink got it, p50/p99.
+//   npm run bench:dispatch -- --leads 20000 --rate 500 --duration 20 --sites 20
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import autocannon from 'autocannon';
+import pg from 'pg';
+import { createSite, fmt, machineLine, percentile, prepareBenchEnvironment, printTable, startApp } from './bench-stack.mjs';
+
+const { values: args } = parseArgs({
+  options: {
+    leads: { type: 'string', default: '20000' },
+    rate: { type: 'string', default: '500' },
+    duration: { type: 'string', default: '20' },
+    sites: { type: 'string', default: '20' },
+  },
+});
+const leadCount = Number(args.leads);
+const rate = Number(args.rate);
+const durationS = Number(args.duration);
+const siteCount = Number(args.sites);
+
+/** @param {Record<string, unknown>} options @returns {Promise<any>} */
+const load = (options) =>
+  new Promise((resolve, reject) => autocannon(options, (/** @type {Error | null} */ error, /** @type {any} */ result) => (error ? reject(error) : resolve(result))));
+
+function startSink() {
+  const child = spawn(process.execPath, [path.join(path.dirname(fileURLToPath(import.meta.url)), 'sink.mjs')], { stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`sink exited (${code})`)));
+    child.stdout.once('data', (chunk) => resolve({ url: `http://127.0.0.1:${String(chunk).trim()}`, stop: () => child.kill('SIGTERM') }));
+  });
+}
+
+/** @param {string} sinkUrl @returns {Promise<{ requests: number, duplicates: number, firstAt: number, lastAt: number, ages: number[] }>} */
+const sinkStats = async (sinkUrl) => (await fetch(`${sinkUrl}/stats`)).json();
+
+/** @param {string} label @param {() => Promise<boolean>} done @param {number} timeoutMs */
+async function waitFor(label, done, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await done())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${label}`);
+    await sleep(100);
+  }
+}
+
+/** Resident memory of a process in MB (Linux). @param {number | undefined} pid */
+function rssMb(pid) {
+  try {
+    const match = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? Number(match[1]) / 1024 : NaN;
+  } catch {
+    return NaN;
+  }
+}
+
+const lead = (/** @type {number} */ i) =>
+  JSON.stringify({ name: `Lead ${i}`, email: `lead${i}@example.com`, message: 'Call me back', page_url: 'https://bench.example/contact', utm_source: 'bench' });
+
+const { env } = await prepareBenchEnvironment('leadhooks_bench_dispatch');
+const sink = /** @type {{ url: string, stop: () => void }} */ (await startSink());
+const api = await startApp('leads-api', { ...env, OUTBOX_POLL_INTERVAL: '100ms' });
+/** @type {Awaited<ReturnType<typeof startApp>> | undefined} */
+let dispatcher;
+const db = new pg.Client({ connectionString: env.DATABASE_URL });
+await db.connect();
+try {
+  const hosts = [];
+  for (let i = 0; i < siteCount; i++) {
+    hosts.push(`site${i}.bench.example`);
+    await createSite(api.url, hosts[i], `${sink.url}/hooks/${i}`);
+  }
+  const requests = hosts.map((host, i) => ({ method: 'POST', path: `/v1/sites/${host}/leads`, headers: { 'content-type': 'application/json' }, body: lead(i) }));
+
+  console.error('[bench] 1/3 sink raw capacity (10 s, 64 connections) ...');
+  const raw = await load({ url: `${sink.url}/hooks/raw`, method: 'POST', connections: 64, duration: 10, headers: { 'content-type': 'application/json' }, body: lead(0) });
+  await fetch(`${sink.url}/stats`, { method: 'DELETE' });
+
+  console.error(`[bench] 2/3 submitting ${leadCount} leads over ${siteCount} sites, relaying them to Kafka, then starting the dispatcher ...`);
+  const submitted = await load({ url: api.url, connections: 32, amount: leadCount, requests });
+  if (submitted.non2xx || submitted.errors) throw new Error(`intake refused ${submitted.non2xx} and failed ${submitted.errors} requests`);
+  await waitFor('the relay to publish every lead', async () => Number((await db.query('SELECT count(*) AS n FROM outbox WHERE published_at IS NULL')).rows[0].n) === 0, 120_000);
+  const dispatcherStarted = Date.now();
+  dispatcher = await startApp('zapier-dispatcher', { ...env, SITE_RATE_LIMIT_PER_SECOND: '0', KAFKA_PARTITIONS_CONCURRENCY: '12' });
+  const rssStart = rssMb(dispatcher.pid);
+  await waitFor(`${leadCount} deliveries`, async () => (await sinkStats(sink.url)).ages.length >= leadCount, 300_000);
+  const burst = await sinkStats(sink.url);
+  const rssAfterBurst = rssMb(dispatcher.pid);
+  const sent = Number((await db.query(`SELECT count(*) AS n FROM lead WHERE zapier_status = 'SENT'`)).rows[0].n);
+  const deliveriesPerSecond = (burst.ages.length - 1) / ((burst.lastAt - burst.firstAt) / 1000);
+  const withStartup = burst.ages.length / ((burst.lastAt - dispatcherStarted) / 1000);
+
+  console.error(`[bench] 3/3 end to end at ${rate} leads/s for ${durationS} s ...`);
+  await fetch(`${sink.url}/stats`, { method: 'DELETE' });
+  const steady = await load({ url: api.url, connections: 16, overallRate: rate, duration: durationS, requests });
+  const accepted = steady.requests.total - steady.non2xx - steady.errors;
+  await waitFor('every steady-state lead to arrive', async () => (await sinkStats(sink.url)).ages.length >= accepted, 120_000);
+  const e2e = await sinkStats(sink.url);
+  const ages = e2e.ages.sort((a, b) => a - b);
+  const rssEnd = rssMb(dispatcher.pid);
+
+  console.log(`\nDispatch benchmark — ${machineLine()}; ${siteCount} sites, 12 partitions\n`);
+  printTable(
+    ['measure', 'value'],
+    [
+      ['sink raw capacity (autocannon, 64 conns)', `${fmt(raw.requests.average, 0)} req/s (p99 ${fmt(raw.latency.p99)} ms)`],
+      [`deliveries/s, ${leadCount} queued leads (first → last delivery)`, `${fmt(deliveriesPerSecond, 0)} /s (${fmt(100 * deliveriesPerSecond / raw.requests.average, 0)}% of sink capacity)`],
+      ['  same, counted from dispatcher process start', `${fmt(withStartup, 0)} /s`],
+      ['  leads SENT / duplicate POSTs seen by the sink', `${sent} / ${burst.duplicates}`],
+      [`end to end at ${rate} leads/s for ${durationS}s: p50`, `${fmt(percentile(ages, 50), 0)} ms`],
+      ['  p99', `${fmt(percentile(ages, 99), 0)} ms`],
+      ['  max', `${fmt(ages.at(-1) ?? NaN, 0)} ms`],
+      ['  leads accepted / delivered / duplicates', `${accepted} / ${ages.length} / ${e2e.duplicates}`],
+      ['dispatcher RSS: start / after burst / end', `${fmt(rssStart, 0)} / ${fmt(rssAfterBurst, 0)} / ${fmt(rssEnd, 0)} MB`],
+    ],
+  );
+  console.log('\ntargets (SPEC §9): >= 2000 deliveries/s; end to end p50 < 50 ms, p99 < 250 ms at 500 leads/s');
+} finally {
+  await db.end();
+  await dispatcher?.stop();
+  await api.stop();
+  sink.stop();
+}

@@ -58,6 +58,18 @@ describe('leads-api admin API (real Postgres + Kafka)', () => {
     for (const row of stored) expect(row.zapier_webhook_url ?? 'enc:v1:').toMatch(/^enc:v1:/);
   });
 
+  it('makes intake see a site change at once (the cached site is dropped on update)', async () => {
+    const created = await call('POST', '/v1/admin/sites', { hostname: 'cache.test', name: 'Cache', zapier: { webhook_url: receiver.url, enabled: true } });
+    const site = created.json<{ id: string }>();
+    const submit = async () =>
+      (await app.inject({ method: 'POST', url: '/v1/sites/cache.test/leads', payload: { email: 'a@example.com' } })).json<{ zapier_status: string }>().zapier_status;
+    expect(await submit()).toBe('PENDING');
+    await call('PATCH', `/v1/admin/sites/${site.id}`, { zapier: { enabled: false } });
+    expect(await submit()).toBe('NOT_CONFIGURED');
+    await call('PATCH', `/v1/admin/sites/${site.id}`, { zapier: { enabled: true } });
+    expect(await submit()).toBe('PENDING');
+  });
+
   it('sends a signed test event now and reports status and timing; after rotation both secrets verify during the grace', async () => {
     const created = await call('POST', '/v1/admin/sites', { hostname: 'rotate.test', name: 'Rotate', zapier: { webhook_url: receiver.url, enabled: true } });
     const site = created.json<{ id: string; zapier: { secret: string } }>();

@@ -68,6 +68,41 @@ describe('leads-api intake rules (real Postgres + Kafka)', () => {
     expect(await db.dataSource.getRepository(OutboxMessageEntity).count({ where: { aggregateId: answers[0].json<{ id: string }>().id } })).toBe(1);
   });
 
+  it('group-commits a burst: every request gets its own lead and exactly one event; a bad lead in a batch fails alone', async () => {
+    const site = await seedSite(db.dataSource);
+    await db.dataSource.query(`
+      CREATE FUNCTION refuse_explosive_lead() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF NEW.message = 'explode' THEN RAISE EXCEPTION 'lead insert failed on purpose'; END IF;
+        RETURN NEW;
+      END $$`);
+    await db.dataSource.query(`CREATE TRIGGER refuse_explosive_lead BEFORE INSERT ON lead FOR EACH ROW EXECUTE FUNCTION refuse_explosive_lead()`);
+    let answers;
+    try {
+      answers = await Promise.all(
+        Array.from({ length: 61 }, (_, i) =>
+          post(site.hostname, { email: `burst${i}@example.com`, message: i === 30 ? 'explode' : `lead ${i}` }, { 'idempotency-key': `burst-${i}` }),
+        ),
+      );
+    } finally {
+      await db.dataSource.query(`DROP TRIGGER refuse_explosive_lead ON lead; DROP FUNCTION refuse_explosive_lead()`);
+    }
+    expect(answers[30].statusCode).toBe(500);
+    answers.splice(30, 1);
+    expect(answers.map((a) => a.statusCode)).toEqual(Array.from({ length: 60 }, () => 201));
+    const ids = answers.map((a) => a.json<{ id: string }>().id);
+    expect(new Set(ids).size).toBe(60);
+    const stored = await db.dataSource.getRepository(LeadEntity).findBy({ siteId: site.id });
+    expect(stored.map((lead) => lead.id).sort()).toEqual([...ids].sort());
+    for (const [i, id] of ids.entries()) expect(stored.find((lead) => lead.id === id)?.email).toBe(`burst${i < 30 ? i : i + 1}@example.com`);
+    const events: Array<{ aggregate_id: string; n: number }> = await db.dataSource.query(
+      `SELECT aggregate_id, count(*)::int AS n FROM outbox WHERE aggregate_id = ANY($1::uuid[]) GROUP BY aggregate_id`,
+      [ids],
+    );
+    expect(events).toHaveLength(60);
+    expect(events.every((row) => row.n === 1)).toBe(true);
+  });
+
   it('answers a bot that fills the honeypot with a normal-looking 201 and stores nothing', async () => {
     const site = await seedSite(db.dataSource);
     const response = await post(site.hostname, 'email=bot%40spam.test&_gotcha=http%3A%2F%2Fspam', { 'content-type': 'application/x-www-form-urlencoded' });

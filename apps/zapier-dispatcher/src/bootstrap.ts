@@ -35,6 +35,7 @@ export async function createDispatcher(config: DispatcherConfig): Promise<NestFa
         heartbeatIntervalMs: Math.min(3_000, Math.floor(config.kafkaSessionTimeoutMs / 3)),
         maxWaitTimeInMs: 200,
         partitionsConsumedConcurrently: config.partitionsConsumedConcurrently,
+        maxInFlightPerPartition: config.maxInFlightPerPartition,
         errorBackoffMs: 2_000,
       }),
     },

@@ -1,3 +1,4 @@
+export * from './batching/group-commit.js';
 export * from './crypto/secret-box.js';
 export * from './data-source.js';
 export * from './entities/index.js';

@@ -18,6 +18,8 @@ export interface DueTimeKafkaOptions {
   /** Low, so a resumed partition is fetched again promptly. */
   maxWaitTimeInMs: number;
   partitionsConsumedConcurrently: number;
+  /** Messages of one partition handled at once (different keys only; one key is always sequential). */
+  maxInFlightPerPartition: number;
   /** Back-off before re-reading a message whose handler threw. */
   errorBackoffMs: number;
 }
@@ -113,6 +115,13 @@ export class DueTimeKafkaServer extends Server implements CustomTransportStrateg
     return topics;
   }
 
+  /**
+   * Handles a batch's due messages concurrently (up to maxInFlightPerPartition), one at a time per message
+   * key, so a lead's messages keep their order. Offsets are resolved only over the contiguous prefix of
+   * handled messages. The first message that is not due, or whose handler defers, stops the batch: nothing
+   * after it starts, the partition is paused until it is due, and it is fetched again from there; messages
+   * after it that had already finished are then seen again, which the lead lock turns into no-ops.
+   */
   private async handleBatch(
     payload: EachBatchPayload,
     topics: Map<string, { pattern: string; handler: MessageHandler }>,
@@ -120,20 +129,48 @@ export class DueTimeKafkaServer extends Server implements CustomTransportStrateg
     const { batch } = payload;
     const route = topics.get(batch.topic);
     if (!route) throw new Error(`Received a message from unexpected topic ${batch.topic}`);
-    for (const message of batch.messages) {
-      if (!payload.isRunning() || payload.isStale() || this.closing) return;
+    const messages = batch.messages;
+    const handled = new Array<boolean>(messages.length).fill(false);
+    let resolved = 0;
+    let stopAt = messages.length;
+    let resumeAt: number | undefined;
+    const stop = (index: number, untilMs: number) => {
+      stopAt = Math.min(stopAt, index);
+      resumeAt = Math.min(resumeAt ?? untilMs, untilMs);
+    };
+    const advance = () => {
+      while (resolved < stopAt && handled[resolved]) payload.resolveOffset(messages[resolved++].offset);
+    };
+    const running = new Set<Promise<void>>();
+    const lastOfKey = new Map<string, Promise<void>>();
+
+    for (let index = 0; index < stopAt; index++) {
+      while (running.size >= this.options.maxInFlightPerPartition) await Promise.race(running);
+      if (index >= stopAt || !payload.isRunning() || payload.isStale() || this.closing) break;
+      const message = messages[index];
       const dueAt = this.options.dueAt(message);
-      const outcome: HandlerOutcome =
-        dueAt !== undefined && dueAt > Date.now()
-          ? { kind: 'defer', untilMs: dueAt, reason: 'not due yet' }
-          : await this.invoke(route, batch.topic, batch.partition, message, () => payload.heartbeat());
-      if (outcome.kind === 'defer') {
-        this.pauseUntil(batch.topic, batch.partition, outcome.untilMs, () => payload.pause());
-        return;
+      if (dueAt !== undefined && dueAt > Date.now()) {
+        stop(index, dueAt);
+        break;
       }
-      payload.resolveOffset(message.offset);
-      await payload.heartbeat();
+      const key = message.key?.toString('latin1') ?? `offset:${message.offset}`;
+      const previous = lastOfKey.get(key);
+      const task = (async () => {
+        if (previous) await previous;
+        if (index >= stopAt) return;
+        const outcome = await this.invoke(route, batch.topic, batch.partition, message, () => payload.heartbeat());
+        if (outcome.kind === 'defer') return stop(index, outcome.untilMs);
+        handled[index] = true;
+        advance();
+        await payload.heartbeat().catch(() => undefined);
+      })();
+      lastOfKey.set(key, task);
+      running.add(task);
+      void task.finally(() => running.delete(task)).catch(() => undefined);
     }
+    await Promise.all(running);
+    advance();
+    if (resumeAt !== undefined && !this.closing) this.pauseUntil(batch.topic, batch.partition, resumeAt, () => payload.pause());
   }
 
   private async invoke(

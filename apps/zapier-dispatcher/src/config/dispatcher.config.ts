@@ -16,6 +16,10 @@ export interface DispatcherConfig {
   kafkaGroupId: string;
   kafkaSessionTimeoutMs: number;
   partitionsConsumedConcurrently: number;
+  /** Deliveries in flight per partition (distinct leads; one lead's messages stay in order). */
+  maxInFlightPerPartition: number;
+  /** Group commit of lead-lock claims and outcomes: statements in flight at once, deliveries per statement. */
+  leadLockBatching: { concurrency: number; maxBatch: number };
   /** One delay per retry tier (1m,2m,4m,8m,16m by default). */
   retryDelaysMs: number[];
   retryJitterRatio: number;
@@ -47,6 +51,11 @@ export function loadDispatcherConfig(env: Record<string, string | undefined> = p
     kafkaGroupId: read.string('KAFKA_GROUP_ID', 'zapier-dispatcher'),
     kafkaSessionTimeoutMs: read.durationMs('KAFKA_SESSION_TIMEOUT', '30s'),
     partitionsConsumedConcurrently: read.int('KAFKA_PARTITIONS_CONCURRENCY', 12, { min: 1, max: 1000 }),
+    maxInFlightPerPartition: read.int('DELIVERY_CONCURRENCY_PER_PARTITION', 16, { min: 1, max: 1000 }),
+    leadLockBatching: {
+      concurrency: read.int('LEAD_LOCK_WRITE_CONCURRENCY', 4, { min: 1, max: 500 }),
+      maxBatch: read.int('LEAD_LOCK_BATCH_MAX', 100, { min: 1, max: 1000 }),
+    },
     retryDelaysMs,
     retryJitterRatio: retryJitterPercent / 100,
     retryAfterMaxMs: read.durationMs('RETRY_AFTER_MAX', '1h'),

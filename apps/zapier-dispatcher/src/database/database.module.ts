@@ -21,8 +21,8 @@ import type { DispatcherConfig } from '../config/dispatcher.config.js';
     { provide: SiteRepository, inject: [DataSource, SecretBox], useFactory: (ds: DataSource, box: SecretBox) => new SiteRepository(ds, box) },
     {
       provide: LeadLockRepository,
-      inject: [DataSource, SiteRepository],
-      useFactory: (ds: DataSource, sites: SiteRepository) => new LeadLockRepository(ds, sites),
+      inject: [DataSource, SiteRepository, DISPATCHER_CONFIG],
+      useFactory: (ds: DataSource, sites: SiteRepository, config: DispatcherConfig) => new LeadLockRepository(ds, sites, config.leadLockBatching),
     },
   ],
   exports: [DataSource, SiteRepository, LeadLockRepository],

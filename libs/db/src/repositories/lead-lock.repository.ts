@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import { GroupCommit, type GroupCommitOptions } from '../batching/group-commit.js';
 import { SiteEntity, ZapierStatus } from '../entities/index.js';
 import { Site, SiteRepository } from './site.repository.js';
 
@@ -55,36 +56,100 @@ export function truncate(text: string | null, max: number): string | null {
 /**
  * The lead lock: one delivery in flight per lead, never a second delivery after a recorded 2xx.
  *
- * Shape (SPEC §6): a short transaction takes the row with SELECT … FOR UPDATE, checks it and writes a lease
- * (a fresh lock_token and locked_until) before committing; the HTTP call runs with no transaction and no
+ * Shape (SPEC §6): one short statement takes the row with SELECT … FOR UPDATE, checks it and writes a lease
+ * (a fresh lock_token and locked_until) as it commits; the HTTP call runs with no transaction and no
  * pinned connection; the outcome is written by one statement guarded by that token. Why this is safe under
  * crashes: the row lock serialises concurrent claimers, so only one sees the lease free; a process that dies
  * mid-delivery leaves a lease that simply expires (its message is consumed again and waits for that expiry),
  * so the lead is retried, never stuck; and a slow process whose lease was taken over cannot overwrite the new
  * holder's outcome because its token no longer matches. The lease is longer than the HTTP timeout, so a live
  * holder always finishes (and records) before anyone else may claim.
+ * Claims and outcomes are group-committed: under load one statement serves many deliveries.
  */
 export class LeadLockRepository {
+  private readonly claims: GroupCommit<ClaimRequest, ClaimResult>;
+  private readonly outcomes: GroupCommit<OutcomeRequest, boolean>;
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly sites: SiteRepository,
-  ) {}
+    batching: GroupCommitOptions = { concurrency: 4, maxBatch: 100 },
+  ) {
+    this.claims = new GroupCommit((requests) => this.claimBatch(requests), batching);
+    this.outcomes = new GroupCommit((requests) => this.recordBatch(requests), batching);
+  }
 
-  async claim(leadId: string, attempt: number, leaseMs: number): Promise<ClaimResult> {
-    return this.dataSource.transaction(async (manager) => {
-      const rows: Array<Record<string, unknown>> = await manager.query(
-        `SELECT l.zapier_status, l.zapier_attempt_count, l.locked_until, now() AS db_now,
+  /** Checks the lead and, when its next attempt may run, takes its lease (group-committed with other claims). */
+  claim(leadId: string, attempt: number, leaseMs: number): Promise<ClaimResult> {
+    return this.claims.submit({ leadId, attempt, leaseMs, token: randomUUID() });
+  }
+
+  /** Records a 2xx: SENT, attempt row, lease released. False when the lease was lost (outcome discarded). */
+  recordSuccess(leadId: string, token: string, record: AttemptRecord): Promise<boolean> {
+    return this.outcomes.submit({ leadId, token, record, status: 'SENT' });
+  }
+
+  /** Records a failed attempt; `final` marks the lead FAILED (it went to the DLT). */
+  recordFailure(leadId: string, token: string, record: AttemptRecord, final: boolean): Promise<boolean> {
+    return this.outcomes.submit({ leadId, token, record, status: final ? 'FAILED' : 'PENDING' });
+  }
+
+  /**
+   * Many claims in ONE statement (its own transaction): `target` locks the leads FOR UPDATE in id order (so
+   * concurrent batches cannot deadlock), and a concurrent claimer of the same lead waits, then re-reads the
+   * row as the winner committed it (READ COMMITTED re-check) and finds the lease taken. For each lead exactly
+   * one of the two updates can match. A lead asked for twice in one batch is claimed once; the other request
+   * is told it is leased and looks again shortly.
+   */
+  private async claimBatch(requests: ClaimRequest[]): Promise<ClaimResult[]> {
+    const firstOf = new Map<string, ClaimRequest>();
+    for (const request of requests) if (!firstOf.has(request.leadId)) firstOf.set(request.leadId, request);
+    const rows: Array<Record<string, unknown>> = await this.dataSource.query(
+      `WITH input AS (
+         SELECT * FROM jsonb_to_recordset($1::jsonb) AS t(lead_id uuid, attempt int, token uuid, lease_ms double precision)
+       ), target AS (
+         SELECT l.id, l.zapier_status, l.zapier_attempt_count, l.locked_until, input.token, input.lease_ms,
+                (l.zapier_status = 'PENDING' AND l.zapier_attempt_count + 1 = input.attempt
+                  AND (l.locked_until IS NULL OR l.locked_until <= now())) AS free,
+                (s.zapier_enabled AND s.zapier_webhook_url IS NOT NULL) AS configured,
                 s.id AS s_id, s.hostname AS s_hostname, s.name AS s_name, s.zapier_enabled AS s_enabled,
                 s.zapier_webhook_url AS s_url, s.zapier_secret AS s_secret,
                 s.zapier_previous_secret AS s_prev, s.zapier_previous_secret_expires_at AS s_prev_exp,
                 s.created_at AS s_created, s.updated_at AS s_updated
-           FROM lead l JOIN site s ON s.id = l.site_id
-          WHERE l.id = $1
-            FOR UPDATE OF l`,
-        [leadId],
-      );
-      const row = rows[0];
-      if (!row) return { kind: 'missing' } as const;
+           FROM input JOIN lead l ON l.id = input.lead_id JOIN site s ON s.id = l.site_id
+          ORDER BY l.id
+            FOR UPDATE OF l
+       ), leased AS (
+         UPDATE lead SET lock_token = target.token, locked_until = now() + make_interval(secs => target.lease_ms / 1000)
+           FROM target WHERE lead.id = target.id AND target.free AND target.configured
+         RETURNING lead.id, lead.locked_until
+       ), unconfigured AS (
+         UPDATE lead SET zapier_status = 'NOT_CONFIGURED'
+           FROM target WHERE lead.id = target.id AND target.free AND NOT target.configured
+         RETURNING lead.id
+       )
+       SELECT target.*, now() AS db_now, leased.locked_until AS lease_until FROM target LEFT JOIN leased USING (id)`,
+      [
+        JSON.stringify(
+          [...firstOf.values()].map((request) => ({
+            lead_id: request.leadId,
+            attempt: request.attempt,
+            token: request.token,
+            lease_ms: request.leaseMs,
+          })),
+        ),
+      ],
+    );
+    const byLead = new Map(rows.map((row) => [row.id as string, row]));
+    return requests.map((request) => {
+      if (firstOf.get(request.leadId) !== request) return { kind: 'leased', until: new Date(Date.now() + 200) };
+      const row = byLead.get(request.leadId);
+      return row ? this.claimResult(request, row) : { kind: 'missing' };
+    });
+  }
+
+  private claimResult(request: ClaimRequest, row: Record<string, unknown>): ClaimResult {
+    if (row.lease_until === null) {
       const decision = decideClaim(
         {
           zapierStatus: row.zapier_status as ZapierStatus | null,
@@ -93,82 +158,99 @@ export class LeadLockRepository {
           siteEnabled: row.s_enabled as boolean,
           siteHasUrl: row.s_url !== null,
         },
-        attempt,
+        request.attempt,
         row.db_now as Date,
       );
-      if (decision !== 'claim') {
-        if (decision.kind === 'not-configured') {
-          await manager.query(`UPDATE lead SET zapier_status = 'NOT_CONFIGURED' WHERE id = $1`, [leadId]);
-        }
-        return decision;
-      }
-      const token = randomUUID();
-      const [lease]: Array<{ locked_until: Date }> = await manager.query(
-        `WITH leased AS (
-           UPDATE lead SET lock_token = $2, locked_until = now() + make_interval(secs => $3::double precision / 1000)
-            WHERE id = $1 RETURNING locked_until)
-         SELECT locked_until FROM leased`,
-        [leadId, token, leaseMs],
-      );
-      const site = this.sites.open(
-        Object.assign(new SiteEntity(), {
-          id: row.s_id,
-          hostname: row.s_hostname,
-          name: row.s_name,
-          zapierEnabled: row.s_enabled,
-          zapierWebhookUrlSealed: row.s_url,
-          zapierSecretSealed: row.s_secret,
-          zapierPreviousSecretSealed: row.s_prev,
-          zapierPreviousSecretExpiresAt: row.s_prev_exp,
-          createdAt: row.s_created,
-          updatedAt: row.s_updated,
-        }),
-      );
-      return { kind: 'claimed', token, site, attemptCount: row.zapier_attempt_count as number, leaseUntil: lease.locked_until } as const;
-    });
+      // The statement and decideClaim apply the same rules; should they ever disagree, wait and look again.
+      return decision === 'claim' ? { kind: 'leased', until: new Date(Date.now() + 1000) } : decision;
+    }
+    const site = this.sites.open(
+      Object.assign(new SiteEntity(), {
+        id: row.s_id,
+        hostname: row.s_hostname,
+        name: row.s_name,
+        zapierEnabled: row.s_enabled,
+        zapierWebhookUrlSealed: row.s_url,
+        zapierSecretSealed: row.s_secret,
+        zapierPreviousSecretSealed: row.s_prev,
+        zapierPreviousSecretExpiresAt: row.s_prev_exp,
+        createdAt: row.s_created,
+        updatedAt: row.s_updated,
+      }),
+    );
+    return {
+      kind: 'claimed',
+      token: request.token,
+      site,
+      attemptCount: row.zapier_attempt_count as number,
+      leaseUntil: row.lease_until as Date,
+    };
   }
 
-  /** Records a 2xx: SENT, attempt row, lease released. False when the lease was lost (outcome discarded). */
-  recordSuccess(leadId: string, token: string, record: AttemptRecord): Promise<boolean> {
-    return this.recordOutcome(leadId, token, record, 'SENT');
-  }
-
-  /** Records a failed attempt; `final` marks the lead FAILED (it went to the DLT). */
-  recordFailure(leadId: string, token: string, record: AttemptRecord, final: boolean): Promise<boolean> {
-    return this.recordOutcome(leadId, token, record, final ? 'FAILED' : 'PENDING');
-  }
-
-  private async recordOutcome(leadId: string, token: string, record: AttemptRecord, status: ZapierStatus): Promise<boolean> {
-    const lastError = truncate(record.error, LAST_ERROR_MAX);
-    const rows: unknown[] = await this.dataSource.query(
-      `WITH updated AS (
+  /**
+   * Many outcomes in ONE statement: each lead is updated only while it still holds the caller's token, and
+   * gets its delivery_attempt row only then. Rows are locked in id order, as claims lock them.
+   */
+  private async recordBatch(requests: OutcomeRequest[]): Promise<boolean[]> {
+    const rows: Array<{ lead_id: string; token: string }> = await this.dataSource.query(
+      `WITH input AS (
+         SELECT * FROM jsonb_to_recordset($1::jsonb) AS t(
+           lead_id uuid, token uuid, status text, attempt int, started_at timestamptz, last_error text, tier text,
+           duration_ms int, http_status int, error_class text, response_snippet text)
+       ), locked AS (
+         SELECT l.id, input.* FROM input JOIN lead l ON l.id = input.lead_id AND l.lock_token = input.token
+          ORDER BY l.id
+            FOR UPDATE OF l
+       ), updated AS (
          UPDATE lead
-            SET zapier_status = $3,
-                zapier_attempt_count = $4,
-                zapier_last_attempt_at = $5,
-                zapier_last_error = $6,
-                zapier_sent_at = CASE WHEN $3 = 'SENT' THEN now() ELSE zapier_sent_at END,
+            SET zapier_status = locked.status,
+                zapier_attempt_count = locked.attempt,
+                zapier_last_attempt_at = locked.started_at,
+                zapier_last_error = locked.last_error,
+                zapier_sent_at = CASE WHEN locked.status = 'SENT' THEN now() ELSE lead.zapier_sent_at END,
                 lock_token = NULL,
                 locked_until = NULL
-          WHERE id = $1 AND lock_token = $2
-          RETURNING id)
-       INSERT INTO delivery_attempt (lead_id, attempt, tier, started_at, duration_ms, http_status, error_class, error, response_snippet)
-       SELECT id, $4, $7, $5, $8, $9, $10, $6, $11 FROM updated
-       RETURNING id`,
+           FROM locked
+          WHERE lead.id = locked.id AND lead.lock_token = locked.token
+          RETURNING locked.*
+       ), attempts AS (
+         INSERT INTO delivery_attempt (lead_id, attempt, tier, started_at, duration_ms, http_status, error_class, error, response_snippet)
+         SELECT lead_id, attempt, tier, started_at, duration_ms, http_status, error_class, last_error, response_snippet FROM updated
+       )
+       SELECT lead_id, token FROM updated`,
       [
-        leadId,
-        token,
-        status,
-        record.attempt,
-        record.startedAt,
-        status === 'SENT' ? null : lastError,
-        record.tier,
-        record.durationMs,
-        record.httpStatus,
-        record.errorClass,
-        truncate(record.responseSnippet, 2000),
+        JSON.stringify(
+          requests.map(({ leadId, token, record, status }) => ({
+            lead_id: leadId,
+            token,
+            status,
+            attempt: record.attempt,
+            started_at: record.startedAt.toISOString(),
+            last_error: status === 'SENT' ? null : truncate(record.error, LAST_ERROR_MAX),
+            tier: record.tier,
+            duration_ms: record.durationMs,
+            http_status: record.httpStatus,
+            error_class: record.errorClass,
+            response_snippet: truncate(record.responseSnippet, 2000),
+          })),
+        ),
       ],
     );
-    return rows.length === 1;
+    const recorded = new Set(rows.map((row) => `${row.lead_id}/${row.token}`));
+    return requests.map((request) => recorded.has(`${request.leadId}/${request.token}`));
   }
+}
+
+interface ClaimRequest {
+  leadId: string;
+  attempt: number;
+  leaseMs: number;
+  token: string;
+}
+
+interface OutcomeRequest {
+  leadId: string;
+  token: string;
+  record: AttemptRecord;
+  status: ZapierStatus;
 }

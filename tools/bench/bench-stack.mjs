@@ -68,7 +68,9 @@ export async function prepareBenchEnvironment(name) {
 export async function startApp(/** @type {'leads-api' | 'zapier-dispatcher'} */ app, /** @type {NodeJS.ProcessEnv} */ env) {
   const port = await freePort();
   const output = /** @type {string[]} */ ([]);
-  const child = spawn(process.execPath, ['--disable-warning=TimeoutNegativeWarning', path.join(repoRoot, 'apps', app, 'dist', 'main.js')], {
+  // BENCH_CPU_PROFILE=<dir>: write a V8 CPU profile of each app (open it in Chrome DevTools) to see where time goes.
+  const profile = process.env.BENCH_CPU_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.BENCH_CPU_PROFILE)}`, `--cpu-prof-name=${app}.cpuprofile`] : [];
+  const child = spawn(process.execPath, [...profile, '--disable-warning=TimeoutNegativeWarning', path.join(repoRoot, 'apps', app, 'dist', 'main.js')], {
     env: { ...env, PORT: String(port), HOST: '127.0.0.1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -1,17 +1,21 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createSecretKey, type KeyObject, randomBytes } from 'node:crypto';
 
 const PREFIX = 'enc:v1:';
+/** Opened values kept per process: the dispatcher opens the same few sites' URL and secret for every delivery. */
+const OPENED_CACHE_MAX = 1_000;
 
 /**
  * AES-256-GCM for credentials at rest (hook URLs and signing secrets, SPEC §2).
  * Stored form: `enc:v1:<base64 iv|tag|ciphertext>`. The key comes from config (DATA_ENCRYPTION_KEY).
  */
 export class SecretBox {
-  private readonly key: Buffer;
+  private readonly key: KeyObject;
+  private readonly opened = new Map<string, string>();
 
   constructor(key: string | Buffer) {
-    this.key = typeof key === 'string' ? SecretBox.parseKey(key) : key;
-    if (this.key.length !== 32) throw new Error('the data encryption key must be 32 bytes');
+    const raw = typeof key === 'string' ? SecretBox.parseKey(key) : key;
+    if (raw.length !== 32) throw new Error('the data encryption key must be 32 bytes');
+    this.key = createSecretKey(raw);
   }
 
   /** Accepts 64 hex chars or base64 of 32 bytes. */
@@ -33,11 +37,16 @@ export class SecretBox {
   }
 
   open(sealed: string): string {
+    const cached = this.opened.get(sealed);
+    if (cached !== undefined) return cached;
     if (!sealed.startsWith(PREFIX)) throw new Error('value is not sealed by SecretBox');
     const raw = Buffer.from(sealed.slice(PREFIX.length), 'base64');
     const decipher = createDecipheriv('aes-256-gcm', this.key, raw.subarray(0, 12));
     decipher.setAuthTag(raw.subarray(12, 28));
-    return Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString('utf8');
+    const plaintext = Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString('utf8');
+    if (this.opened.size >= OPENED_CACHE_MAX) this.opened.clear();
+    this.opened.set(sealed, plaintext);
+    return plaintext;
   }
 
   sealNullable(plaintext: string | null): string | null {

@@ -4,7 +4,7 @@
 //   2. deliveries/s: N leads submitted and relayed to Kafka first, then the dispatcher started; time from the
 //      first to the last delivery the sink sees (spread over many sites, per-site rate limit off for the run);
 //   3. end to end at a fixed 500 leads/s: lead stored → sink got it, p50/p99.
-//   npm run bench:dispatch -- --leads 20000 --rate 500 --duration 20 --sites 20
+//   npm run bench:dispatch -- --leads 20000 --rate 500 --duration 20 --sites 20 --dispatchers 1
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -21,12 +21,14 @@ const { values: args } = parseArgs({
     rate: { type: 'string', default: '500' },
     duration: { type: 'string', default: '20' },
     sites: { type: 'string', default: '20' },
+    dispatchers: { type: 'string', default: '1' },
   },
 });
 const leadCount = Number(args.leads);
 const rate = Number(args.rate);
 const durationS = Number(args.duration);
 const siteCount = Number(args.sites);
+const dispatcherCount = Number(args.dispatchers);
 
 /** @param {Record<string, unknown>} options @returns {Promise<any>} */
 const load = (options) =>
@@ -68,8 +70,8 @@ const lead = (/** @type {number} */ i) =>
 const { env } = await prepareBenchEnvironment('leadhooks_bench_dispatch');
 const sink = /** @type {{ url: string, stop: () => void }} */ (await startSink());
 const api = await startApp('leads-api', { ...env, OUTBOX_POLL_INTERVAL: '100ms' });
-/** @type {Awaited<ReturnType<typeof startApp>> | undefined} */
-let dispatcher;
+/** @type {Array<Awaited<ReturnType<typeof startApp>>>} */
+const dispatchers = [];
 const db = new pg.Client({ connectionString: env.DATABASE_URL });
 await db.connect();
 try {
@@ -89,11 +91,13 @@ try {
   if (submitted.non2xx || submitted.errors) throw new Error(`intake refused ${submitted.non2xx} and failed ${submitted.errors} requests`);
   await waitFor('the relay to publish every lead', async () => Number((await db.query('SELECT count(*) AS n FROM outbox WHERE published_at IS NULL')).rows[0].n) === 0, 120_000);
   const dispatcherStarted = Date.now();
-  dispatcher = await startApp('zapier-dispatcher', { ...env, SITE_RATE_LIMIT_PER_SECOND: '0', KAFKA_PARTITIONS_CONCURRENCY: '12' });
-  const rssStart = rssMb(dispatcher.pid);
+  const dispatcherEnv = { ...env, SITE_RATE_LIMIT_PER_SECOND: '0', KAFKA_PARTITIONS_CONCURRENCY: '12' };
+  dispatchers.push(...(await Promise.all(Array.from({ length: dispatcherCount }, () => startApp('zapier-dispatcher', dispatcherEnv)))));
+  const rss = () => dispatchers.reduce((sum, app) => sum + rssMb(app.pid), 0);
+  const rssStart = rss();
   await waitFor(`${leadCount} deliveries`, async () => (await sinkStats(sink.url)).ages.length >= leadCount, 300_000);
   const burst = await sinkStats(sink.url);
-  const rssAfterBurst = rssMb(dispatcher.pid);
+  const rssAfterBurst = rss();
   const sent = Number((await db.query(`SELECT count(*) AS n FROM lead WHERE zapier_status = 'SENT'`)).rows[0].n);
   const deliveriesPerSecond = (burst.ages.length - 1) / ((burst.lastAt - burst.firstAt) / 1000);
   const withStartup = burst.ages.length / ((burst.lastAt - dispatcherStarted) / 1000);
@@ -105,9 +109,9 @@ try {
   await waitFor('every steady-state lead to arrive', async () => (await sinkStats(sink.url)).ages.length >= accepted, 120_000);
   const e2e = await sinkStats(sink.url);
   const ages = e2e.ages.sort((a, b) => a - b);
-  const rssEnd = rssMb(dispatcher.pid);
+  const rssEnd = rss();
 
-  console.log(`\nDispatch benchmark — ${machineLine()}; ${siteCount} sites, 12 partitions\n`);
+  console.log(`\nDispatch benchmark — ${machineLine()}; ${siteCount} sites, 12 partitions, ${dispatcherCount} dispatcher process(es)\n`);
   printTable(
     ['measure', 'value'],
     [
@@ -119,13 +123,13 @@ try {
       ['  p99', `${fmt(percentile(ages, 99), 0)} ms`],
       ['  max', `${fmt(ages.at(-1) ?? NaN, 0)} ms`],
       ['  leads accepted / delivered / duplicates', `${accepted} / ${ages.length} / ${e2e.duplicates}`],
-      ['dispatcher RSS: start / after burst / end', `${fmt(rssStart, 0)} / ${fmt(rssAfterBurst, 0)} / ${fmt(rssEnd, 0)} MB`],
+      [`dispatcher RSS${dispatcherCount > 1 ? ' (sum)' : ''}: start / after burst / end`, `${fmt(rssStart, 0)} / ${fmt(rssAfterBurst, 0)} / ${fmt(rssEnd, 0)} MB`],
     ],
   );
   console.log('\ntargets (SPEC §9): >= 2000 deliveries/s; end to end p50 < 50 ms, p99 < 250 ms at 500 leads/s');
 } finally {
   await db.end();
-  await dispatcher?.stop();
+  await Promise.all(dispatchers.map((app) => app.stop()));
   await api.stop();
   sink.stop();
 }

@@ -1,7 +1,7 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { buildLeadCreatedEvent, type ExtraValue, HEADERS, LEAD_CREATED_TYPE } from '@leadhooks/contracts';
 import { DeliveryAttemptEntity, LeadEntity, ZapierStatus } from '../entities/index.js';
-import { type NewOutboxMessage, OUTBOX_CHANNEL } from './outbox.repository.js';
+import { type NewOutboxMessage, notifyOutboxRelays } from './outbox.repository.js';
 
 export interface NewLead {
   id: string;
@@ -198,7 +198,7 @@ export class LeadRepository {
           [HEADERS.cycleStep]: '0',
         }),
       ]);
-      await manager.query(`SELECT pg_notify($1, '')`, [OUTBOX_CHANNEL]);
+      await notifyOutboxRelays(manager);
       return 'requeued';
     });
   }

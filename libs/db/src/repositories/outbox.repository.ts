@@ -19,13 +19,21 @@ export interface ClaimedOutboxMessage {
 /** The Postgres channel relays LISTEN on; a notification is only a hint to look now (relays also poll). */
 export const OUTBOX_CHANNEL = 'outbox_new';
 
+/**
+ * Wakes relays listening on OUTBOX_CHANNEL; inside a transaction the notification goes out at commit. NOTIFY
+ * takes a cluster-wide lock at commit, so call it sparingly (never once per intake insert).
+ */
+export async function notifyOutboxRelays(manager: EntityManager): Promise<void> {
+  await manager.query(`SELECT pg_notify($1, '')`, [OUTBOX_CHANNEL]);
+}
+
 /** The transactional outbox (SPEC §4). */
 export class OutboxRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  /** Wakes relays listening on OUTBOX_CHANNEL. Call it after commit; it takes a cluster-wide lock, so sparingly. */
-  async notifyRelays(manager: EntityManager = this.dataSource.manager): Promise<void> {
-    await manager.query(`SELECT pg_notify($1, '')`, [OUTBOX_CHANNEL]);
+  /** Wakes relays listening on OUTBOX_CHANNEL (see notifyOutboxRelays). */
+  notifyRelays(manager: EntityManager = this.dataSource.manager): Promise<void> {
+    return notifyOutboxRelays(manager);
   }
 
   /**

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { buildLeadCreatedEvent, HEADERS, type LeadCreatedEvent } from '@leadhooks/contracts';
-import { LeadRepository, SecretBox, type Site, SiteRepository, uuidv7, type ZapierStatus } from '@leadhooks/db';
+import { LeadRepository, newLeadFromEvent, SecretBox, type Site, SiteRepository, uuidv7, type ZapierStatus } from '@leadhooks/db';
 import { generateWebhookSecret } from '@leadhooks/webhooks';
 
 /** One fixed key for every test process, so apps started by a test can open what the test sealed. */
@@ -40,24 +40,10 @@ export async function seedLead(dataSource: DataSource, site: Site, status: Zapie
     extra: { budget: 1000 },
   });
   await dataSource.transaction((manager) =>
-    new LeadRepository(dataSource).insert(manager, {
-      id,
-      siteId: site.id,
-      submittedAt,
-      pageUrl: event.data.page_url,
-      leadSource: event.data.lead_source,
-      formType: event.data.form_type,
-      name: event.data.name,
-      email: event.data.email,
-      phone: null,
-      message: event.data.message,
-      extra: event.data.extra,
-      clientIp: '127.0.0.1',
-      userAgent: 'jest',
-      idempotencyKey: null,
-      eventId: event.id,
-      zapierStatus: status,
-    }),
+    new LeadRepository(dataSource).insert(
+      manager,
+      newLeadFromEvent(event, { clientIp: '127.0.0.1', userAgent: 'jest', idempotencyKey: null, zapierStatus: status }),
+    ),
   );
   return event;
 }

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, NotFoundException } from '@nestjs/common';
 import { buildLeadCreatedEvent, HEADERS, LEAD_CREATED_TYPE } from '@leadhooks/contracts';
-import { isForeignKeyViolation, LeadRepository, uuidv7, type ZapierStatus } from '@leadhooks/db';
+import { isForeignKeyViolation, LeadRepository, newLeadFromEvent, uuidv7, type ZapierStatus } from '@leadhooks/db';
 import { LEADS_API_CONFIG } from '../config/config.module.js';
 import type { LeadsApiConfig } from '../config/leads-api.config.js';
 import { IntakeMetrics } from '../metrics/intake-metrics.js';
@@ -87,24 +87,12 @@ export class IntakeService {
     let result: IntakeWriteResult;
     try {
       result = await this.writer.write(
-        {
-          id,
-          siteId: site.id,
-          submittedAt,
-          pageUrl: event.data.page_url,
-          leadSource: event.data.lead_source,
-          formType: event.data.form_type,
-          name: event.data.name,
-          email: event.data.email,
-          phone: event.data.phone,
-          message: event.data.message,
-          extra,
+        newLeadFromEvent(event, {
           clientIp: context.clientIp,
           userAgent: context.userAgent,
           idempotencyKey: context.idempotencyKey,
-          eventId: event.id,
           zapierStatus,
-        },
+        }),
         { eventType: LEAD_CREATED_TYPE, payload: event, headers: { [HEADERS.attempt]: '1', [HEADERS.cycleStep]: '0' } },
       );
     } catch (error) {

@@ -1,5 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { buildLeadCreatedEvent, type ExtraValue, HEADERS, LEAD_CREATED_TYPE } from '@leadhooks/contracts';
+import { buildLeadCreatedEvent, type ExtraValue, HEADERS, LEAD_CREATED_TYPE, type LeadCreatedEvent } from '@leadhooks/contracts';
 import { DeliveryAttemptEntity, LeadEntity, ZapierStatus } from '../entities/index.js';
 import { type NewOutboxMessage, notifyOutboxRelays } from './outbox.repository.js';
 
@@ -20,6 +20,29 @@ export interface NewLead {
   idempotencyKey: string | null;
   eventId: string;
   zapierStatus: ZapierStatus;
+}
+
+/** The lead row for a lead.created event, plus what only the request knows. */
+export function newLeadFromEvent(
+  event: LeadCreatedEvent,
+  request: { clientIp: string | null; userAgent: string | null; idempotencyKey: string | null; zapierStatus: ZapierStatus },
+): NewLead {
+  const lead = event.data;
+  return {
+    id: lead.lead_id,
+    siteId: lead.site_id,
+    submittedAt: new Date(lead.submitted_at),
+    pageUrl: lead.page_url,
+    leadSource: lead.lead_source,
+    formType: lead.form_type,
+    name: lead.name,
+    email: lead.email,
+    phone: lead.phone,
+    message: lead.message,
+    extra: lead.extra,
+    eventId: event.id,
+    ...request,
+  };
 }
 
 export type RequeueResult = 'requeued' | 'missing' | 'already-sent' | 'in-flight';

@@ -29,7 +29,8 @@ export class AppProcess {
     readonly port: number,
     private readonly child: ChildProcess,
   ) {
-    for (const stream of [child.stdout, child.stderr]) stream?.on('data', (chunk: Buffer) => this.output.push(chunk.toString()));
+    for (const stream of [child.stdout, child.stderr])
+      stream?.on('data', (chunk: Buffer) => this.output.push(chunk.toString()));
     this.exited = new Promise((resolve) => child.on('exit', (code) => resolve(code)));
   }
 
@@ -38,14 +39,18 @@ export class AppProcess {
     const child = spawn(
       process.execPath,
       ['--disable-warning=TimeoutNegativeWarning', path.join(repoRoot, 'apps', name, 'dist', 'main.js')],
-      { env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' }, stdio: ['ignore', 'pipe', 'pipe'] },
+      {
+        env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
     );
     const app = new AppProcess(name, port, child);
     try {
       await waitUntil(
         `${name} to answer /health/live`,
         async () => {
-          if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode}:\n${app.output.join('')}`);
+          if (child.exitCode !== null)
+            throw new Error(`${name} exited with ${child.exitCode}:\n${app.output.join('')}`);
           try {
             return (await fetch(`${app.url}/health/live`)).ok || undefined;
           } catch {
@@ -59,6 +64,11 @@ export class AppProcess {
       throw error;
     }
     return app;
+  }
+
+  /** The exit code once the process has exited, else null. */
+  get exitCode(): number | null {
+    return this.child.exitCode;
   }
 
   get url(): string {

@@ -17,7 +17,8 @@ export const ADMIN_KEY = `lh_admin_bench_${crypto.randomBytes(9).toString('hex')
 /** @param {string} label @param {string} command @param {string[]} args @param {NodeJS.ProcessEnv} env */
 function run(label, command, args, env) {
   const result = spawnSync(command, args, { cwd: repoRoot, env, encoding: 'utf8' });
-  if (result.status !== 0) throw new Error(`${label} failed (exit ${result.status}):\n${result.stdout}\n${result.stderr}`);
+  if (result.status !== 0)
+    throw new Error(`${label} failed (exit ${result.status}):\n${result.stdout}\n${result.stderr}`);
 }
 
 /** @returns {Promise<number>} */
@@ -50,6 +51,8 @@ export async function prepareBenchEnvironment(name) {
     KAFKA_BROKERS: infra.kafkaBrokers,
     KAFKA_TOPIC_PREFIX: `bench.${Date.now()}.`,
     KAFKA_TOPIC_PARTITIONS: '12',
+    KAFKA_REPLICATION_FACTOR: '1',
+    KAFKA_MIN_INSYNC_REPLICAS: '1',
     DATA_ENCRYPTION_KEY: crypto.randomBytes(32).toString('base64'),
     ADMIN_API_KEY: ADMIN_KEY,
     ALLOW_INSECURE_WEBHOOK_URLS: 'true',
@@ -58,22 +61,51 @@ export async function prepareBenchEnvironment(name) {
     RATE_LIMIT_PER_SITE_PER_SECOND: '0',
   };
   console.error('[bench] building the apps ...');
-  run('build', 'npx', ['nx', 'run-many', '-t', 'build', '--outputStyle=static', '--projects=@leadhooks/leads-api,@leadhooks/zapier-dispatcher'], env);
+  run(
+    'build',
+    'npx',
+    [
+      'nx',
+      'run-many',
+      '-t',
+      'build',
+      '--outputStyle=static',
+      '--projects=@leadhooks/leads-api,@leadhooks/zapier-dispatcher',
+    ],
+    env,
+  );
   run('migrate', process.execPath, ['libs/db/dist/migrate.command.js'], env);
   run('topics', process.execPath, ['libs/messaging/dist/topics.command.js'], env);
   return { infra, env };
 }
 
 /** A built app as its own process; resolves once /health/live answers. */
-export async function startApp(/** @type {'leads-api' | 'zapier-dispatcher'} */ app, /** @type {NodeJS.ProcessEnv} */ env) {
+export async function startApp(
+  /** @type {'leads-api' | 'zapier-dispatcher'} */ app,
+  /** @type {NodeJS.ProcessEnv} */ env,
+) {
   const port = await freePort();
   const output = /** @type {string[]} */ ([]);
   // BENCH_CPU_PROFILE=<dir>: write a V8 CPU profile of each app (open it in Chrome DevTools) to see where time goes.
-  const profile = process.env.BENCH_CPU_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.BENCH_CPU_PROFILE)}`, `--cpu-prof-name=${app}.cpuprofile`] : [];
-  const child = spawn(process.execPath, [...profile, '--disable-warning=TimeoutNegativeWarning', path.join(repoRoot, 'apps', app, 'dist', 'main.js')], {
-    env: { ...env, PORT: String(port), HOST: '127.0.0.1' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const profile = process.env.BENCH_CPU_PROFILE
+    ? [
+        '--cpu-prof',
+        `--cpu-prof-dir=${path.resolve(process.env.BENCH_CPU_PROFILE)}`,
+        `--cpu-prof-name=${app}.cpuprofile`,
+      ]
+    : [];
+  const child = spawn(
+    process.execPath,
+    [
+      ...profile,
+      '--disable-warning=TimeoutNegativeWarning',
+      path.join(repoRoot, 'apps', app, 'dist', 'main.js'),
+    ],
+    {
+      env: { ...env, PORT: String(port), HOST: '127.0.0.1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   for (const stream of [child.stdout, child.stderr]) stream.on('data', (chunk) => output.push(String(chunk)));
   const url = `http://127.0.0.1:${port}`;
   for (let i = 0; ; i++) {
@@ -103,9 +135,14 @@ export async function createSite(apiUrl, hostname, webhookUrl) {
   const response = await fetch(`${apiUrl}/v1/admin/sites`, {
     method: 'POST',
     headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ hostname, name: hostname, zapier: { webhook_url: webhookUrl, enabled: webhookUrl !== null } }),
+    body: JSON.stringify({
+      hostname,
+      name: hostname,
+      zapier: { webhook_url: webhookUrl, enabled: webhookUrl !== null },
+    }),
   });
-  if (response.status !== 201) throw new Error(`creating site ${hostname}: ${response.status} ${await response.text()}`);
+  if (response.status !== 201)
+    throw new Error(`creating site ${hostname}: ${response.status} ${await response.text()}`);
   return /** @type {{ id: string, hostname: string }} */ (await response.json());
 }
 
@@ -122,7 +159,8 @@ export const fmt = (value, digits = 1) => (Number.isFinite(value) ? value.toFixe
 export function printTable(header, rows) {
   const cells = [header, ...rows.map((row) => row.map(String))];
   const widths = header.map((_, i) => Math.max(...cells.map((row) => row[i].length)));
-  const line = (/** @type {string[]} */ row) => `| ${row.map((cell, i) => cell.padEnd(widths[i])).join(' | ')} |`;
+  const line = (/** @type {string[]} */ row) =>
+    `| ${row.map((cell, i) => cell.padEnd(widths[i])).join(' | ')} |`;
   console.log(line(header));
   console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
   for (const row of cells.slice(1)) console.log(line(row));

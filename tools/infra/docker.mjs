@@ -11,7 +11,10 @@ const composeFile = path.join(repoRoot, 'docker-compose.yml');
 
 export function dockerEngineAvailable() {
   if (process.env.LEADHOOKS_DOCKER === 'off') return false;
-  const result = spawnSync('docker', ['info', '--format', '{{.ServerVersion}}'], { stdio: 'pipe', timeout: 15_000 });
+  const result = spawnSync('docker', ['info', '--format', '{{.ServerVersion}}'], {
+    stdio: 'pipe',
+    timeout: 15_000,
+  });
   return result.status === 0;
 }
 
@@ -20,15 +23,37 @@ export function dockerEngineAvailable() {
  * Host ports: Postgres 55432, Kafka 19094 (see docker-compose.yml).
  */
 export function composeUp(log = console.error) {
-  log('[infra] starting postgres and kafka with docker compose ...');
-  const result = spawnSync('docker', ['compose', '-f', composeFile, 'up', '-d', '--wait', 'postgres', 'kafka'], { stdio: 'inherit' });
+  log('[infra] starting postgres and a 3-node kafka with docker compose ...');
+  const result = spawnSync(
+    'docker',
+    ['compose', '-f', composeFile, 'up', '-d', '--wait', 'postgres', 'kafka-1', 'kafka-2', 'kafka-3'],
+    {
+      stdio: 'inherit',
+      env: composeEnv(),
+    },
+  );
   if (result.status !== 0) throw new Error(`docker compose up failed (exit ${result.status})`);
-  return { serverUrl: 'postgres://postgres:postgres@127.0.0.1:55432/postgres', kafkaBrokers: '127.0.0.1:19094' };
+  return {
+    serverUrl: 'postgres://postgres:postgres@127.0.0.1:55432/postgres',
+    kafkaBrokers: '127.0.0.1:19094,127.0.0.1:19095,127.0.0.1:19096',
+  };
 }
 
 export function composeDown(log = console.error) {
   log('[infra] stopping docker compose services ...');
-  spawnSync('docker', ['compose', '-f', composeFile, 'down'], { stdio: 'inherit' });
+  spawnSync('docker', ['compose', '-f', composeFile, 'down'], { stdio: 'inherit', env: composeEnv() });
+}
+
+/**
+ * The compose file requires the apps' secrets (from .env); starting only Postgres and Kafka needs none, so
+ * placeholders satisfy the interpolation here (the apps themselves refuse such values).
+ */
+function composeEnv() {
+  return {
+    ...process.env,
+    DATA_ENCRYPTION_KEY: process.env.DATA_ENCRYPTION_KEY ?? 'REPLACE_ME',
+    ADMIN_API_KEY: process.env.ADMIN_API_KEY ?? 'REPLACE_ME',
+  };
 }
 
 /** Throwaway containers for a test run (removed by testcontainers' reaper when the run ends). */
@@ -38,7 +63,11 @@ export async function startTestContainers(log = console.error) {
   log('[infra] starting throwaway postgres and kafka containers (testcontainers) ...');
   const hostPort = Number(process.env.LEADHOOKS_TC_KAFKA_PORT ?? 29094);
   const [postgres, kafka] = await Promise.all([
-    new PostgreSqlContainer(POSTGRES_IMAGE).withUsername('postgres').withPassword('postgres').withDatabase('postgres').start(),
+    new PostgreSqlContainer(POSTGRES_IMAGE)
+      .withUsername('postgres')
+      .withPassword('postgres')
+      .withDatabase('postgres')
+      .start(),
     new GenericContainer(KAFKA_IMAGE)
       .withEnvironment({
         KAFKA_NODE_ID: '1',
@@ -59,5 +88,9 @@ export async function startTestContainers(log = console.error) {
       .withStartupTimeout(120_000)
       .start(),
   ]);
-  return { serverUrl: postgres.getConnectionUri(), kafkaBrokers: `127.0.0.1:${hostPort}`, containers: [postgres, kafka] };
+  return {
+    serverUrl: postgres.getConnectionUri(),
+    kafkaBrokers: `127.0.0.1:${hostPort}`,
+    containers: [postgres, kafka],
+  };
 }

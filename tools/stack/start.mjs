@@ -34,11 +34,15 @@ function run(label, command, args, env) {
 
 const children = [];
 function launch(label, script, env) {
-  const child = spawn(process.execPath, ['--enable-source-maps', '--disable-warning=TimeoutNegativeWarning', ...script], {
-    cwd: repoRoot,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--enable-source-maps', '--disable-warning=TimeoutNegativeWarning', ...script],
+    {
+      cwd: repoRoot,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   for (const stream of [child.stdout, child.stderr]) {
     let buffered = '';
     stream.on('data', (chunk) => {
@@ -66,24 +70,46 @@ process.on('SIGTERM', () => shutdown(0));
 
 const infra = await ensureInfra({ purpose: 'stack' });
 console.log(`[stack] infra: ${infra.provider}`);
-const adminKey = process.env.ADMIN_API_KEY ?? persistent('admin-api-key', () => `lh_admin_${crypto.randomBytes(18).toString('base64url')}`);
+const adminKey =
+  process.env.ADMIN_API_KEY ??
+  persistent('admin-api-key', () => `lh_admin_${crypto.randomBytes(18).toString('base64url')}`);
 const env = {
   ...process.env,
   DATABASE_URL: infra.databaseUrl,
   KAFKA_BROKERS: infra.kafkaBrokers,
-  DATA_ENCRYPTION_KEY: process.env.DATA_ENCRYPTION_KEY ?? persistent('data-encryption-key', () => crypto.randomBytes(32).toString('base64')),
+  DATA_ENCRYPTION_KEY:
+    process.env.DATA_ENCRYPTION_KEY ??
+    persistent('data-encryption-key', () => crypto.randomBytes(32).toString('base64')),
   ADMIN_API_KEY: adminKey,
   ALLOW_INSECURE_WEBHOOK_URLS: process.env.ALLOW_INSECURE_WEBHOOK_URLS ?? 'true',
   KAFKA_TOPIC_PARTITIONS: process.env.KAFKA_TOPIC_PARTITIONS ?? '6',
+  // One local broker: production's 3 copies / 2 in sync cannot be met here.
+  KAFKA_REPLICATION_FACTOR: process.env.KAFKA_REPLICATION_FACTOR ?? '1',
+  KAFKA_MIN_INSYNC_REPLICAS: process.env.KAFKA_MIN_INSYNC_REPLICAS ?? '1',
 };
 
 console.log('[stack] building ...');
-run('build', 'npx', ['nx', 'run-many', '-t', 'build', '--outputStyle=static', '--projects=@leadhooks/leads-api,@leadhooks/zapier-dispatcher'], env);
+run(
+  'build',
+  'npx',
+  [
+    'nx',
+    'run-many',
+    '-t',
+    'build',
+    '--outputStyle=static',
+    '--projects=@leadhooks/leads-api,@leadhooks/zapier-dispatcher',
+  ],
+  env,
+);
 run('migrate', process.execPath, ['libs/db/dist/migrate.command.js'], env);
 run('topics', process.execPath, ['libs/messaging/dist/topics.command.js'], env);
 
 const demoSiteFile = path.join(stackDir, 'demo-site.json');
-launch('receiver', ['tools/stack/demo-receiver.mjs', demoSiteFile], { ...env, DEMO_RECEIVER_PORT: String(receiverPort) });
+launch('receiver', ['tools/stack/demo-receiver.mjs', demoSiteFile], {
+  ...env,
+  DEMO_RECEIVER_PORT: String(receiverPort),
+});
 launch('leads-api', ['apps/leads-api/dist/main.js'], { ...env, PORT: String(apiPort) });
 launch('dispatcher', ['apps/zapier-dispatcher/dist/main.js'], { ...env, PORT: String(dispatcherPort) });
 
@@ -104,16 +130,23 @@ const hookUrl = `http://127.0.0.1:${receiverPort}/hooks/demo`;
 const sites = await (await fetch(`${api}/v1/admin/sites`, { headers: auth })).json();
 const existing = Array.isArray(sites) ? sites.find((site) => site.hostname === demoHost) : undefined;
 if (!existing || !fs.existsSync(demoSiteFile)) {
-  if (existing) console.log('[stack] demo site exists but its secret is not cached here; signatures will not verify');
+  if (existing)
+    console.log('[stack] demo site exists but its secret is not cached here; signatures will not verify');
   else {
     const created = await (
       await fetch(`${api}/v1/admin/sites`, {
         method: 'POST',
         headers: auth,
-        body: JSON.stringify({ hostname: demoHost, name: 'Demo', zapier: { webhook_url: hookUrl, enabled: true } }),
+        body: JSON.stringify({
+          hostname: demoHost,
+          name: 'Demo',
+          zapier: { webhook_url: hookUrl, enabled: true },
+        }),
       })
     ).json();
-    fs.writeFileSync(demoSiteFile, JSON.stringify({ id: created.id, secret: created.zapier.secret }), { mode: 0o600 });
+    fs.writeFileSync(demoSiteFile, JSON.stringify({ id: created.id, secret: created.zapier.secret }), {
+      mode: 0o600,
+    });
   }
 }
 

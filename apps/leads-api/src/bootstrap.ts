@@ -3,10 +3,13 @@ import { Logger, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import multipart from '@fastify/multipart';
 import { createAppLogger } from '@leadhooks/observability';
 import { AppModule } from './app.module.js';
 import type { LeadsApiConfig } from './config/leads-api.config.js';
+import { HttpExceptionFilter } from './http/http-exception.filter.js';
 import { siteOriginCors } from './http/site-origin-cors.js';
+import { validationException } from './http/validation-errors.js';
 import { IntakeMetrics } from './metrics/intake-metrics.js';
 
 /** Builds the HTTP app (used by main.ts and by the tests, which pass their own config). */
@@ -15,19 +18,42 @@ export async function createLeadsApi(config: LeadsApiConfig): Promise<NestFastif
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
     logger: createAppLogger(config.logLevel, config.logFormat, 'leads-api'),
   });
-  app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
+  // Forms post urlencoded (Nest registers @fastify/formbody), JSON, or multipart when they carry a file input;
+  // a file's content is never stored, only its fields. Anything else, text/plain included, is a 415.
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.removeContentTypeParser('text/plain');
+  await app.register(multipart, {
+    attachFieldsToBody: 'keyValues',
+    limits: {
+      fields: 200,
+      fieldSize: config.bodyLimitBytes,
+      files: 20,
+      fileSize: config.bodyLimitBytes,
+      parts: 250,
+    },
+    onFile: async (part) => {
+      part.file.resume();
+      await new Promise((resolve) => part.file.on('end', resolve));
+    },
+  });
+  app.useGlobalPipes(
+    new ValidationPipe({
+      whitelist: true,
+      forbidNonWhitelisted: true,
+      transform: true,
+      exceptionFactory: validationException,
+    }),
+  );
+  app.useGlobalFilters(new HttpExceptionFilter());
   app.enableCors(siteOriginCors as never);
 
   const metrics = app.get(IntakeMetrics);
-  app
-    .getHttpAdapter()
-    .getInstance()
-    .addHook('onResponse', (request, reply, done) => {
-      const route = request.routeOptions.url ?? 'unmatched';
-      metrics.requests.inc({ method: request.method, route, status: String(reply.statusCode) });
-      metrics.requestDuration.observe({ route }, reply.elapsedTime / 1000);
-      done();
-    });
+  fastify.addHook('onResponse', (request, reply, done) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    metrics.requests.inc({ method: request.method, route, status: String(reply.statusCode) });
+    metrics.requestDuration.observe({ route }, reply.elapsedTime / 1000);
+    done();
+  });
 
   const document = SwaggerModule.createDocument(
     app,

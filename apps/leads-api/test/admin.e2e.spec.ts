@@ -1,7 +1,15 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Webhook } from 'standardwebhooks';
 import { ApiKeyRepository, LeadRepository, OutboxMessageEntity } from '@leadhooks/db';
-import { createTestDatabase, createTestKafka, seedLead, seedSite, type TestDatabase, type TestKafka, WebhookReceiver } from '@leadhooks/testing';
+import {
+  createTestDatabase,
+  createTestKafka,
+  seedLead,
+  seedSite,
+  type TestDatabase,
+  type TestKafka,
+  WebhookReceiver,
+} from '@leadhooks/testing';
 import { createTestLeadsApi } from './leads-api-harness.js';
 
 const BOOTSTRAP_KEY = 'lh_bootstrap_test_key_0123456789';
@@ -13,8 +21,16 @@ describe('leads-api admin API (real Postgres + Kafka)', () => {
   let receiver: WebhookReceiver;
 
   beforeAll(async () => {
-    [db, kafka, receiver] = await Promise.all([createTestDatabase('admin'), createTestKafka('admin'), WebhookReceiver.start()]);
-    ({ app } = await createTestLeadsApi(db, kafka, { ADMIN_API_KEY: BOOTSTRAP_KEY, OUTBOX_RELAY_ENABLED: 'false', SECRET_ROTATION_GRACE: '1h' }));
+    [db, kafka, receiver] = await Promise.all([
+      createTestDatabase('admin'),
+      createTestKafka('admin'),
+      WebhookReceiver.start(),
+    ]);
+    ({ app } = await createTestLeadsApi(db, kafka, {
+      ADMIN_API_KEY: BOOTSTRAP_KEY,
+      OUTBOX_RELAY_ENABLED: 'false',
+      SECRET_ROTATION_GRACE: '1h',
+    }));
   });
 
   afterAll(async () => {
@@ -24,8 +40,12 @@ describe('leads-api admin API (real Postgres + Kafka)', () => {
     await db?.drop();
   });
 
-  const call = (method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, payload?: object, key: string | null = BOOTSTRAP_KEY) =>
-    app.inject({ method, url, payload, headers: key ? { authorization: `Bearer ${key}` } : {} });
+  const call = (
+    method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
+    url: string,
+    payload?: object,
+    key: string | null = BOOTSTRAP_KEY,
+  ) => app.inject({ method, url, payload, headers: key ? { authorization: `Bearer ${key}` } : {} });
 
   it('refuses missing, wrong and revoked keys with 401, and accepts keys made by the CLI repository', async () => {
     expect((await call('GET', '/v1/admin/sites', undefined, null)).statusCode).toBe(401);
@@ -33,7 +53,10 @@ describe('leads-api admin API (real Postgres + Kafka)', () => {
     const keys = new ApiKeyRepository(db.dataSource);
     const { key, info } = await keys.create('ci');
     expect((await call('GET', '/v1/admin/sites', undefined, key)).statusCode).toBe(200);
-    const stored: Array<{ secret_hash: Buffer }> = await db.dataSource.query('SELECT secret_hash FROM api_key WHERE id = $1', [info.id]);
+    const stored: Array<{ secret_hash: Buffer }> = await db.dataSource.query(
+      'SELECT secret_hash FROM api_key WHERE id = $1',
+      [info.id],
+    );
     expect(stored[0].secret_hash.toString('utf8')).not.toContain(key.slice(14));
     await keys.revoke(info.id);
     expect((await call('GET', '/v1/admin/sites', undefined, key)).statusCode).toBe(401);
@@ -42,27 +65,52 @@ describe('leads-api admin API (real Postgres + Kafka)', () => {
   });
 
   it('creates, reads, updates and deletes sites; the secret is shown on creation only', async () => {
-    const created = await call('POST', '/v1/admin/sites', { hostname: 'crud.test', name: 'Crud', zapier: { webhook_url: receiver.url, enabled: true } });
+    const created = await call('POST', '/v1/admin/sites', {
+      hostname: 'crud.test',
+      name: 'Crud',
+      zapier: { webhook_url: receiver.url, enabled: true },
+    });
     expect(created.statusCode).toBe(201);
     const site = created.json<{ id: string; zapier: { secret: string; webhook_url: string } }>();
     expect(site.zapier.secret).toMatch(/^whsec_/);
     const read = await call('GET', `/v1/admin/sites/${site.id}`);
-    expect(read.json<{ zapier: Record<string, unknown> }>().zapier).toEqual({ webhook_url: receiver.url, enabled: true });
+    expect(site.zapier.webhook_url).toBe(receiver.url);
+    const masked = receiver.url.replace(/\/hooks\/.*$/, '/***');
+    expect(read.json<{ zapier: Record<string, unknown> }>().zapier).toEqual({
+      webhook_url: masked,
+      enabled: true,
+    });
     const patched = await call('PATCH', `/v1/admin/sites/${site.id}`, { zapier: { enabled: false } });
-    expect(patched.json()).toMatchObject({ name: 'Crud', zapier: { enabled: false, webhook_url: receiver.url } });
-    expect((await call('POST', '/v1/admin/sites', { hostname: 'crud.test', name: 'Again' })).statusCode).toBe(409);
-    expect((await call('POST', '/v1/admin/sites', { hostname: 'not a host', name: 'Bad' })).statusCode).toBe(400);
+    expect(patched.json()).toMatchObject({ name: 'Crud', zapier: { enabled: false, webhook_url: masked } });
+    expect((await call('POST', '/v1/admin/sites', { hostname: 'crud.test', name: 'Again' })).statusCode).toBe(
+      409,
+    );
+    expect((await call('POST', '/v1/admin/sites', { hostname: 'not a host', name: 'Bad' })).statusCode).toBe(
+      400,
+    );
     expect((await call('DELETE', `/v1/admin/sites/${site.id}`)).statusCode).toBe(204);
     expect((await call('GET', `/v1/admin/sites/${site.id}`)).statusCode).toBe(404);
-    const stored: Array<{ zapier_webhook_url: string }> = await db.dataSource.query(`SELECT zapier_webhook_url FROM site`);
-    for (const row of stored) expect(row.zapier_webhook_url ?? 'enc:v1:').toMatch(/^enc:v1:/);
+    const stored: Array<{ zapier_webhook_url: string }> = await db.dataSource.query(
+      `SELECT zapier_webhook_url FROM site`,
+    );
+    for (const row of stored) expect(row.zapier_webhook_url ?? 'enc:v2:').toMatch(/^enc:v2:/);
   });
 
   it('makes intake see a site change at once (the cached site is dropped on update)', async () => {
-    const created = await call('POST', '/v1/admin/sites', { hostname: 'cache.test', name: 'Cache', zapier: { webhook_url: receiver.url, enabled: true } });
+    const created = await call('POST', '/v1/admin/sites', {
+      hostname: 'cache.test',
+      name: 'Cache',
+      zapier: { webhook_url: receiver.url, enabled: true },
+    });
     const site = created.json<{ id: string }>();
     const submit = async () =>
-      (await app.inject({ method: 'POST', url: '/v1/sites/cache.test/leads', payload: { email: 'a@example.com' } })).json<{ zapier_status: string }>().zapier_status;
+      (
+        await app.inject({
+          method: 'POST',
+          url: '/v1/sites/cache.test/leads',
+          payload: { email: 'a@example.com' },
+        })
+      ).json<{ zapier_status: string }>().zapier_status;
     expect(await submit()).toBe('PENDING');
     await call('PATCH', `/v1/admin/sites/${site.id}`, { zapier: { enabled: false } });
     expect(await submit()).toBe('NOT_CONFIGURED');
@@ -71,7 +119,11 @@ describe('leads-api admin API (real Postgres + Kafka)', () => {
   });
 
   it('sends a signed test event now and reports status and timing; after rotation both secrets verify during the grace', async () => {
-    const created = await call('POST', '/v1/admin/sites', { hostname: 'rotate.test', name: 'Rotate', zapier: { webhook_url: receiver.url, enabled: true } });
+    const created = await call('POST', '/v1/admin/sites', {
+      hostname: 'rotate.test',
+      name: 'Rotate',
+      zapier: { webhook_url: receiver.url, enabled: true },
+    });
     const site = created.json<{ id: string; zapier: { secret: string } }>();
     const rotated = await call('POST', `/v1/admin/sites/${site.id}/zapier/rotate-secret`);
     const newSecret = rotated.json<{ zapier: { secret: string } }>().zapier.secret;
@@ -83,7 +135,10 @@ describe('leads-api admin API (real Postgres + Kafka)', () => {
     const [request] = receiver.requests;
     const headers = request.headers as Record<string, string>;
     expect(headers['webhook-signature'].split(' ')).toHaveLength(2);
-    expect(new Webhook(newSecret).verify(request.body, headers)).toMatchObject({ event: 'lead.created', site_hostname: 'rotate.test' });
+    expect(new Webhook(newSecret).verify(request.body, headers)).toMatchObject({
+      event: 'lead.created',
+      site_hostname: 'rotate.test',
+    });
     expect(new Webhook(site.zapier.secret).verify(request.body, headers)).toBeTruthy();
   });
 
@@ -94,11 +149,20 @@ describe('leads-api admin API (real Postgres + Kafka)', () => {
       ALLOW_INSECURE_WEBHOOK_URLS: 'false',
     });
     try {
-      for (const url of ['http://hooks.example.com/x', 'https://127.0.0.1/x', 'https://169.254.169.254/latest', 'https://localhost/x']) {
+      for (const url of [
+        'http://hooks.example.com/x',
+        'https://127.0.0.1/x',
+        'https://169.254.169.254/latest',
+        'https://localhost/x',
+      ]) {
         const response = await strict.inject({
           method: 'POST',
           url: '/v1/admin/sites',
-          payload: { hostname: `strict-${Math.random().toString(36).slice(2, 8)}.test`, name: 'S', zapier: { webhook_url: url, enabled: true } },
+          payload: {
+            hostname: `strict-${Math.random().toString(36).slice(2, 8)}.test`,
+            name: 'S',
+            zapier: { webhook_url: url, enabled: true },
+          },
           headers: { authorization: `Bearer ${BOOTSTRAP_KEY}` },
         });
         expect(response.statusCode).toBe(400);
@@ -114,21 +178,34 @@ describe('leads-api admin API (real Postgres + Kafka)', () => {
     for (let i = 0; i < 3; i++) events.push(await seedLead(db.dataSource, site));
     const leadId = events[0].data.lead_id;
     const shown = await call('GET', `/v1/leads/${leadId}`);
-    expect(shown.json()).toMatchObject({ id: leadId, site_id: site.id, zapier_status: 'PENDING', zapier_attempt_count: 0, attempts: [] });
+    expect(shown.json()).toMatchObject({
+      id: leadId,
+      site_id: site.id,
+      zapier_status: 'PENDING',
+      zapier_attempt_count: 0,
+      attempts: [],
+    });
     expect((await call('GET', `/v1/leads/${leadId}`, undefined, null)).statusCode).toBe(401);
     expect((await call('GET', '/v1/leads/00000000-0000-7000-8000-000000000000')).statusCode).toBe(404);
 
     const page1 = await call('GET', `/v1/leads?site_id=${site.id}&limit=2`);
     const body1 = page1.json<{ items: Array<{ id: string }>; next_cursor: string }>();
     expect(body1.items.map((l) => l.id)).toEqual([events[2].data.lead_id, events[1].data.lead_id]);
-    const body2 = (await call('GET', `/v1/leads?site_id=${site.id}&limit=2&cursor=${body1.next_cursor}`)).json<{ items: Array<{ id: string }>; next_cursor: null }>();
+    const body2 = (
+      await call('GET', `/v1/leads?site_id=${site.id}&limit=2&cursor=${body1.next_cursor}`)
+    ).json<{ items: Array<{ id: string }>; next_cursor: null }>();
     expect(body2).toEqual({ items: [expect.objectContaining({ id: leadId })], next_cursor: null });
     expect((await call('GET', `/v1/leads?status=NOPE`)).statusCode).toBe(400);
 
-    await db.dataSource.query(`UPDATE lead SET zapier_status = 'FAILED', zapier_attempt_count = 6 WHERE id = $1`, [leadId]);
+    await db.dataSource.query(
+      `UPDATE lead SET zapier_status = 'FAILED', zapier_attempt_count = 6 WHERE id = $1`,
+      [leadId],
+    );
     const redeliver = await call('POST', `/v1/leads/${leadId}/redeliver`);
     expect(redeliver.statusCode).toBe(202);
-    const queued = await db.dataSource.getRepository(OutboxMessageEntity).findOneByOrFail({ aggregateId: leadId });
+    const queued = await db.dataSource
+      .getRepository(OutboxMessageEntity)
+      .findOneByOrFail({ aggregateId: leadId });
     expect(queued.headers).toMatchObject({ 'lh-attempt': '7', 'lh-cycle-step': '0' });
     expect(queued.payload).toMatchObject({ id: events[0].id, data: { lead_id: leadId } });
     expect((await new LeadRepository(db.dataSource).findById(leadId))?.zapierStatus).toBe('PENDING');

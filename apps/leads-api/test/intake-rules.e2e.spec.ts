@@ -1,6 +1,12 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { LeadEntity, OutboxMessageEntity } from '@leadhooks/db';
-import { createTestDatabase, createTestKafka, seedSite, type TestDatabase, type TestKafka } from '@leadhooks/testing';
+import {
+  createTestDatabase,
+  createTestKafka,
+  seedSite,
+  type TestDatabase,
+  type TestKafka,
+} from '@leadhooks/testing';
 import { createTestLeadsApi } from './leads-api-harness.js';
 
 describe('leads-api intake rules (real Postgres + Kafka)', () => {
@@ -10,7 +16,11 @@ describe('leads-api intake rules (real Postgres + Kafka)', () => {
 
   beforeAll(async () => {
     [db, kafka] = await Promise.all([createTestDatabase('intakerules'), createTestKafka('intakerules')]);
-    ({ app } = await createTestLeadsApi(db, kafka, { BODY_LIMIT_BYTES: '2048', RATE_LIMIT_PER_IP_PER_MINUTE: '0', OUTBOX_RELAY_ENABLED: 'false' }));
+    ({ app } = await createTestLeadsApi(db, kafka, {
+      BODY_LIMIT_BYTES: '2048',
+      RATE_LIMIT_PER_IP_PER_MINUTE: '0',
+      OUTBOX_RELAY_ENABLED: 'false',
+    }));
   });
 
   afterAll(async () => {
@@ -19,8 +29,18 @@ describe('leads-api intake rules (real Postgres + Kafka)', () => {
     await db?.drop();
   });
 
-  const post = (hostname: string, payload: string | object, headers: Record<string, string> = {}, query = '') =>
-    app.inject({ method: 'POST', url: `/v1/sites/${hostname}/leads${query}`, payload, headers: { 'content-type': 'application/json', ...headers } });
+  const post = (
+    hostname: string,
+    payload: string | object,
+    headers: Record<string, string> = {},
+    query = '',
+  ) =>
+    app.inject({
+      method: 'POST',
+      url: `/v1/sites/${hostname}/leads${query}`,
+      payload,
+      headers: { 'content-type': 'application/json', ...headers },
+    });
   const leadsOf = (siteId: string) => db.dataSource.getRepository(LeadEntity).countBy({ siteId });
 
   it('answers 413 for an oversize body and stores nothing', async () => {
@@ -38,9 +58,13 @@ describe('leads-api intake rules (real Postgres + Kafka)', () => {
 
   it('keeps extra fields bounded: too many or nested are 400s naming the field; long scalars within limits are kept', async () => {
     const site = await seedSite(db.dataSource);
-    const many = Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`f${i}`, 'v']));
+    const many = Object.fromEntries(Array.from({ length: 101 }, (_, i) => [`f${i}`, 'v']));
     expect((await post(site.hostname, { email: 'a@example.com', ...many })).statusCode).toBe(400);
-    const long = await post(site.hostname, { email: 'a@example.com', note: 'y'.repeat(1500), other: 'z'.repeat(100) });
+    const long = await post(site.hostname, {
+      email: 'a@example.com',
+      note: 'y'.repeat(1500),
+      other: 'z'.repeat(100),
+    });
     expect(long.statusCode).toBe(201);
     const nested = await post(site.hostname, { email: 'a@example.com', utm: { source: 'x' } });
     expect(nested.statusCode).toBe(400);
@@ -55,17 +79,27 @@ describe('leads-api intake rules (real Postgres + Kafka)', () => {
     expect(first.statusCode).toBe(201);
     expect(again.json()).toEqual(first.json());
     expect(await leadsOf(site.id)).toBe(1);
-    expect(await db.dataSource.getRepository(OutboxMessageEntity).countBy({ aggregateId: first.json<{ id: string }>().id })).toBe(1);
+    expect(
+      await db.dataSource
+        .getRepository(OutboxMessageEntity)
+        .countBy({ aggregateId: first.json<{ id: string }>().id }),
+    ).toBe(1);
   });
 
   it('makes one lead of two concurrent requests with the same Idempotency-Key', async () => {
     const site = await seedSite(db.dataSource);
     const headers = { 'idempotency-key': 'race-1' };
-    const answers = await Promise.all(Array.from({ length: 5 }, () => post(site.hostname, { email: 'a@example.com' }, headers)));
+    const answers = await Promise.all(
+      Array.from({ length: 5 }, () => post(site.hostname, { email: 'a@example.com' }, headers)),
+    );
     expect(answers.map((a) => a.statusCode)).toEqual([201, 201, 201, 201, 201]);
     expect(new Set(answers.map((a) => a.json<{ id: string }>().id)).size).toBe(1);
     expect(await leadsOf(site.id)).toBe(1);
-    expect(await db.dataSource.getRepository(OutboxMessageEntity).count({ where: { aggregateId: answers[0].json<{ id: string }>().id } })).toBe(1);
+    expect(
+      await db.dataSource
+        .getRepository(OutboxMessageEntity)
+        .count({ where: { aggregateId: answers[0].json<{ id: string }>().id } }),
+    ).toBe(1);
   });
 
   it('group-commits a burst: every request gets its own lead and exactly one event; a bad lead in a batch fails alone', async () => {
@@ -76,16 +110,24 @@ describe('leads-api intake rules (real Postgres + Kafka)', () => {
         IF NEW.message = 'explode' THEN RAISE EXCEPTION 'lead insert failed on purpose'; END IF;
         RETURN NEW;
       END $$`);
-    await db.dataSource.query(`CREATE TRIGGER refuse_explosive_lead BEFORE INSERT ON lead FOR EACH ROW EXECUTE FUNCTION refuse_explosive_lead()`);
+    await db.dataSource.query(
+      `CREATE TRIGGER refuse_explosive_lead BEFORE INSERT ON lead FOR EACH ROW EXECUTE FUNCTION refuse_explosive_lead()`,
+    );
     let answers;
     try {
       answers = await Promise.all(
         Array.from({ length: 61 }, (_, i) =>
-          post(site.hostname, { email: `burst${i}@example.com`, message: i === 30 ? 'explode' : `lead ${i}` }, { 'idempotency-key': `burst-${i}` }),
+          post(
+            site.hostname,
+            { email: `burst${i}@example.com`, message: i === 30 ? 'explode' : `lead ${i}` },
+            { 'idempotency-key': `burst-${i}` },
+          ),
         ),
       );
     } finally {
-      await db.dataSource.query(`DROP TRIGGER refuse_explosive_lead ON lead; DROP FUNCTION refuse_explosive_lead()`);
+      await db.dataSource.query(
+        `DROP TRIGGER refuse_explosive_lead ON lead; DROP FUNCTION refuse_explosive_lead()`,
+      );
     }
     expect(answers[30].statusCode).toBe(500);
     answers.splice(30, 1);
@@ -94,7 +136,8 @@ describe('leads-api intake rules (real Postgres + Kafka)', () => {
     expect(new Set(ids).size).toBe(60);
     const stored = await db.dataSource.getRepository(LeadEntity).findBy({ siteId: site.id });
     expect(stored.map((lead) => lead.id).sort()).toEqual([...ids].sort());
-    for (const [i, id] of ids.entries()) expect(stored.find((lead) => lead.id === id)?.email).toBe(`burst${i < 30 ? i : i + 1}@example.com`);
+    for (const [i, id] of ids.entries())
+      expect(stored.find((lead) => lead.id === id)?.email).toBe(`burst${i < 30 ? i : i + 1}@example.com`);
     const events: Array<{ aggregate_id: string; n: number }> = await db.dataSource.query(
       `SELECT aggregate_id, count(*)::int AS n FROM outbox WHERE aggregate_id = ANY($1::uuid[]) GROUP BY aggregate_id`,
       [ids],
@@ -105,7 +148,9 @@ describe('leads-api intake rules (real Postgres + Kafka)', () => {
 
   it('answers a bot that fills the honeypot with a normal-looking 201 and stores nothing', async () => {
     const site = await seedSite(db.dataSource);
-    const response = await post(site.hostname, 'email=bot%40spam.test&_gotcha=http%3A%2F%2Fspam', { 'content-type': 'application/x-www-form-urlencoded' });
+    const response = await post(site.hostname, 'email=bot%40spam.test&_gotcha=http%3A%2F%2Fspam', {
+      'content-type': 'application/x-www-form-urlencoded',
+    });
     expect(response.statusCode).toBe(201);
     expect(response.json()).toMatchObject({ id: expect.any(String), zapier_status: 'PENDING' });
     expect(await leadsOf(site.id)).toBe(0);
@@ -114,10 +159,20 @@ describe('leads-api intake rules (real Postgres + Kafka)', () => {
   it('redirects a plain HTML form to a page on the site (303), and refuses foreign redirects (400) without storing', async () => {
     const site = await seedSite(db.dataSource, { hostname: 'redirect.test' });
     const form = { 'content-type': 'application/x-www-form-urlencoded' };
-    const ok = await post(site.hostname, 'email=a%40example.com', form, '?redirect=https%3A%2F%2Fwww.redirect.test%2Fthanks');
+    const ok = await post(
+      site.hostname,
+      'email=a%40example.com',
+      form,
+      '?redirect=https%3A%2F%2Fwww.redirect.test%2Fthanks',
+    );
     expect(ok.statusCode).toBe(303);
     expect(ok.headers.location).toBe('https://www.redirect.test/thanks');
-    const evil = await post(site.hostname, 'email=a%40example.com', form, '?redirect=https%3A%2F%2Fevil.test%2F');
+    const evil = await post(
+      site.hostname,
+      'email=a%40example.com',
+      form,
+      '?redirect=https%3A%2F%2Fevil.test%2F',
+    );
     expect(evil.statusCode).toBe(400);
     expect(await leadsOf(site.id)).toBe(1);
   });
@@ -128,9 +183,15 @@ describe('leads-api intake rules (real Postgres + Kafka)', () => {
       app.inject({
         method: 'OPTIONS',
         url: `/v1/sites/${site.hostname}/leads`,
-        headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' },
+        headers: {
+          origin,
+          'access-control-request-method': 'POST',
+          'access-control-request-headers': 'content-type',
+        },
       });
-    expect((await preflight('https://www.cors.test')).headers['access-control-allow-origin']).toBe('https://www.cors.test');
+    expect((await preflight('https://www.cors.test')).headers['access-control-allow-origin']).toBe(
+      'https://www.cors.test',
+    );
     expect((await preflight('https://evil.test')).headers['access-control-allow-origin']).toBeUndefined();
   });
 
@@ -139,12 +200,20 @@ describe('leads-api intake rules (real Postgres + Kafka)', () => {
     expect(doc.statusCode).toBe(200);
     const paths = Object.keys(doc.json<{ paths: Record<string, unknown> }>().paths);
     expect(paths).toEqual(
-      expect.arrayContaining(['/v1/sites/{hostname}/leads', '/v1/admin/sites', '/v1/leads/{id}', '/v1/leads/{id}/redeliver', '/v1/sites/{id}/zapier/test']),
+      expect.arrayContaining([
+        '/v1/sites/{hostname}/leads',
+        '/v1/admin/sites',
+        '/v1/leads/{id}',
+        '/v1/leads/{id}/redeliver',
+        '/v1/sites/{id}/zapier/test',
+      ]),
     );
     const metrics = await app.inject({ method: 'GET', url: '/metrics' });
     expect(metrics.body).toContain('leadhooks_leads_accepted_total');
     expect(metrics.body).toContain('leadhooks_outbox_backlog');
-    expect(metrics.body).toMatch(/leadhooks_http_requests_total\{method="POST",route="\/v1\/sites\/:hostname\/leads",status="201"/);
+    expect(metrics.body).toMatch(
+      /leadhooks_http_requests_total\{method="POST",route="\/v1\/sites\/:hostname\/leads",status="201"/,
+    );
   });
 });
 
@@ -155,7 +224,10 @@ describe('leads-api rate limits', () => {
 
   beforeAll(async () => {
     [db, kafka] = await Promise.all([createTestDatabase('ratelimit'), createTestKafka('ratelimit')]);
-    ({ app } = await createTestLeadsApi(db, kafka, { RATE_LIMIT_PER_IP_PER_MINUTE: '6', OUTBOX_RELAY_ENABLED: 'false' }));
+    ({ app } = await createTestLeadsApi(db, kafka, {
+      RATE_LIMIT_PER_IP_PER_MINUTE: '6',
+      OUTBOX_RELAY_ENABLED: 'false',
+    }));
   });
 
   afterAll(async () => {

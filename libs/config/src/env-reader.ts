@@ -1,5 +1,6 @@
 import { ConfigError } from './config-error.js';
 import { parseDuration } from './duration.js';
+import { isPublishedSecret } from './published-secrets.js';
 
 type Env = Record<string, string | undefined>;
 
@@ -78,6 +79,22 @@ export class EnvReader {
       if (!protocols.includes(url.protocol)) throw new Error(`protocol must be ${protocols.join(' or ')}`);
       return text;
     });
+  }
+
+  /**
+   * A secret setting: required (unless optional), at least `minLength` long, and never a published example value
+   * (`.env.example` placeholders, old compose defaults).
+   */
+  secret(name: string, { optional = false, minLength = 16 } = {}): string | undefined {
+    const value = this.env[name]?.trim();
+    if (!value) {
+      if (!optional) this.problems.push(`${name} is required`);
+      return undefined;
+    }
+    if (isPublishedSecret(value))
+      this.problems.push(`${name} is an example value; generate your own (see .env.example)`);
+    else if (value.length < minLength) this.problems.push(`${name} must be at least ${minLength} characters`);
+    return value;
   }
 
   /** A custom check; `parse` throws with a human-readable reason. */

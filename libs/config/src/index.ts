@@ -2,3 +2,4 @@ export * from './config-error.js';
 export * from './duration.js';
 export * from './env-reader.js';
 export * from './log-level.js';
+export * from './published-secrets.js';

@@ -26,11 +26,20 @@ const RESERVED_KEYS = new Set([
   'attempt',
 ]);
 
+/** Zapier maps top-level scalars to fields; a list (a checkbox group) travels comma-joined. */
+function flatValue(value: ExtraValue): string | number | boolean | null {
+  return Array.isArray(value) ? value.map((item) => (item === null ? '' : String(item))).join(',') : value;
+}
+
 /**
  * The flat JSON object Zapier receives (SPEC §6): Zapier maps top-level keys to fields, so nothing is nested.
  * Extra form fields are added flat; one that collides with a reserved key is kept as `extra_<key>`.
  */
-export function buildZapierPayload(event: LeadCreatedEvent, site: SiteIdentity, attempt: number): ZapierPayload {
+export function buildZapierPayload(
+  event: LeadCreatedEvent,
+  site: SiteIdentity,
+  attempt: number,
+): ZapierPayload {
   const lead = event.data;
   const payload: ZapierPayload = {
     event: event.type,
@@ -50,7 +59,7 @@ export function buildZapierPayload(event: LeadCreatedEvent, site: SiteIdentity, 
   };
   for (const [key, value] of Object.entries(lead.extra)) {
     const flatKey = RESERVED_KEYS.has(key) ? `extra_${key}` : key;
-    if (!(flatKey in payload)) payload[flatKey] = value satisfies ExtraValue;
+    if (!(flatKey in payload)) payload[flatKey] = flatValue(value);
   }
   payload.attempt = attempt;
   return payload;

@@ -1,6 +1,7 @@
 import { DataSource, DataSourceOptions } from 'typeorm';
 import { ENTITIES } from './entities/index.js';
 import { MIGRATIONS } from './migrations/index.js';
+import { SafeQueryLogger } from './query-logger.js';
 
 export interface DatabaseSettings {
   url: string;
@@ -20,7 +21,9 @@ export function dataSourceOptions(settings: DatabaseSettings): DataSourceOptions
     migrationsTableName: 'typeorm_migrations',
     synchronize: false,
     migrationsRun: false,
-    logging: settings.logQueries ? 'all' : ['error'],
+    logging: settings.logQueries ? 'all' : ['error', 'warn'],
+    logger: new SafeQueryLogger(settings.logQueries ?? false),
+    maxQueryExecutionTime: 5_000,
     poolSize: settings.poolSize ?? 10,
     applicationName: settings.applicationName ?? 'leadhooks',
     extra: {

@@ -1,15 +1,40 @@
-import type { Kafka } from 'kafkajs';
+import kafkajs, { type Kafka } from 'kafkajs';
 
 export interface TopicLayout {
   partitions: number;
+  /** Copies of every partition (production: 3). */
   replicationFactor: number;
+  /** Copies that must have a write before it is acknowledged with acks=all (production: 2). */
+  minInsyncReplicas: number;
+  /** Retention of dead-letter topics (ms): long, so ops can replay after a holiday. */
+  deadLetterRetentionMs: number;
+}
+
+/** Production defaults (KAFKA_REPLICATION_FACTOR, KAFKA_MIN_INSYNC_REPLICAS, KAFKA_DLT_RETENTION). */
+export const PRODUCTION_TOPIC_LAYOUT = {
+  replicationFactor: 3,
+  minInsyncReplicas: 2,
+  deadLetterRetentionMs: 30 * 86_400_000,
+} as const;
+
+function configsFor(topic: string, layout: TopicLayout): Array<{ name: string; value: string }> {
+  const configs = [{ name: 'min.insync.replicas', value: String(layout.minInsyncReplicas) }];
+  if (topic.endsWith('.dlt'))
+    configs.push({ name: 'retention.ms', value: String(layout.deadLetterRetentionMs) });
+  return configs;
 }
 
 /**
- * Creates missing topics with explicit partition counts (brokers run with auto-create off) and
- * fails when an existing topic has fewer partitions than asked for. Returns the topics it created.
+ * Creates missing topics with explicit partitions, replication, `min.insync.replicas` and (for DLTs) retention
+ * (brokers run with auto-create off), brings existing topics' configs to the same values, and fails when an
+ * existing topic has fewer partitions than asked for. Returns the topics it created.
  */
 export async function ensureTopics(kafka: Kafka, topics: string[], layout: TopicLayout): Promise<string[]> {
+  if (layout.minInsyncReplicas > layout.replicationFactor) {
+    throw new Error(
+      `min.insync.replicas (${layout.minInsyncReplicas}) cannot exceed the replication factor (${layout.replicationFactor})`,
+    );
+  }
   const admin = kafka.admin();
   await admin.connect();
   try {
@@ -22,6 +47,18 @@ export async function ensureTopics(kafka: Kafka, topics: string[], layout: Topic
           topic,
           numPartitions: layout.partitions,
           replicationFactor: layout.replicationFactor,
+          configEntries: configsFor(topic, layout),
+        })),
+      });
+    }
+    const present = topics.filter((topic) => existing.has(topic));
+    if (present.length) {
+      await admin.alterConfigs({
+        validateOnly: false,
+        resources: present.map((topic) => ({
+          type: kafkajs.ConfigResourceTypes.TOPIC,
+          name: topic,
+          configEntries: configsFor(topic, layout),
         })),
       });
     }

@@ -1,20 +1,33 @@
 #!/usr/bin/env node
-// `npm run topics`: creates the product's topics (main, retry tiers, DLT) with explicit partition counts.
+// `npm run topics`: creates the product's topics (main, retry tiers, DLT) with explicit partitions, replication,
+// min.insync.replicas and DLT retention. Production defaults 3 / 2 / 30d; a single local broker needs 1 / 1.
 import { EnvReader } from '@leadhooks/config';
 import { TopicNames } from '@leadhooks/contracts';
 import { createKafka } from './kafka-client.js';
-import { ensureTopics } from './topic-provisioner.js';
+import { ensureTopics, PRODUCTION_TOPIC_LAYOUT } from './topic-provisioner.js';
 
 const env = new EnvReader();
 const brokers = env.list('KAFKA_BROKERS');
 const prefix = env.string('KAFKA_TOPIC_PREFIX', '');
 const partitions = env.int('KAFKA_TOPIC_PARTITIONS', 12, { min: 1, max: 1000 });
-const replicationFactor = env.int('KAFKA_REPLICATION_FACTOR', 1, { min: 1, max: 10 });
+const replicationFactor = env.int('KAFKA_REPLICATION_FACTOR', PRODUCTION_TOPIC_LAYOUT.replicationFactor, {
+  min: 1,
+  max: 10,
+});
+const minInsyncReplicas = env.int('KAFKA_MIN_INSYNC_REPLICAS', PRODUCTION_TOPIC_LAYOUT.minInsyncReplicas, {
+  min: 1,
+  max: 10,
+});
+const deadLetterRetentionMs = env.durationMs('KAFKA_DLT_RETENTION', '30d');
 try {
   env.done();
   const topics = new TopicNames(prefix).all();
-  const created = await ensureTopics(createKafka({ brokers, clientId: 'leadhooks-topics' }), topics, { partitions, replicationFactor });
-  console.log(created.length ? `Created topics: ${created.join(', ')}` : `Topics present: ${topics.join(', ')}`);
+  const layout = { partitions, replicationFactor, minInsyncReplicas, deadLetterRetentionMs };
+  const created = await ensureTopics(createKafka({ brokers, clientId: 'leadhooks-topics' }), topics, layout);
+  console.log(
+    `${created.length ? `Created topics: ${created.join(', ')}` : `Topics present: ${topics.join(', ')}`} ` +
+      `(replication ${replicationFactor}, min.insync.replicas ${minInsyncReplicas}, DLT retention ${Math.round(deadLetterRetentionMs / 86_400_000)}d)`,
+  );
 } catch (error) {
   console.error(error instanceof Error ? error.message : error);
   process.exit(1);

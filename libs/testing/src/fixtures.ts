@@ -1,28 +1,42 @@
 import { randomBytes } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { buildLeadCreatedEvent, HEADERS, type LeadCreatedEvent } from '@leadhooks/contracts';
-import { LeadRepository, newLeadFromEvent, SecretBox, type Site, SiteRepository, uuidv7, type ZapierStatus } from '@leadhooks/db';
+import {
+  LeadRepository,
+  newLeadFromEvent,
+  SecretBox,
+  type Site,
+  SiteRepository,
+  uuidv7,
+  type ZapierStatus,
+} from '@leadhooks/db';
 import { generateWebhookSecret } from '@leadhooks/webhooks';
 
 /** One fixed key for every test process, so apps started by a test can open what the test sealed. */
-export const TEST_ENCRYPTION_KEY = Buffer.alloc(32, 7).toString('base64');
+export const TEST_ENCRYPTION_KEY = Buffer.alloc(32, 11).toString('base64');
 
 export async function seedSite(
   dataSource: DataSource,
   options: { webhookUrl?: string | null; enabled?: boolean; hostname?: string; name?: string } = {},
 ): Promise<Site> {
   const sites = new SiteRepository(dataSource, new SecretBox(TEST_ENCRYPTION_KEY));
-  return sites.create({
+  const site = await sites.create({
     hostname: options.hostname ?? `site-${randomBytes(4).toString('hex')}.test`,
     name: options.name ?? 'Test Site',
     webhookUrl: options.webhookUrl ?? null,
     enabled: options.enabled ?? Boolean(options.webhookUrl),
     secret: generateWebhookSecret(),
   });
+  if (site === 'hostname-taken') throw new Error(`seedSite: hostname ${options.hostname} is taken`);
+  return site;
 }
 
 /** Stores a lead the way intake does (without the outbox row) and returns its lead.created event. */
-export async function seedLead(dataSource: DataSource, site: Site, status: ZapierStatus = 'PENDING'): Promise<LeadCreatedEvent> {
+export async function seedLead(
+  dataSource: DataSource,
+  site: Site,
+  status: ZapierStatus = 'PENDING',
+): Promise<LeadCreatedEvent> {
   const id = uuidv7();
   const submittedAt = new Date();
   const event = buildLeadCreatedEvent(uuidv7(), submittedAt, {
@@ -42,7 +56,8 @@ export async function seedLead(dataSource: DataSource, site: Site, status: Zapie
   await dataSource.transaction((manager) =>
     new LeadRepository(dataSource).insert(
       manager,
-      newLeadFromEvent(event, { clientIp: '127.0.0.1', userAgent: 'jest', idempotencyKey: null, zapierStatus: status }),
+      newLeadFromEvent(event, { clientIp: '127.0.0.1', userAgent: 'jest', idempotencyKey: null }),
+      status,
     ),
   );
   return event;

@@ -1,4 +1,5 @@
 import { EnvReader, LOG_LEVELS, type LogLevel } from '@leadhooks/config';
+import { type EncryptionKeys, readEncryptionKeys } from '@leadhooks/db';
 import { LOG_FORMATS, type LogFormat } from '@leadhooks/observability';
 
 /** Every setting leads-api reads, validated once at start-up (see README, Configuration). */
@@ -11,7 +12,7 @@ export interface LeadsApiConfig {
   dbPoolSize: number;
   kafkaBrokers: string[];
   kafkaTopicPrefix: string;
-  dataEncryptionKey: string;
+  dataEncryptionKeys: EncryptionKeys;
   allowInsecureWebhookUrls: boolean;
   adminApiKey: string | undefined;
   bodyLimitBytes: number;
@@ -47,9 +48,9 @@ export function loadLeadsApiConfig(env: Record<string, string | undefined> = pro
     dbPoolSize: read.int('DB_POOL_SIZE', 20, { min: 1, max: 500 }),
     kafkaBrokers: read.list('KAFKA_BROKERS'),
     kafkaTopicPrefix: read.string('KAFKA_TOPIC_PREFIX', ''),
-    dataEncryptionKey: read.string('DATA_ENCRYPTION_KEY'),
+    dataEncryptionKeys: readEncryptionKeys(read),
     allowInsecureWebhookUrls: read.bool('ALLOW_INSECURE_WEBHOOK_URLS', false),
-    adminApiKey: read.optionalString('ADMIN_API_KEY'),
+    adminApiKey: read.secret('ADMIN_API_KEY', { optional: true, minLength: 24 }),
     bodyLimitBytes: read.int('BODY_LIMIT_BYTES', 64 * 1024, { min: 1024, max: 10 * 1024 * 1024 }),
     trustProxy: read.bool('TRUST_PROXY', false),
     honeypotField: read.string('HONEYPOT_FIELD', '_gotcha'),

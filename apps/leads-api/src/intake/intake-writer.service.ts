@@ -1,10 +1,19 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { GroupCommit, LeadRepository, type NewLead, type NewOutboxMessage } from '@leadhooks/db';
+import {
+  GroupCommit,
+  LeadRepository,
+  type NewLead,
+  type NewOutboxMessage,
+  type ZapierStatus,
+} from '@leadhooks/db';
 import { LEADS_API_CONFIG } from '../config/config.module.js';
 import type { LeadsApiConfig } from '../config/leads-api.config.js';
 
-/** 'duplicate-key': the lead's idempotency key was taken first by another lead; nothing was stored. */
-export type IntakeWriteResult = 'stored' | 'duplicate-key';
+/**
+ * `stored` with the status the insert decided; `not-stored`: the lead's idempotency key was taken first by
+ * another lead, or its site no longer exists.
+ */
+export type IntakeWriteResult = { kind: 'stored'; zapierStatus: ZapierStatus } | { kind: 'not-stored' };
 
 type IntakeWrite = { lead: NewLead; event: Omit<NewOutboxMessage, 'aggregateId'> };
 
@@ -17,10 +26,16 @@ type IntakeWrite = { lead: NewLead; event: Omit<NewOutboxMessage, 'aggregateId'>
 export class IntakeWriter {
   private readonly batches: GroupCommit<IntakeWrite, IntakeWriteResult>;
 
-  constructor(@Inject(LEADS_API_CONFIG) config: LeadsApiConfig, @Inject(LeadRepository) leads: LeadRepository) {
+  constructor(
+    @Inject(LEADS_API_CONFIG) config: LeadsApiConfig,
+    @Inject(LeadRepository) leads: LeadRepository,
+  ) {
     this.batches = new GroupCommit(async (items) => {
       const stored = await leads.insertBatchWithEvents(items);
-      return items.map(({ lead }) => (stored.has(lead.id) ? 'stored' : 'duplicate-key'));
+      return items.map(({ lead }): IntakeWriteResult => {
+        const zapierStatus = stored.get(lead.id);
+        return zapierStatus ? { kind: 'stored', zapierStatus } : { kind: 'not-stored' };
+      });
     }, config.intakeWrites);
   }
 

@@ -1,13 +1,13 @@
 import { Inject, Injectable, Logger, NotFoundException } from '@nestjs/common';
 import { buildLeadCreatedEvent, HEADERS, LEAD_CREATED_TYPE } from '@leadhooks/contracts';
-import { isForeignKeyViolation, LeadRepository, newLeadFromEvent, uuidv7, type ZapierStatus } from '@leadhooks/db';
+import { LeadRepository, newLeadFromEvent, uuidv7 } from '@leadhooks/db';
 import { LEADS_API_CONFIG } from '../config/config.module.js';
 import type { LeadsApiConfig } from '../config/leads-api.config.js';
 import { IntakeMetrics } from '../metrics/intake-metrics.js';
 import { OutboxWakeup } from '../outbox/outbox-wakeup.service.js';
 import { SiteDirectory } from '../sites/site-directory.service.js';
 import type { LeadAcceptedDto } from './dto/lead-accepted.dto.js';
-import { IntakeWriter, type IntakeWriteResult } from './intake-writer.service.js';
+import { IntakeWriter } from './intake-writer.service.js';
 import { parseLeadSubmission, type ParsedSubmission } from './lead-submission.parser.js';
 
 export interface SubmissionContext {
@@ -50,30 +50,30 @@ export class IntakeService {
     return accepted;
   }
 
+  /** Only a non-empty string is a bot's answer: `false`, `0` or a blank value from a real form is not. */
   private isBot(body: unknown): boolean {
-    const value = typeof body === 'object' && body !== null ? (body as Record<string, unknown>)[this.config.honeypotField] : undefined;
-    if (value === undefined || value === null) return false;
-    return typeof value === 'string' ? value.trim() !== '' : true;
+    const value =
+      typeof body === 'object' && body !== null
+        ? (body as Record<string, unknown>)[this.config.honeypotField]
+        : undefined;
+    const values: unknown[] = Array.isArray(value) ? value : [value];
+    return values.some((item) => typeof item === 'string' && item.trim() !== '');
   }
 
   private async accept(submission: ParsedSubmission, context: SubmissionContext): Promise<LeadAcceptedDto> {
-    const site = await this.sites.findByHostname(context.hostname);
-    if (!site) {
-      this.metrics.leadsRejected.inc({ reason: 'unknown_site' });
-      throw new NotFoundException(`Unknown site '${context.hostname}'`);
-    }
+    const siteId = await this.sites.findSiteId(context.hostname);
+    if (!siteId) return this.unknownSite(context.hostname);
     if (context.idempotencyKey) {
-      const existing = await this.leads.findByIdempotencyKey(site.id, context.idempotencyKey);
+      const existing = await this.leads.findByIdempotencyKey(siteId, context.idempotencyKey);
       if (existing) return { id: existing.id, zapier_status: existing.zapierStatus ?? 'NOT_CONFIGURED' };
     }
     const { fields, extra } = submission;
     const id = uuidv7();
     const submittedAt = new Date();
-    const zapierStatus: ZapierStatus = site.zapier.enabled && site.zapier.webhookUrl ? 'PENDING' : 'NOT_CONFIGURED';
     const event = buildLeadCreatedEvent(uuidv7(), submittedAt, {
       lead_id: id,
-      site_id: site.id,
-      site_hostname: site.hostname,
+      site_id: siteId,
+      site_hostname: context.hostname.toLowerCase(),
       submitted_at: submittedAt.toISOString(),
       page_url: fields.page_url ?? null,
       lead_source: fields.lead_source ?? null,
@@ -84,34 +84,39 @@ export class IntakeService {
       message: fields.message ?? null,
       extra,
     });
-    let result: IntakeWriteResult;
-    try {
-      result = await this.writer.write(
-        newLeadFromEvent(event, {
-          clientIp: context.clientIp,
-          userAgent: context.userAgent,
-          idempotencyKey: context.idempotencyKey,
-          zapierStatus,
-        }),
-        { eventType: LEAD_CREATED_TYPE, payload: event, headers: { [HEADERS.attempt]: '1', [HEADERS.cycleStep]: '0' } },
-      );
-    } catch (error) {
-      // The site was deleted since it was cached.
-      if (isForeignKeyViolation(error, 'lead_site_id_fkey')) {
-        this.sites.invalidate(context.hostname);
-        this.metrics.leadsRejected.inc({ reason: 'unknown_site' });
-        throw new NotFoundException(`Unknown site '${context.hostname}'`);
-      }
-      throw error;
-    }
-    if (result === 'duplicate-key' && context.idempotencyKey) {
+    const result = await this.writer.write(
+      newLeadFromEvent(event, {
+        clientIp: context.clientIp,
+        userAgent: context.userAgent,
+        idempotencyKey: context.idempotencyKey,
+      }),
+      {
+        eventType: LEAD_CREATED_TYPE,
+        payload: event,
+        headers: { [HEADERS.attempt]: '1', [HEADERS.cycleStep]: '0' },
+      },
+    );
+    if (result.kind === 'not-stored') {
       // Two concurrent requests with one Idempotency-Key: the loser returns the winner's lead.
-      const winner = await this.leads.findByIdempotencyKey(site.id, context.idempotencyKey);
-      if (!winner) throw new Error(`Idempotency key conflict for site ${site.id} without a stored lead`);
-      return { id: winner.id, zapier_status: winner.zapierStatus ?? 'NOT_CONFIGURED' };
+      const winner = context.idempotencyKey
+        ? await this.leads.findByIdempotencyKey(siteId, context.idempotencyKey)
+        : null;
+      if (winner) return { id: winner.id, zapier_status: winner.zapierStatus ?? 'NOT_CONFIGURED' };
+      // Otherwise the site was deleted since its id was cached.
+      this.sites.invalidate(context.hostname);
+      return this.unknownSite(context.hostname);
     }
     this.wakeup.committed();
-    this.log.debug(`Accepted lead ${id} for ${site.hostname} (${zapierStatus})`);
-    return { id, zapier_status: zapierStatus };
+    this.log.debug({
+      message: `Accepted lead ${id} for ${context.hostname} (${result.zapierStatus})`,
+      leadId: id,
+      site: context.hostname,
+    });
+    return { id, zapier_status: result.zapierStatus };
+  }
+
+  private unknownSite(hostname: string): never {
+    this.metrics.leadsRejected.inc({ reason: 'unknown_site' });
+    throw new NotFoundException(`Unknown site '${hostname}'`);
   }
 }

@@ -1,4 +1,10 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  type BeforeApplicationShutdown,
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+} from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { DataSource } from 'typeorm';
@@ -18,7 +24,7 @@ const MAX_BACKOFF_MS = 5_000;
  * (at-least-once; the dispatcher's lead lock absorbs duplicates). Woken in-process by intake (OutboxWakeup) or by NOTIFY, polls as a fallback.
  */
 @Injectable()
-export class OutboxRelayService implements OnApplicationBootstrap, OnApplicationShutdown {
+export class OutboxRelayService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly log = new Logger(OutboxRelayService.name);
   private readonly signal = new WakeSignal();
   private listener: pg.Client | undefined;
@@ -45,7 +51,12 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
     this.loop = this.run();
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /**
+   * Stops before anything closes (Nest runs every beforeApplicationShutdown before any onApplicationShutdown):
+   * the relay finishes its batch while the database and the producer are still open, and cannot reconnect a
+   * producer after it was closed.
+   */
+  async beforeApplicationShutdown(): Promise<void> {
     await this.stop();
   }
 
@@ -71,7 +82,11 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
       if (!batch.length) return 0;
       await this.publisher.publish(
         this.topics.main,
-        batch.map((row) => ({ key: row.aggregateId, value: JSON.stringify(row.payload), headers: row.headers })),
+        batch.map((row) => ({
+          key: row.aggregateId,
+          value: JSON.stringify(row.payload),
+          headers: row.headers,
+        })),
       );
       await this.outbox.markPublished(
         manager,
@@ -99,7 +114,9 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
           if (this.config.relay.lingerMs > 0 && !this.stopping) await sleep(this.config.relay.lingerMs);
         }
       } catch (error) {
-        this.log.warn(`Outbox publish failed, rows stay queued; retrying in ${backoffMs} ms: ${describe(error)}`);
+        this.log.warn(
+          `Outbox publish failed, rows stay queued; retrying in ${backoffMs} ms: ${describe(error)}`,
+        );
         await this.signal.wait(backoffMs);
         backoffMs = Math.min(backoffMs * 2, MAX_BACKOFF_MS);
         if (!this.listener) await this.listen();
@@ -109,7 +126,10 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
 
   private async listen(): Promise<void> {
     try {
-      const client = new pg.Client({ connectionString: this.config.databaseUrl, application_name: 'leads-api-relay-listen' });
+      const client = new pg.Client({
+        connectionString: this.config.databaseUrl,
+        application_name: 'leads-api-relay-listen',
+      });
       client.on('notification', () => this.signal.wake());
       client.on('error', (error) => {
         this.log.warn(`LISTEN connection lost (polling meanwhile): ${error.message}`);
@@ -126,7 +146,10 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
   private async pruneIfDue(): Promise<void> {
     if (Date.now() - this.lastPruneAt < PRUNE_EVERY_MS) return;
     this.lastPruneAt = Date.now();
-    const pruned = await this.outbox.prunePublished(new Date(Date.now() - this.config.relay.retentionMs), 10_000);
+    const pruned = await this.outbox.prunePublished(
+      new Date(Date.now() - this.config.relay.retentionMs),
+      10_000,
+    );
     if (pruned) this.log.log(`Pruned ${pruned} published outbox rows`);
   }
 }

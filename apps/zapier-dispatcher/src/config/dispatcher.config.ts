@@ -1,5 +1,6 @@
 import { EnvReader, LOG_LEVELS, type LogLevel } from '@leadhooks/config';
 import { RETRY_TIERS } from '@leadhooks/contracts';
+import { type EncryptionKeys, readEncryptionKeys } from '@leadhooks/db';
 import { LOG_FORMATS, type LogFormat } from '@leadhooks/observability';
 
 /** Every setting the dispatcher reads, validated once at start-up (see README, Configuration). */
@@ -10,7 +11,7 @@ export interface DispatcherConfig {
   logFormat: LogFormat;
   databaseUrl: string;
   dbPoolSize: number;
-  dataEncryptionKey: string;
+  dataEncryptionKeys: EncryptionKeys;
   kafkaBrokers: string[];
   kafkaTopicPrefix: string;
   kafkaGroupId: string;
@@ -34,7 +35,9 @@ export interface DispatcherConfig {
   siteRateLimitPerSecond: number;
 }
 
-export function loadDispatcherConfig(env: Record<string, string | undefined> = process.env): DispatcherConfig {
+export function loadDispatcherConfig(
+  env: Record<string, string | undefined> = process.env,
+): DispatcherConfig {
   const read = new EnvReader(env);
   const retryDelaysMs = read.durationList('RETRY_DELAYS', '1m,2m,4m,8m,16m');
   const retryJitterPercent = read.int('RETRY_JITTER_PERCENT', 10, { min: 0, max: 100 });
@@ -45,7 +48,7 @@ export function loadDispatcherConfig(env: Record<string, string | undefined> = p
     logFormat: read.oneOf('LOG_FORMAT', LOG_FORMATS, 'json'),
     databaseUrl: read.url('DATABASE_URL', ['postgres:', 'postgresql:']),
     dbPoolSize: read.int('DB_POOL_SIZE', 20, { min: 1, max: 500 }),
-    dataEncryptionKey: read.string('DATA_ENCRYPTION_KEY'),
+    dataEncryptionKeys: readEncryptionKeys(read),
     kafkaBrokers: read.list('KAFKA_BROKERS'),
     kafkaTopicPrefix: read.string('KAFKA_TOPIC_PREFIX', ''),
     kafkaGroupId: read.string('KAFKA_GROUP_ID', 'zapier-dispatcher'),

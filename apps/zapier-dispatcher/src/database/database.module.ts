@@ -1,6 +1,13 @@
 import { Global, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { assertSchemaCurrent, createDataSource, LeadLockRepository, SecretBox, SiteRepository } from '@leadhooks/db';
+import {
+  assertSchemaCurrent,
+  createDataSource,
+  LeadLockRepository,
+  SecretBox,
+  secretBoxFor,
+  SiteRepository,
+} from '@leadhooks/db';
 import { DISPATCHER_CONFIG } from '../config/config.module.js';
 import type { DispatcherConfig } from '../config/dispatcher.config.js';
 
@@ -11,18 +18,31 @@ import type { DispatcherConfig } from '../config/dispatcher.config.js';
       provide: DataSource,
       inject: [DISPATCHER_CONFIG],
       useFactory: async (config: DispatcherConfig) => {
-        const dataSource = createDataSource({ url: config.databaseUrl, poolSize: config.dbPoolSize, applicationName: 'zapier-dispatcher' });
+        const dataSource = createDataSource({
+          url: config.databaseUrl,
+          poolSize: config.dbPoolSize,
+          applicationName: 'zapier-dispatcher',
+        });
         await dataSource.initialize();
         await assertSchemaCurrent(dataSource);
         return dataSource;
       },
     },
-    { provide: SecretBox, inject: [DISPATCHER_CONFIG], useFactory: (config: DispatcherConfig) => new SecretBox(config.dataEncryptionKey) },
-    { provide: SiteRepository, inject: [DataSource, SecretBox], useFactory: (ds: DataSource, box: SecretBox) => new SiteRepository(ds, box) },
+    {
+      provide: SecretBox,
+      inject: [DISPATCHER_CONFIG],
+      useFactory: (config: DispatcherConfig) => secretBoxFor(config.dataEncryptionKeys),
+    },
+    {
+      provide: SiteRepository,
+      inject: [DataSource, SecretBox],
+      useFactory: (ds: DataSource, box: SecretBox) => new SiteRepository(ds, box),
+    },
     {
       provide: LeadLockRepository,
       inject: [DataSource, SiteRepository, DISPATCHER_CONFIG],
-      useFactory: (ds: DataSource, sites: SiteRepository, config: DispatcherConfig) => new LeadLockRepository(ds, sites, config.leadLockBatching),
+      useFactory: (ds: DataSource, sites: SiteRepository, config: DispatcherConfig) =>
+        new LeadLockRepository(ds, sites, config.leadLockBatching),
     },
   ],
   exports: [DataSource, SiteRepository, LeadLockRepository],

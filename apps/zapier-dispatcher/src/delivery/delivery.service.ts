@@ -11,9 +11,9 @@ import {
   RETRY_TIERS,
   TopicNames,
 } from '@leadhooks/contracts';
-import { activeSecrets, type AttemptRecord, type ClaimResult, LeadLockRepository } from '@leadhooks/db';
+import { type AttemptRecord, type ClaimResult, LeadLockRepository } from '@leadhooks/db';
 import { type ConsumedMessage, DONE, EventPublisher, type HandlerOutcome } from '@leadhooks/messaging';
-import { maskUrl, signWebhook, type WebhookResult, WebhookSender } from '@leadhooks/webhooks';
+import { activeSecrets, maskUrl, signWebhook, type WebhookResult, WebhookSender } from '@leadhooks/webhooks';
 import { TokenBucketLimiter } from '@leadhooks/throttling';
 import { DISPATCHER_CONFIG } from '../config/config.module.js';
 import type { DispatcherConfig } from '../config/dispatcher.config.js';
@@ -74,7 +74,11 @@ export class DeliveryService {
     const waitMs = this.rateLimiter.take(parsed.event.data.site_id);
     if (waitMs > 0) return { kind: 'defer', untilMs: Date.now() + waitMs, reason: 'site rate limit' };
 
-    const claim = await this.lock.claim(current.leadId, attempt, this.config.webhookTimeoutMs + this.config.leaseMarginMs);
+    const claim = await this.lock.claim(
+      current.leadId,
+      attempt,
+      this.config.webhookTimeoutMs + this.config.leaseMarginMs,
+    );
     if (claim.kind !== 'claimed') return this.skip(current, claim);
     return this.deliver(current, claim);
   }
@@ -82,10 +86,20 @@ export class DeliveryService {
   private skip(current: Attempt, claim: Exclude<ClaimResult, { kind: 'claimed' }>): HandlerOutcome {
     const { leadId, attempt, consumed } = current;
     if (claim.kind === 'leased') {
-      return { kind: 'defer', untilMs: Math.min(claim.until.getTime() + 50, Date.now() + LEASE_RECHECK_MAX_MS), reason: 'lead leased' };
+      return {
+        kind: 'defer',
+        untilMs: Math.min(claim.until.getTime() + 50, Date.now() + LEASE_RECHECK_MAX_MS),
+        reason: 'lead leased',
+      };
     }
     this.metrics.skipped.inc({ reason: claim.kind });
-    const context = { leadId, attempt, topic: consumed.topic, partition: consumed.partition, offset: consumed.message.offset };
+    const context = {
+      leadId,
+      attempt,
+      topic: consumed.topic,
+      partition: consumed.partition,
+      offset: consumed.message.offset,
+    };
     switch (claim.kind) {
       case 'missing':
         this.log.warn({ message: `Lead ${leadId} does not exist; message skipped`, ...context });
@@ -94,26 +108,46 @@ export class DeliveryService {
         this.log.debug({ message: `Lead ${leadId} already SENT; attempt ${attempt} is a no-op`, ...context });
         break;
       case 'not-pending':
-        this.log.debug({ message: `Lead ${leadId} is ${claim.status ?? 'unset'}; attempt ${attempt} is a no-op`, ...context });
+        this.log.debug({
+          message: `Lead ${leadId} is ${claim.status ?? 'unset'}; attempt ${attempt} is a no-op`,
+          ...context,
+        });
         break;
       case 'stale':
-        this.log.debug({ message: `Stale message for lead ${leadId}: attempt ${attempt}, lead has made ${claim.attemptCount}`, ...context });
+        this.log.debug({
+          message: `Stale message for lead ${leadId}: attempt ${attempt}, lead has made ${claim.attemptCount}`,
+          ...context,
+        });
         break;
       case 'not-configured':
-        this.log.log({ message: `Lead ${leadId} has no enabled hook; marked NOT_CONFIGURED`, site: current.event.data.site_hostname, ...context });
+        this.log.log({
+          message: `Lead ${leadId} has no enabled hook; marked NOT_CONFIGURED`,
+          site: current.event.data.site_hostname,
+          ...context,
+        });
         break;
     }
     return DONE;
   }
 
-  private async deliver(current: Attempt, claim: Extract<ClaimResult, { kind: 'claimed' }>): Promise<HandlerOutcome> {
+  private async deliver(
+    current: Attempt,
+    claim: Extract<ClaimResult, { kind: 'claimed' }>,
+  ): Promise<HandlerOutcome> {
     const { event, leadId, attempt, tier } = current;
     const startedAt = new Date();
     const body = JSON.stringify(buildZapierPayload(event, claim.site, attempt));
     const url = claim.site.zapier.webhookUrl ?? '';
-    const signature = signWebhook(activeSecrets(claim.site), event.id, Math.floor(startedAt.getTime() / 1000), body);
+    const signature = signWebhook(
+      activeSecrets(claim.site.zapier),
+      event.id,
+      Math.floor(startedAt.getTime() / 1000),
+      body,
+    );
     this.metrics.inFlight.inc();
-    const result = await this.withHeartbeats(current.consumed, () => this.sender.post(url, body, { ...signature }));
+    const result = await this.withHeartbeats(current.consumed, () =>
+      this.sender.post(url, body, { ...signature }),
+    );
     this.metrics.inFlight.dec();
     this.metrics.attemptDuration.observe({ tier }, result.durationMs / 1000);
     const record: AttemptRecord = {
@@ -143,7 +177,8 @@ export class DeliveryService {
         message: `Delivered lead ${leadId} to ${context.target} (attempt ${attempt}, ${result.status} in ${result.durationMs} ms)`,
         ...context,
       });
-      if (!recorded) this.log.warn({ message: `Lead ${leadId}: lease lost before the 2xx was recorded`, ...context });
+      if (!recorded)
+        this.log.warn({ message: `Lead ${leadId}: lease lost before the 2xx was recorded`, ...context });
       return DONE;
     }
     return this.handleFailure(current, claim.token, result, record, context);
@@ -174,7 +209,12 @@ export class DeliveryService {
     // Hand on first: once this resolves the lead survives any crash that follows.
     await this.publisher.publish(topic, [{ key: leadId, value: consumed.message.value ?? '', headers }]);
     await this.lock.recordFailure(leadId, token, record, next.kind === 'dead-letter');
-    const outcome = result.errorClass === 'forbidden-target' ? 'forbidden_target' : next.kind === 'retry' ? 'retry' : 'dead_letter';
+    const outcome =
+      result.errorClass === 'forbidden-target'
+        ? 'forbidden_target'
+        : next.kind === 'retry'
+          ? 'retry'
+          : 'dead_letter';
     this.metrics.deliveries.inc({ outcome, tier });
     if (next.kind === 'retry') {
       this.log.warn({
@@ -196,7 +236,11 @@ export class DeliveryService {
   }
 
   /** Events that cannot be understood go to the DLT with the reason, never crash the consumer. */
-  private async deadLetterInvalid(consumed: ConsumedMessage, code: string, reason: string): Promise<HandlerOutcome> {
+  private async deadLetterInvalid(
+    consumed: ConsumedMessage,
+    code: string,
+    reason: string,
+  ): Promise<HandlerOutcome> {
     this.log.error({
       message: `Dead-lettering an unreadable message: ${reason}`,
       topic: consumed.topic,

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { GroupCommit, type GroupCommitOptions } from '../batching/group-commit.js';
-import { SiteEntity, ZapierStatus } from '../entities/index.js';
-import { Site, SiteRepository } from './site.repository.js';
+import type { ZapierStatus } from '../entities/index.js';
+import type { SealedSiteRow, Site, SiteRepository } from './site.repository.js';
 
 /** What the lock saw when a delivery message asked to attempt a lead. */
 export type ClaimResult =
@@ -26,7 +26,11 @@ export interface LeadLockRow {
  * The decision of the lead lock, kept pure so it can be tested without a database.
  * `attempt` is the attempt number the message is for; only the lead's next attempt may run.
  */
-export function decideClaim(row: LeadLockRow, attempt: number, now: Date): Exclude<ClaimResult, { kind: 'claimed' | 'missing' }> | 'claim' {
+export function decideClaim(
+  row: LeadLockRow,
+  attempt: number,
+  now: Date,
+): Exclude<ClaimResult, { kind: 'claimed' | 'missing' }> | 'claim' {
   if (row.zapierStatus === 'SENT') return { kind: 'already-sent' };
   if (row.zapierStatus !== 'PENDING') return { kind: 'not-pending', status: row.zapierStatus };
   if (attempt !== row.attemptCount + 1) return { kind: 'stale', attemptCount: row.attemptCount };
@@ -112,10 +116,7 @@ export class LeadLockRepository {
                 (l.zapier_status = 'PENDING' AND l.zapier_attempt_count + 1 = input.attempt
                   AND (l.locked_until IS NULL OR l.locked_until <= now())) AS free,
                 (s.zapier_enabled AND s.zapier_webhook_url IS NOT NULL) AS configured,
-                s.id AS s_id, s.hostname AS s_hostname, s.name AS s_name, s.zapier_enabled AS s_enabled,
-                s.zapier_webhook_url AS s_url, s.zapier_secret AS s_secret,
-                s.zapier_previous_secret AS s_prev, s.zapier_previous_secret_expires_at AS s_prev_exp,
-                s.created_at AS s_created, s.updated_at AS s_updated
+                s.zapier_enabled AS s_enabled, s.zapier_webhook_url AS s_url, to_jsonb(s) AS site
            FROM input JOIN lead l ON l.id = input.lead_id JOIN site s ON s.id = l.site_id
           ORDER BY l.id
             FOR UPDATE OF l
@@ -142,7 +143,8 @@ export class LeadLockRepository {
     );
     const byLead = new Map(rows.map((row) => [row.id as string, row]));
     return requests.map((request) => {
-      if (firstOf.get(request.leadId) !== request) return { kind: 'leased', until: new Date(Date.now() + 200) };
+      if (firstOf.get(request.leadId) !== request)
+        return { kind: 'leased', until: new Date(Date.now() + 200) };
       const row = byLead.get(request.leadId);
       return row ? this.claimResult(request, row) : { kind: 'missing' };
     });
@@ -164,20 +166,7 @@ export class LeadLockRepository {
       // The statement and decideClaim apply the same rules; should they ever disagree, wait and look again.
       return decision === 'claim' ? { kind: 'leased', until: new Date(Date.now() + 1000) } : decision;
     }
-    const site = this.sites.open(
-      Object.assign(new SiteEntity(), {
-        id: row.s_id,
-        hostname: row.s_hostname,
-        name: row.s_name,
-        zapierEnabled: row.s_enabled,
-        zapierWebhookUrlSealed: row.s_url,
-        zapierSecretSealed: row.s_secret,
-        zapierPreviousSecretSealed: row.s_prev,
-        zapierPreviousSecretExpiresAt: row.s_prev_exp,
-        createdAt: row.s_created,
-        updatedAt: row.s_updated,
-      }),
-    );
+    const site = this.sites.open(row.site as SealedSiteRow);
     return {
       kind: 'claimed',
       token: request.token,

@@ -1,5 +1,11 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { buildLeadCreatedEvent, type ExtraValue, HEADERS, LEAD_CREATED_TYPE, type LeadCreatedEvent } from '@leadhooks/contracts';
+import {
+  buildLeadCreatedEvent,
+  type ExtraValue,
+  HEADERS,
+  LEAD_CREATED_TYPE,
+  type LeadCreatedEvent,
+} from '@leadhooks/contracts';
 import { DeliveryAttemptEntity, LeadEntity, ZapierStatus } from '../entities/index.js';
 import { type NewOutboxMessage, notifyOutboxRelays } from './outbox.repository.js';
 
@@ -19,13 +25,12 @@ export interface NewLead {
   userAgent: string | null;
   idempotencyKey: string | null;
   eventId: string;
-  zapierStatus: ZapierStatus;
 }
 
 /** The lead row for a lead.created event, plus what only the request knows. */
 export function newLeadFromEvent(
   event: LeadCreatedEvent,
-  request: { clientIp: string | null; userAgent: string | null; idempotencyKey: string | null; zapierStatus: ZapierStatus },
+  request: { clientIp: string | null; userAgent: string | null; idempotencyKey: string | null },
 ): NewLead {
   const lead = event.data;
   return {
@@ -46,23 +51,6 @@ export function newLeadFromEvent(
 }
 
 export type RequeueResult = 'requeued' | 'missing' | 'already-sent' | 'in-flight';
-
-const UNIQUE_VIOLATION = '23505';
-const FOREIGN_KEY_VIOLATION = '23503';
-
-function isViolation(sqlState: string, error: unknown, constraint?: string): boolean {
-  const driverError = (error as { driverError?: { code?: string; constraint?: string } } | null)?.driverError ?? error;
-  const { code, constraint: name } = (driverError ?? {}) as { code?: string; constraint?: string };
-  return code === sqlState && (constraint === undefined || name === constraint);
-}
-
-export function isUniqueViolation(error: unknown, constraint?: string): boolean {
-  return isViolation(UNIQUE_VIOLATION, error, constraint);
-}
-
-export function isForeignKeyViolation(error: unknown, constraint?: string): boolean {
-  return isViolation(FOREIGN_KEY_VIOLATION, error, constraint);
-}
 
 const LEAD_COLUMNS = `id, site_id, submitted_at, page_url, lead_source, form_type, name, email, phone, message,
   extra, client_ip, user_agent, idempotency_key, event_id, zapier_status`;
@@ -85,7 +73,6 @@ function leadValues(lead: NewLead): unknown[] {
     lead.userAgent,
     lead.idempotencyKey,
     lead.eventId,
-    lead.zapierStatus,
   ];
 }
 
@@ -93,18 +80,25 @@ function leadValues(lead: NewLead): unknown[] {
 export class LeadRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  /** Inserts a lead alone (no event), inside the caller's transaction. */
-  async insert(manager: EntityManager, lead: NewLead): Promise<void> {
-    await manager.query(`INSERT INTO lead (${LEAD_COLUMNS}) VALUES (${LEAD_PLACEHOLDERS})`, leadValues(lead));
+  /** Inserts a lead alone (no event) with a given status, inside the caller's transaction (tools and tests). */
+  async insert(manager: EntityManager, lead: NewLead, zapierStatus: ZapierStatus): Promise<void> {
+    await manager.query(`INSERT INTO lead (${LEAD_COLUMNS}) VALUES (${LEAD_PLACEHOLDERS})`, [
+      ...leadValues(lead),
+      zapierStatus,
+    ]);
   }
 
   /**
    * The intake write for many leads at once (group commit): every lead and its outbox event in ONE statement,
-   * so one round trip and one commit for the lot; all rows commit or none do. A lead whose idempotency key
-   * is already taken (stored before, or earlier in this batch) is skipped with its event; the returned set
-   * holds the ids that were stored.
+   * so one round trip and one commit for the lot; all rows commit or none do. Each lead's `zapier_status` is
+   * decided from the site row as this statement reads it, so a hook enabled or disabled through any instance
+   * applies to every lead committed after it (no cached site decides delivery). A lead whose idempotency key is
+   * already taken (stored before, or earlier in this batch), or whose site no longer exists, is not stored; the
+   * returned map holds the stored leads' ids and statuses.
    */
-  async insertBatchWithEvents(items: Array<{ lead: NewLead; event: Omit<NewOutboxMessage, 'aggregateId'> }>): Promise<Set<string>> {
+  async insertBatchWithEvents(
+    items: Array<{ lead: NewLead; event: Omit<NewOutboxMessage, 'aggregateId'> }>,
+  ): Promise<Map<string, ZapierStatus>> {
     const rows = items.map(({ lead, event }) => ({
       id: lead.id,
       site_id: lead.siteId,
@@ -121,29 +115,33 @@ export class LeadRepository {
       user_agent: lead.userAgent,
       idempotency_key: lead.idempotencyKey,
       event_id: lead.eventId,
-      zapier_status: lead.zapierStatus,
       event_type: event.eventType,
       payload: event.payload,
       headers: event.headers ?? {},
     }));
-    const inserted: Array<{ aggregate_id: string }> = await this.dataSource.query(
+    const stored: Array<{ id: string; zapier_status: ZapierStatus }> = await this.dataSource.query(
       `WITH input AS (
          SELECT * FROM jsonb_to_recordset($1::jsonb) AS t(
            id uuid, site_id uuid, submitted_at timestamptz, page_url text, lead_source text, form_type text, name text,
            email text, phone text, message text, extra jsonb, client_ip text, user_agent text, idempotency_key text,
-           event_id uuid, zapier_status text, event_type text, payload jsonb, headers jsonb)
+           event_id uuid, event_type text, payload jsonb, headers jsonb)
        ), stored AS (
          INSERT INTO lead (${LEAD_COLUMNS})
-         SELECT ${LEAD_COLUMNS} FROM input
+         SELECT input.id, input.site_id, input.submitted_at, input.page_url, input.lead_source, input.form_type, input.name,
+                input.email, input.phone, input.message, input.extra, input.client_ip, input.user_agent, input.idempotency_key,
+                input.event_id,
+                CASE WHEN s.zapier_enabled AND s.zapier_webhook_url IS NOT NULL THEN 'PENDING' ELSE 'NOT_CONFIGURED' END
+           FROM input JOIN site s ON s.id = input.site_id
          ON CONFLICT (site_id, idempotency_key) DO NOTHING
-         RETURNING id
+         RETURNING id, zapier_status
+       ), events AS (
+         INSERT INTO outbox (aggregate_id, event_type, payload, headers)
+         SELECT input.id, input.event_type, input.payload, input.headers FROM input JOIN stored USING (id)
        )
-       INSERT INTO outbox (aggregate_id, event_type, payload, headers)
-       SELECT input.id, input.event_type, input.payload, input.headers FROM input JOIN stored USING (id)
-       RETURNING aggregate_id`,
+       SELECT id, zapier_status FROM stored`,
       [JSON.stringify(rows)],
     );
-    return new Set(inserted.map((row) => row.aggregate_id));
+    return new Map(stored.map((row) => [row.id, row.zapier_status]));
   }
 
   findById(id: string): Promise<LeadEntity | null> {
@@ -169,13 +167,22 @@ export class LeadRepository {
     if (filter.since) query.andWhere('lead.submittedAt >= :since', { since: filter.since });
     if (filter.until) query.andWhere('lead.submittedAt < :until', { until: filter.until });
     if (filter.after) {
-      query.andWhere('(lead.submittedAt, lead.id) < (:afterAt, :afterId)', { afterAt: filter.after.submittedAt, afterId: filter.after.id });
+      query.andWhere('(lead.submittedAt, lead.id) < (:afterAt, :afterId)', {
+        afterAt: filter.after.submittedAt,
+        afterId: filter.after.id,
+      });
     }
-    return query.orderBy('lead.submittedAt', 'DESC').addOrderBy('lead.id', 'DESC').limit(filter.limit).getMany();
+    return query
+      .orderBy('lead.submittedAt', 'DESC')
+      .addOrderBy('lead.id', 'DESC')
+      .limit(filter.limit)
+      .getMany();
   }
 
   listAttempts(leadId: string): Promise<DeliveryAttemptEntity[]> {
-    return this.dataSource.getRepository(DeliveryAttemptEntity).find({ where: { leadId }, order: { attempt: 'ASC', id: 'ASC' } });
+    return this.dataSource
+      .getRepository(DeliveryAttemptEntity)
+      .find({ where: { leadId }, order: { attempt: 'ASC', id: 'ASC' } });
   }
 
   /**
@@ -211,16 +218,19 @@ export class LeadRepository {
         message: row.message as string | null,
         extra: row.extra as Record<string, ExtraValue>,
       });
-      await manager.query(`INSERT INTO outbox (aggregate_id, event_type, payload, headers) VALUES ($1, $2, $3, $4)`, [
-        leadId,
-        LEAD_CREATED_TYPE,
-        JSON.stringify(event),
-        JSON.stringify({
-          ...headers,
-          [HEADERS.attempt]: String((row.zapier_attempt_count as number) + 1),
-          [HEADERS.cycleStep]: '0',
-        }),
-      ]);
+      await manager.query(
+        `INSERT INTO outbox (aggregate_id, event_type, payload, headers) VALUES ($1, $2, $3, $4)`,
+        [
+          leadId,
+          LEAD_CREATED_TYPE,
+          JSON.stringify(event),
+          JSON.stringify({
+            ...headers,
+            [HEADERS.attempt]: String((row.zapier_attempt_count as number) + 1),
+            [HEADERS.cycleStep]: '0',
+          }),
+        ],
+      );
       await notifyOutboxRelays(manager);
       return 'requeued';
     });

@@ -1,6 +1,7 @@
 import { Controller, Get, HttpCode, Inject, Param, Post, Query, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { ErrorResponseDto } from '../../http/error-response.dto.js';
+import { ParseUuidPipe } from '../../http/parse-uuid.pipe.js';
 import { AdminAuthGuard } from '../auth/admin-auth.guard.js';
 import { AdminLeadsService } from './admin-leads.service.js';
 import { LeadDto, LeadPageDto, ListLeadsQueryDto } from './dto/lead.dto.js';
@@ -25,7 +26,7 @@ export class AdminLeadsController {
   @ApiOperation({ summary: 'A lead with its delivery state and every attempt' })
   @ApiResponse({ status: 200, type: LeadDto })
   @ApiResponse({ status: 404, type: ErrorResponseDto })
-  get(@Param('id') id: string): Promise<LeadDto> {
+  get(@Param('id', ParseUuidPipe) id: string): Promise<LeadDto> {
     return this.leads.get(id);
   }
 
@@ -34,8 +35,12 @@ export class AdminLeadsController {
   @ApiOperation({ summary: 'Send a lead through delivery again (never one already SENT)' })
   @ApiResponse({ status: 202, description: 'Queued for delivery' })
   @ApiResponse({ status: 404, type: ErrorResponseDto })
-  @ApiResponse({ status: 409, type: ErrorResponseDto, description: 'Already SENT, or a delivery is in flight' })
-  redeliver(@Param('id') id: string): Promise<{ id: string; zapier_status: 'PENDING' }> {
+  @ApiResponse({
+    status: 409,
+    type: ErrorResponseDto,
+    description: 'Already SENT, or a delivery is in flight',
+  })
+  redeliver(@Param('id', ParseUuidPipe) id: string): Promise<{ id: string; zapier_status: 'PENDING' }> {
     return this.leads.redeliver(id);
   }
 }

@@ -1,4 +1,10 @@
-import { BadRequestException, ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
+import {
+  BadRequestException,
+  ConflictException,
+  Inject,
+  Injectable,
+  NotFoundException,
+} from '@nestjs/common';
 import { type DeliveryAttemptEntity, type LeadEntity, LeadRepository } from '@leadhooks/db';
 import type { LeadDto, LeadPageDto, ListLeadsQueryDto } from './dto/lead.dto.js';
 
@@ -15,7 +21,10 @@ function decodeCursor(cursor: string): { submittedAt: Date; id: string } {
     if (Number.isNaN(date.getTime()) || !UUID.test(id)) throw new Error('bad cursor');
     return { submittedAt: date, id };
   } catch {
-    throw new BadRequestException({ message: 'cursor is invalid', errors: [{ field: 'cursor', message: 'use next_cursor from a previous page' }] });
+    throw new BadRequestException({
+      message: 'cursor is invalid',
+      errors: [{ field: 'cursor', message: 'use next_cursor from a previous page' }],
+    });
   }
 }
 
@@ -58,7 +67,7 @@ export class AdminLeadsService {
   constructor(@Inject(LeadRepository) private readonly leads: LeadRepository) {}
 
   async get(id: string): Promise<LeadDto> {
-    const lead = UUID.test(id) ? await this.leads.findById(id) : null;
+    const lead = await this.leads.findById(id);
     if (!lead) throw new NotFoundException(`No lead ${id}`);
     return toLeadDto(lead, await this.leads.listAttempts(id));
   }
@@ -74,16 +83,21 @@ export class AdminLeadsService {
       limit: limit + 1,
     });
     const items = page.slice(0, limit);
-    return { items: items.map((lead) => toLeadDto(lead)), next_cursor: page.length > limit ? encodeCursor(items[items.length - 1]) : null };
+    return {
+      items: items.map((lead) => toLeadDto(lead)),
+      next_cursor: page.length > limit ? encodeCursor(items[items.length - 1]) : null,
+    };
   }
 
   async redeliver(id: string): Promise<{ id: string; zapier_status: 'PENDING' }> {
-    const result = UUID.test(id) ? await this.leads.requeue(id) : 'missing';
+    const result = await this.leads.requeue(id);
     switch (result) {
       case 'missing':
         throw new NotFoundException(`No lead ${id}`);
       case 'already-sent':
-        throw new ConflictException('The lead was already delivered (a 2xx is recorded); it is never sent again');
+        throw new ConflictException(
+          'The lead was already delivered (a 2xx is recorded); it is never sent again',
+        );
       case 'in-flight':
         throw new ConflictException('A delivery of this lead is in progress; try again shortly');
       case 'requeued':

@@ -1,6 +1,18 @@
-import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, UseGuards } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Inject,
+  Param,
+  Patch,
+  Post,
+  UseGuards,
+} from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { ErrorResponseDto } from '../../http/error-response.dto.js';
+import { ParseUuidPipe } from '../../http/parse-uuid.pipe.js';
 import { AdminAuthGuard } from '../auth/admin-auth.guard.js';
 import { AdminSitesService } from './admin-sites.service.js';
 import { CreateSiteDto, SiteResponseDto, UpdateSiteDto, ZapierTestResultDto } from './dto/site.dto.js';
@@ -32,7 +44,7 @@ export class AdminSitesController {
   @Get('v1/admin/sites/:id')
   @ApiResponse({ status: 200, type: SiteResponseDto })
   @ApiResponse({ status: 404, type: ErrorResponseDto })
-  get(@Param('id') id: string): Promise<SiteResponseDto> {
+  get(@Param('id', ParseUuidPipe) id: string): Promise<SiteResponseDto> {
     return this.sites.get(id);
   }
 
@@ -41,7 +53,7 @@ export class AdminSitesController {
   @ApiResponse({ status: 200, type: SiteResponseDto })
   @ApiResponse({ status: 400, type: ErrorResponseDto })
   @ApiResponse({ status: 404, type: ErrorResponseDto })
-  update(@Param('id') id: string, @Body() dto: UpdateSiteDto): Promise<SiteResponseDto> {
+  update(@Param('id', ParseUuidPipe) id: string, @Body() dto: UpdateSiteDto): Promise<SiteResponseDto> {
     return this.sites.update(id, dto);
   }
 
@@ -50,15 +62,17 @@ export class AdminSitesController {
   @ApiResponse({ status: 204 })
   @ApiResponse({ status: 404, type: ErrorResponseDto })
   @ApiResponse({ status: 409, type: ErrorResponseDto, description: 'The site has leads' })
-  remove(@Param('id') id: string): Promise<void> {
+  remove(@Param('id', ParseUuidPipe) id: string): Promise<void> {
     return this.sites.remove(id);
   }
 
   @Post('v1/admin/sites/:id/zapier/rotate-secret')
-  @ApiOperation({ summary: 'New signing secret (shown once); the previous one stays valid for the grace period' })
+  @ApiOperation({
+    summary: 'New signing secret (shown once); the previous one stays valid for the grace period',
+  })
   @ApiResponse({ status: 201, type: SiteResponseDto })
   @ApiResponse({ status: 404, type: ErrorResponseDto })
-  rotateSecret(@Param('id') id: string): Promise<SiteResponseDto> {
+  rotateSecret(@Param('id', ParseUuidPipe) id: string): Promise<SiteResponseDto> {
     return this.sites.rotateSecret(id);
   }
 
@@ -68,7 +82,7 @@ export class AdminSitesController {
   @ApiResponse({ status: 200, type: ZapierTestResultDto, description: "The receiver's status and timing" })
   @ApiResponse({ status: 400, type: ErrorResponseDto, description: 'No webhook URL' })
   @ApiResponse({ status: 404, type: ErrorResponseDto })
-  test(@Param('id') id: string): Promise<ZapierTestResultDto> {
+  test(@Param('id', ParseUuidPipe) id: string): Promise<ZapierTestResultDto> {
     return this.sites.sendTest(id);
   }
 }

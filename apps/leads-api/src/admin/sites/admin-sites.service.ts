@@ -1,7 +1,21 @@
-import { BadRequestException, ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
+import {
+  BadRequestException,
+  ConflictException,
+  Inject,
+  Injectable,
+  NotFoundException,
+} from '@nestjs/common';
 import { buildLeadCreatedEvent, buildZapierPayload } from '@leadhooks/contracts';
-import { activeSecrets, isForeignKeyViolation, isUniqueViolation, type Site, SiteRepository, uuidv7 } from '@leadhooks/db';
-import { generateWebhookSecret, signWebhook, webhookUrlProblem, WebhookSender } from '@leadhooks/webhooks';
+import { type Site, SiteRepository, uuidv7 } from '@leadhooks/db';
+import {
+  activeSecrets,
+  generateWebhookSecret,
+  isMaskOf,
+  maskUrl,
+  signWebhook,
+  webhookUrlProblem,
+  WebhookSender,
+} from '@leadhooks/webhooks';
 import { SiteDirectory } from '../../sites/site-directory.service.js';
 import { LEADS_API_CONFIG } from '../../config/config.module.js';
 import type { LeadsApiConfig } from '../../config/leads-api.config.js';
@@ -16,68 +30,71 @@ export class AdminSitesService {
     @Inject(WebhookSender) private readonly sender: WebhookSender,
   ) {}
 
+  /** The one answer that shows the hook URL and the secret in full: the admin just typed the one and needs the other. */
   async create(dto: CreateSiteDto): Promise<SiteResponseDto> {
-    const webhookUrl = this.checkedUrl(dto.zapier?.webhook_url);
-    try {
-      const site = await this.sites.create({
-        hostname: dto.hostname,
-        name: dto.name,
-        webhookUrl,
-        enabled: dto.zapier?.enabled ?? false,
-        secret: generateWebhookSecret(),
-      });
-      this.directory.invalidate(site.hostname);
-      return toResponse(site, true);
-    } catch (error) {
-      if (isUniqueViolation(error)) throw new ConflictException(`A site with hostname '${dto.hostname}' exists`);
-      throw error;
-    }
+    const site = await this.sites.create({
+      hostname: dto.hostname,
+      name: dto.name,
+      webhookUrl: this.checkedUrl(dto.zapier?.webhook_url),
+      enabled: dto.zapier?.enabled ?? false,
+      secret: generateWebhookSecret(),
+    });
+    if (site === 'hostname-taken')
+      throw new ConflictException(`A site with hostname '${dto.hostname}' exists`);
+    return toResponse(site, { secret: true, url: true });
   }
 
   async list(): Promise<SiteResponseDto[]> {
-    return (await this.sites.list()).map((site) => toResponse(site, false));
+    return (await this.sites.list()).map((site) => toResponse(site));
   }
 
   async get(id: string): Promise<SiteResponseDto> {
-    return toResponse(await this.found(id), false);
+    return toResponse(await this.found(id));
   }
 
+  /** Partial update. A `webhook_url` equal to the masked URL this API showed means "unchanged". */
   async update(id: string, dto: UpdateSiteDto): Promise<SiteResponseDto> {
     const before = await this.found(id);
+    const url = dto.zapier?.webhook_url;
     const site = await this.sites.update(id, {
       name: dto.name,
-      webhookUrl: dto.zapier?.webhook_url !== undefined ? this.checkedUrl(dto.zapier.webhook_url) : undefined,
+      webhookUrl:
+        url === undefined || (url !== null && isMaskOf(url, before.zapier.webhookUrl))
+          ? undefined
+          : this.checkedUrl(url),
       enabled: dto.zapier?.enabled,
     });
-    this.directory.invalidate(before.hostname);
-    return toResponse(site ?? (await this.found(id)), false);
+    return toResponse(site ?? (await this.found(id)));
   }
 
   async remove(id: string): Promise<void> {
     const site = await this.found(id);
-    try {
-      await this.sites.delete(id);
-      this.directory.invalidate(site.hostname);
-    } catch (error) {
-      if (isForeignKeyViolation(error)) {
-        throw new ConflictException(`Site ${id} has leads and cannot be deleted; disable its hook instead`);
-      }
-      throw error;
-    }
+    const result = await this.sites.delete(id);
+    if (result === 'has-leads')
+      throw new ConflictException(`Site ${id} has leads and cannot be deleted; disable its hook instead`);
+    this.directory.invalidate(site.hostname);
   }
 
   /** A new secret, shown once; the previous one keeps verifying for SECRET_ROTATION_GRACE. */
   async rotateSecret(id: string): Promise<SiteResponseDto> {
-    await this.found(id);
-    const site = await this.sites.rotateSecret(id, generateWebhookSecret(), new Date(Date.now() + this.config.secretRotationGraceMs));
-    this.directory.invalidate(site?.hostname);
-    return toResponse(site ?? (await this.found(id)), true);
+    const site = await this.sites.rotateSecret(
+      id,
+      generateWebhookSecret(),
+      new Date(Date.now() + this.config.secretRotationGraceMs),
+    );
+    if (!site) throw new NotFoundException(`No site ${id}`);
+    return toResponse(site, { secret: true });
   }
 
   /** Sends a signed sample lead.created to the site's hook now and reports what the receiver said. */
   async sendTest(id: string): Promise<ZapierTestResultDto> {
     const site = await this.found(id);
-    if (!site.zapier.webhookUrl) throw new BadRequestException({ message: 'The site has no webhook URL', errors: [] });
+    if (site.problem) throw new ConflictException(`The site's hook settings cannot be read: ${site.problem}`);
+    if (!site.zapier.webhookUrl)
+      throw new BadRequestException({
+        message: 'The site has no webhook URL',
+        errors: [{ field: 'zapier.webhook_url', message: 'not set' }],
+      });
     const now = new Date();
     const event = buildLeadCreatedEvent(uuidv7(), now, {
       lead_id: '00000000-0000-7000-8000-000000000000',
@@ -94,13 +111,24 @@ export class AdminSitesService {
       extra: { test: true },
     });
     const body = JSON.stringify(buildZapierPayload(event, site, 1));
-    const headers = signWebhook(activeSecrets(site, now), event.id, Math.floor(now.getTime() / 1000), body);
+    const headers = signWebhook(
+      activeSecrets(site.zapier, now),
+      event.id,
+      Math.floor(now.getTime() / 1000),
+      body,
+    );
     const result = await this.sender.post(site.zapier.webhookUrl, body, { ...headers });
-    return { ok: result.ok, status: result.status, duration_ms: result.durationMs, error: result.error, response_snippet: result.responseSnippet };
+    return {
+      ok: result.ok,
+      status: result.status,
+      duration_ms: result.durationMs,
+      error: result.error,
+      response_snippet: result.responseSnippet,
+    };
   }
 
   private async found(id: string): Promise<Site> {
-    const site = /^[0-9a-f-]{36}$/i.test(id) ? await this.sites.findById(id) : null;
+    const site = await this.sites.findById(id);
     if (!site) throw new NotFoundException(`No site ${id}`);
     return site;
   }
@@ -108,21 +136,31 @@ export class AdminSitesService {
   private checkedUrl(url: string | null | undefined): string | null {
     if (!url) return null;
     const problem = webhookUrlProblem(url, { allowInsecure: this.config.allowInsecureWebhookUrls });
-    if (problem) throw new BadRequestException({ message: 'The webhook URL is invalid', errors: [{ field: 'zapier.webhook_url', message: `webhook_url ${problem}` }] });
+    if (problem)
+      throw new BadRequestException({
+        message: 'The webhook URL is invalid',
+        errors: [{ field: 'zapier.webhook_url', message: `webhook_url ${problem}` }],
+      });
     return url;
   }
 }
 
-function toResponse(site: Site, withSecret: boolean): SiteResponseDto {
+/**
+ * SPEC §10 site shape. Hook URLs are credentials: shown whole only in the creation answer, masked elsewhere;
+ * the secret only on creation and rotation.
+ */
+function toResponse(site: Site, show: { secret?: boolean; url?: boolean } = {}): SiteResponseDto {
+  const url = site.zapier.webhookUrl;
   return {
     id: site.id,
     hostname: site.hostname,
     name: site.name,
     zapier: {
-      webhook_url: site.zapier.webhookUrl,
+      webhook_url: url === null ? null : show.url ? url : maskUrl(url),
       enabled: site.zapier.enabled,
-      ...(withSecret && site.zapier.secret ? { secret: site.zapier.secret } : {}),
+      ...(show.secret && site.zapier.secret ? { secret: site.zapier.secret } : {}),
     },
+    ...(site.problem ? { problem: site.problem } : {}),
     created_at: site.createdAt.toISOString(),
     updated_at: site.updatedAt.toISOString(),
   };

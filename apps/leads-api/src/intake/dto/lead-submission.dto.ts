@@ -1,6 +1,9 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsEmail, IsOptional, IsString, IsUrl, Matches, MaxLength, ValidateIf } from 'class-validator';
 
+/** Digits with the usual separators, an optional leading +, and an optional extension (`ext. 12`, `x12`, `#12`). */
+const PHONE = /^(?=(?:\D*\d){6})\+?[0-9 ().\/-]{6,48}(?:\s*(?:x|ext\.?|extension|#)\s*[0-9]{1,8})?$/i;
+
 /** The fields a form may send that map to lead columns. Anything else goes to `extra`. */
 export class LeadSubmissionDto {
   @ApiPropertyOptional()
@@ -17,7 +20,8 @@ export class LeadSubmissionDto {
 
   @ApiPropertyOptional()
   @ValidateIf((dto: LeadSubmissionDto) => dto.phone !== undefined || dto.email === undefined)
-  @Matches(/^\+?[0-9 ().-]{6,32}$/, { message: 'phone must be a phone number (or send an email)' })
+  @Matches(PHONE, { message: 'phone must be a phone number of at least 6 digits (or send an email)' })
+  @MaxLength(64)
   phone?: string;
 
   @ApiPropertyOptional()
@@ -28,7 +32,10 @@ export class LeadSubmissionDto {
 
   @ApiPropertyOptional()
   @IsOptional()
-  @IsUrl({ protocols: ['http', 'https'], require_protocol: true, require_tld: false }, { message: 'page_url must be an http(s) URL' })
+  @IsUrl(
+    { protocols: ['http', 'https'], require_protocol: true, require_tld: false },
+    { message: 'page_url must be an http(s) URL' },
+  )
   @MaxLength(2000)
   page_url?: string;
 
@@ -45,4 +52,13 @@ export class LeadSubmissionDto {
   form_type?: string;
 }
 
-export const KNOWN_FIELDS = ['name', 'email', 'phone', 'message', 'page_url', 'lead_source', 'form_type'] as const;
+export const KNOWN_FIELDS = [
+  'name',
+  'email',
+  'phone',
+  'message',
+  'page_url',
+  'lead_source',
+  'form_type',
+] as const;
+export type KnownField = (typeof KNOWN_FIELDS)[number];

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, IsUUID, Max, Min } from 'class-validator';
+import { IsRealDate } from '../../../http/is-real-date.js';
 import { ZAPIER_STATUSES, type ZapierStatus } from '@leadhooks/db';
 
 export class AttemptDto {
@@ -36,7 +37,8 @@ export class LeadDto {
 
 export class LeadPageDto {
   @ApiProperty({ type: [LeadDto] }) items!: LeadDto[];
-  @ApiProperty({ nullable: true, type: String, description: 'pass as `cursor` for the next page' }) next_cursor!: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'pass as `cursor` for the next page' })
+  next_cursor!: string | null;
 }
 
 export class ListLeadsQueryDto {
@@ -52,12 +54,12 @@ export class ListLeadsQueryDto {
 
   @ApiPropertyOptional({ description: 'submitted at or after (ISO 8601)' })
   @IsOptional()
-  @IsISO8601()
+  @IsRealDate()
   since?: string;
 
   @ApiPropertyOptional({ description: 'submitted before (ISO 8601)' })
   @IsOptional()
-  @IsISO8601()
+  @IsRealDate()
   until?: string;
 
   @ApiPropertyOptional({ default: 50, maximum: 200 })

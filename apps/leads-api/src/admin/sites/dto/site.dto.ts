@@ -1,11 +1,17 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsBoolean, IsOptional, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
+import { IsStorableText } from '../../../http/storable-text.js';
 
 export class ZapierSettingsDto {
-  @ApiPropertyOptional({ nullable: true, type: String, example: 'https://hooks.zapier.com/hooks/catch/123/abc/' })
+  @ApiPropertyOptional({
+    nullable: true,
+    type: String,
+    example: 'https://hooks.zapier.com/hooks/catch/123/abc/',
+  })
   @IsOptional()
   @IsString()
+  @IsStorableText()
   @MaxLength(2000)
   webhook_url?: string | null;
 
@@ -24,6 +30,7 @@ export class CreateSiteDto {
 
   @ApiProperty({ example: 'Acme' })
   @IsString()
+  @IsStorableText()
   @MaxLength(200)
   name!: string;
 
@@ -38,6 +45,7 @@ export class UpdateSiteDto {
   @ApiPropertyOptional()
   @IsOptional()
   @IsString()
+  @IsStorableText()
   @MaxLength(200)
   name?: string;
 
@@ -61,8 +69,16 @@ export class SiteResponseDto {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty() hostname!: string;
   @ApiProperty() name!: string;
-  @ApiProperty({ description: '`secret` is present in full only on creation and rotation' })
+  @ApiProperty({
+    description:
+      '`webhook_url` is shown whole only on creation (masked elsewhere); `secret` only on creation and rotation',
+  })
   zapier!: { webhook_url: string | null; enabled: boolean; secret?: string };
+  @ApiPropertyOptional({
+    description:
+      'why the sealed hook settings cannot be read here (e.g. sealed under another encryption key)',
+  })
+  problem?: string;
   @ApiProperty() created_at!: string;
   @ApiProperty() updated_at!: string;
 }

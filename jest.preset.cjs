@@ -2,7 +2,7 @@
 // Jest runs with --experimental-vm-modules (see the projects' `test` scripts).
 const path = require('node:path');
 
-const libs = ['config', 'contracts', 'db', 'messaging', 'observability', 'webhooks', 'testing', 'throttling'];
+const libs = ['config', 'contracts', 'db', 'messaging', 'observability', 'outbox', 'webhooks', 'testing', 'throttling'];
 
 /** Projects with integration tests add this: real Postgres + Kafka provisioned once per run. */
 const integrationGlobalSetup = path.join(__dirname, 'tools', 'testing', 'global-setup.mjs');

@@ -1,11 +1,19 @@
 import { LeadEntity } from '@leadhooks/db';
-import { createTestDatabase, createTestKafka, type TestDatabase, type TestKafka, waitUntil, WebhookReceiver } from '@leadhooks/testing';
+import {
+  createTestDatabase,
+  createTestKafka,
+  type TestDatabase,
+  type TestKafka,
+  waitUntil,
+  WebhookReceiver,
+} from '@leadhooks/testing';
 import { AppProcess } from '../src/app-process.js';
 import { runDlt } from '../src/dlt-cli.js';
 import { createSite, postLead, stackEnv } from '../src/stack.js';
 
 interface Listed {
   leadId: string;
+  status: string | null;
   siteHostname: string;
   attempts: number;
   lastError: string;
@@ -24,7 +32,9 @@ describe('DLT replay CLI (real Kafka + Postgres, built apps and CLI as processes
 
   const lead = (id: string) => db.dataSource.getRepository(LeadEntity).findOneByOrFail({ id });
   const deliveredOk = (id: string) =>
-    receiver.requests.filter((r) => (JSON.parse(r.body) as { lead_id: string }).lead_id === id && r.headers['x-answer'] !== 'fail');
+    receiver.requests.filter(
+      (r) => (JSON.parse(r.body) as { lead_id: string }).lead_id === id && r.headers['x-answer'] !== 'fail',
+    );
   const list = async (...args: string[]) => {
     const result = await runDlt(['list', '--json', ...args], cliEnv);
     expect(result).toMatchObject({ code: 0 });
@@ -32,24 +42,43 @@ describe('DLT replay CLI (real Kafka + Postgres, built apps and CLI as processes
   };
 
   beforeAll(async () => {
-    [db, kafka, receiver] = await Promise.all([createTestDatabase('e2edlt'), createTestKafka('e2edlt'), WebhookReceiver.start()]);
+    [db, kafka, receiver] = await Promise.all([
+      createTestDatabase('e2edlt'),
+      createTestKafka('e2edlt'),
+      WebhookReceiver.start(),
+    ]);
     receiver.respondWith((request) => {
       if (healthy) return { status: 200 };
       request.headers['x-answer'] = 'fail';
       return { status: 503, body: 'maintenance' };
     });
     const env = stackEnv(db, kafka, { RETRY_DELAYS: '200ms,200ms,200ms,200ms,200ms' });
-    cliEnv = { DATABASE_URL: db.url, KAFKA_BROKERS: env.KAFKA_BROKERS, KAFKA_TOPIC_PREFIX: env.KAFKA_TOPIC_PREFIX, LEADHOOKS_ACTOR: 'ops-test' };
-    [api, dispatcher] = await Promise.all([AppProcess.start('leads-api', env), AppProcess.start('zapier-dispatcher', env)]);
+    cliEnv = {
+      DATABASE_URL: db.url,
+      KAFKA_BROKERS: env.KAFKA_BROKERS,
+      KAFKA_TOPIC_PREFIX: env.KAFKA_TOPIC_PREFIX,
+      LEADHOOKS_ACTOR: 'ops-test',
+    };
+    [api, dispatcher] = await Promise.all([
+      AppProcess.start('leads-api', env),
+      AppProcess.start('zapier-dispatcher', env),
+    ]);
     await createSite(api, 'alpha.test', `${receiver.url}alpha`);
     await createSite(api, 'beta.test', `${receiver.url}beta`);
     leads.a1 = (await postLead(api, 'alpha.test', { email: 'a1@example.com' })).body.id;
     leads.a2 = (await postLead(api, 'alpha.test', { email: 'a2@example.com' })).body.id;
     leads.b1 = (await postLead(api, 'beta.test', { email: 'b1@example.com' })).body.id;
     for (const id of Object.values(leads)) {
-      await waitUntil(`lead ${id} FAILED`, async () => ((await lead(id)).zapierStatus === 'FAILED' ? true : undefined), { timeoutMs: 30_000 });
+      await waitUntil(
+        `lead ${id} FAILED`,
+        async () => ((await lead(id)).zapierStatus === 'FAILED' ? true : undefined),
+        { timeoutMs: 30_000 },
+      );
     }
-    await waitUntil('3 leads in the DLT', async () => (await list()).length === 3 || undefined, { timeoutMs: 20_000, intervalMs: 500 });
+    await waitUntil('3 leads in the DLT', async () => (await list()).length === 3 || undefined, {
+      timeoutMs: 20_000,
+      intervalMs: 500,
+    });
   });
 
   afterAll(async () => {
@@ -62,8 +91,14 @@ describe('DLT replay CLI (real Kafka + Postgres, built apps and CLI as processes
   it('lists the DLT, and every filter selects exactly what it says', async () => {
     const all = await list();
     expect(all.map((l) => l.leadId).sort()).toEqual(Object.values(leads).sort());
-    expect(all[0]).toMatchObject({ attempts: 6, lastError: expect.stringContaining('503'), replayedAt: null });
-    expect((await list('--site', 'alpha.test')).map((l) => l.leadId).sort()).toEqual([leads.a1, leads.a2].sort());
+    expect(all[0]).toMatchObject({
+      attempts: 6,
+      lastError: expect.stringContaining('503'),
+      replayedAt: null,
+    });
+    expect((await list('--site', 'alpha.test')).map((l) => l.leadId).sort()).toEqual(
+      [leads.a1, leads.a2].sort(),
+    );
     expect((await list('--lead', leads.b1)).map((l) => l.siteHostname)).toEqual(['beta.test']);
     expect(await list('--error', 'MAINTENANCE')).toHaveLength(3);
     expect(await list('--error', 'timed out')).toHaveLength(0);
@@ -84,7 +119,7 @@ describe('DLT replay CLI (real Kafka + Postgres, built apps and CLI as processes
     expect(await db.dataSource.query('SELECT count(*)::int AS n FROM dlt_replay')).toEqual([{ n: 0 }]);
   });
 
-  it('replays a lead once the receiver is fixed: SENT, history kept; replaying again never re-sends it', async () => {
+  it('replays a lead once the receiver is fixed: SENT, history kept; it leaves the default listing and is never re-sent', async () => {
     healthy = true;
     const first = await runDlt(['replay', '--lead', leads.a1, '--yes'], cliEnv);
     expect(first.code).toBe(0);
@@ -97,25 +132,30 @@ describe('DLT replay CLI (real Kafka + Postgres, built apps and CLI as processes
     expect(sent.zapierAttemptCount).toBe(7);
     expect(deliveredOk(leads.a1)).toHaveLength(1);
 
+    // Delivered now: the default listing leaves it out, --all shows it with its status, and a replay selects nothing.
+    expect(await list('--lead', leads.a1)).toEqual([]);
+    const shown = await list('--lead', leads.a1, '--all');
+    expect(shown).toEqual([expect.objectContaining({ leadId: leads.a1, status: 'SENT' })]);
+    expect(shown[0].replayedAt).not.toBeNull();
     const second = await runDlt(['replay', '--lead', leads.a1, '--yes'], cliEnv);
     expect(second.code).toBe(0);
-    expect(second.stdout).toContain(`skipped-sent: ${leads.a1}`);
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(second.stdout).toContain('0 lead(s) selected for replay');
     expect(deliveredOk(leads.a1)).toHaveLength(1);
-    expect((await list('--lead', leads.a1))[0].replayedAt).not.toBeNull();
   });
 
   it('replays by site and leaves the others alone; runs are recorded with who, filter and counts', async () => {
     const result = await runDlt(['replay', '--site', 'beta.test', '--yes'], cliEnv);
     expect(result.code).toBe(0);
-    await waitUntil('b1 SENT', async () => ((await lead(leads.b1)).zapierStatus === 'SENT' ? true : undefined));
-    expect((await lead(leads.a2)).zapierStatus).toBe('FAILED');
-    const runs: Array<{ actor: string; filter: Record<string, unknown>; replayed: number; skipped: number }> = await db.dataSource.query(
-      'SELECT actor, filter, replayed, skipped FROM dlt_replay ORDER BY started_at',
+    await waitUntil('b1 SENT', async () =>
+      (await lead(leads.b1)).zapierStatus === 'SENT' ? true : undefined,
     );
+    expect((await lead(leads.a2)).zapierStatus).toBe('FAILED');
+    const runs: Array<{ actor: string; filter: Record<string, unknown>; replayed: number; skipped: number }> =
+      await db.dataSource.query(
+        'SELECT actor, filter, replayed, skipped FROM dlt_replay ORDER BY started_at',
+      );
     expect(runs).toEqual([
       { actor: 'ops-test', filter: { lead: leads.a1 }, replayed: 1, skipped: 0 },
-      { actor: 'ops-test', filter: { lead: leads.a1 }, replayed: 0, skipped: 1 },
       { actor: 'ops-test', filter: { site: 'beta.test' }, replayed: 1, skipped: 0 },
     ]);
   });

@@ -7,14 +7,23 @@ import { HealthModule } from './health/health.module.js';
 import { IntakeModule } from './intake/intake.module.js';
 import { MessagingModule } from './messaging/messaging.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
-import { OutboxModule } from './outbox/outbox.module.js';
+import { LeadsApiOutboxModule } from './outbox/outbox-relay.module.js';
 
 @Module({})
 export class AppModule {
   static forRoot(config?: LeadsApiConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule, MetricsModule, MessagingModule, IntakeModule, AdminModule, OutboxModule, HealthModule],
+      imports: [
+        ConfigModule.forRoot(config),
+        DatabaseModule,
+        MetricsModule,
+        MessagingModule,
+        IntakeModule,
+        AdminModule,
+        LeadsApiOutboxModule,
+        HealthModule,
+      ],
     };
   }
 }

@@ -5,6 +5,7 @@ import { ConfigModule } from './config/config.module.js';
 import type { DispatcherConfig } from './config/dispatcher.config.js';
 import { DatabaseModule } from './database/database.module.js';
 import { DeliveryModule } from './delivery/delivery.module.js';
+import { DispatcherOutboxModule } from './delivery/outbox-relay.module.js';
 import { HealthModule } from './health/health.module.js';
 import { MessagingModule } from './messaging/messaging.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
@@ -14,7 +15,15 @@ export class AppModule {
   static forRoot(config: DispatcherConfig, kafka: Kafka, topics: TopicNames): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule, MessagingModule.forRoot(kafka, topics), MetricsModule, DeliveryModule, HealthModule],
+      imports: [
+        ConfigModule.forRoot(config),
+        DatabaseModule,
+        MessagingModule.forRoot(kafka, topics),
+        DispatcherOutboxModule,
+        MetricsModule,
+        DeliveryModule,
+        HealthModule,
+      ],
     };
   }
 }

@@ -1,3 +1,5 @@
+import type { NextStep } from './retry-plan.js';
+
 /** Kafka header names carried by lead.created messages on the main, retry and dead-letter topics. */
 export const HEADERS = {
   /** The lead attempt number this message is for (1 for the first delivery). */
@@ -14,8 +16,10 @@ export const HEADERS = {
   lastStatus: 'lh-last-status',
   /** JSON array of every failed attempt in this cycle (DLT only). */
   history: 'lh-history',
-  /** Why the message was dead-lettered (exhausted, invalid-event, unknown-version). */
+  /** Why the message was dead-lettered (exhausted, invalid-event, unknown-version, unreadable-site). */
   deadLetterReason: 'lh-dead-letter-reason',
+  /** Whether the last failure was worth retrying later (5xx, 429, timeout, connection): automatic re-drive. */
+  retryable: 'lh-retryable',
   replayedAt: 'lh-replayed-at',
   replayId: 'lh-replay-id',
 } as const;
@@ -35,21 +39,177 @@ export interface RetryState {
   cycleStep: number;
   dueAt: number | undefined;
   firstFailureAt: string | undefined;
+  /** Set when the message is the first attempt of a DLT replay (or an admin redelivery). */
+  replayId: string | undefined;
 }
 
 function positiveInt(text: string | undefined): number | undefined {
-  if (text === undefined || !/^\d{1,9}$/.test(text)) return undefined;
+  if (text === undefined || !/^\d{1,15}$/.test(text)) return undefined;
   return Number(text);
 }
 
 export function readRetryState(headers: KafkaHeaders | undefined): RetryState {
   const attempt = positiveInt(headerText(headers, HEADERS.attempt));
   const cycleStep = positiveInt(headerText(headers, HEADERS.cycleStep));
-  const dueAt = positiveInt(headerText(headers, HEADERS.dueAt)) ?? Number(headerText(headers, HEADERS.dueAt));
+  const dueAt = positiveInt(headerText(headers, HEADERS.dueAt));
   return {
     attempt: attempt && attempt >= 1 ? attempt : 1,
-    cycleStep: cycleStep ?? 0,
-    dueAt: Number.isFinite(dueAt) && dueAt > 0 ? dueAt : undefined,
+    cycleStep: cycleStep !== undefined && cycleStep <= 5 ? cycleStep : 0,
+    dueAt: dueAt && dueAt > 0 ? dueAt : undefined,
     firstFailureAt: headerText(headers, HEADERS.firstFailureAt),
+    replayId: headerText(headers, HEADERS.replayId),
   };
 }
+
+/** One failed attempt as the DLT message's history records it. */
+export interface FailedAttempt {
+  attempt: number;
+  tier: string;
+  at: string;
+  status: number | null;
+  error: string | null;
+}
+
+/** What a dead letter's headers say about it. */
+export interface DeadLetterInfo {
+  attempts: number | null;
+  firstFailureAt: string | null;
+  lastError: string | null;
+  lastStatus: number | null;
+  reason: string | null;
+  retryable: boolean;
+  history: FailedAttempt[];
+}
+
+const MAX_HISTORY = 12;
+const MAX_ERROR = 500;
+
+function readHistory(headers: KafkaHeaders | undefined): FailedAttempt[] {
+  try {
+    const parsed: unknown = JSON.parse(headerText(headers, HEADERS.history) ?? '[]');
+    return Array.isArray(parsed) ? (parsed as FailedAttempt[]).slice(-MAX_HISTORY) : [];
+  } catch {
+    return [];
+  }
+}
+
+/** A failed attempt, as the next-tier and dead-letter headers record it. */
+export interface AttemptFailure {
+  attempt: number;
+  tier: string;
+  at: Date;
+  status: number | null;
+  error: string | null;
+  retryable: boolean;
+}
+
+/**
+ * The one place that knows the retry/delivery headers: every message on a delivery topic is built and read here
+ * (first attempt, next tier, replay, dead letter, hop). Changing a header touches this file only.
+ */
+export const DeliveryHeaders = {
+  /** A lead's first delivery (intake). */
+  firstAttempt(): Record<string, string> {
+    return { [HEADERS.attempt]: '1', [HEADERS.cycleStep]: '0' };
+  },
+
+  /** A fresh retry cycle for a lead that has made `attemptCount` attempts (admin redeliver, DLT replay, sweep). */
+  requeue(
+    attemptCount: number,
+    replay?: { replayId: string; at: Date },
+    cycleStep = 0,
+  ): Record<string, string> {
+    return {
+      [HEADERS.attempt]: String(attemptCount + 1),
+      [HEADERS.cycleStep]: String(cycleStep),
+      ...(replay
+        ? { [HEADERS.replayId]: replay.replayId, [HEADERS.replayedAt]: replay.at.toISOString() }
+        : {}),
+    };
+  },
+
+  /**
+   * The message that carries a failed lead to its next tier or to the DLT. `incoming` are the failed message's
+   * headers; `origin` names where that message was consumed (kept from the first failure on).
+   */
+  afterFailure(
+    incoming: KafkaHeaders | undefined,
+    origin: { topic: string; partition: number; offset: string },
+    failure: AttemptFailure,
+    next: NextStep,
+  ): Record<string, string> {
+    const history = [
+      ...readHistory(incoming),
+      {
+        attempt: failure.attempt,
+        tier: failure.tier,
+        at: failure.at.toISOString(),
+        status: failure.status,
+        error: failure.error,
+      },
+    ].slice(-MAX_HISTORY);
+    const headers: Record<string, string> = {
+      [HEADERS.attempt]: String(failure.attempt + 1),
+      [HEADERS.originalTopic]: headerText(incoming, HEADERS.originalTopic) ?? origin.topic,
+      [HEADERS.originalPartition]:
+        headerText(incoming, HEADERS.originalPartition) ?? String(origin.partition),
+      [HEADERS.originalOffset]: headerText(incoming, HEADERS.originalOffset) ?? origin.offset,
+      [HEADERS.firstFailureAt]: headerText(incoming, HEADERS.firstFailureAt) ?? failure.at.toISOString(),
+      [HEADERS.lastError]: (failure.error ?? 'unknown error').slice(0, MAX_ERROR),
+      [HEADERS.lastStatus]: failure.status === null ? '' : String(failure.status),
+      [HEADERS.history]: JSON.stringify(history),
+    };
+    const replayId = headerText(incoming, HEADERS.replayId);
+    if (replayId) headers[HEADERS.replayId] = replayId;
+    if (next.kind === 'retry') {
+      headers[HEADERS.cycleStep] = String(next.cycleStep);
+      headers[HEADERS.dueAt] = String(next.dueAt);
+    } else {
+      headers[HEADERS.deadLetterReason] = 'exhausted';
+      headers[HEADERS.retryable] = String(failure.retryable);
+    }
+    return headers;
+  },
+
+  /** A message that cannot be delivered at all (unreadable event, unknown version, unreadable site settings). */
+  deadLetter(
+    incoming: KafkaHeaders | undefined,
+    origin: { topic: string; partition: number; offset: string },
+    reason: string,
+    error: string,
+  ): Record<string, string> {
+    const kept = Object.fromEntries(
+      Object.entries(incoming ?? {})
+        .map(([name]) => [name, headerText(incoming, name)] as const)
+        .filter(
+          (entry): entry is readonly [string, string] => entry[1] !== undefined && entry[0] !== HEADERS.dueAt,
+        ),
+    );
+    return {
+      ...kept,
+      [HEADERS.deadLetterReason]: reason,
+      [HEADERS.lastError]: error.slice(0, MAX_ERROR),
+      [HEADERS.retryable]: 'false',
+      [HEADERS.originalTopic]: headerText(incoming, HEADERS.originalTopic) ?? origin.topic,
+      [HEADERS.originalPartition]:
+        headerText(incoming, HEADERS.originalPartition) ?? String(origin.partition),
+      [HEADERS.originalOffset]: headerText(incoming, HEADERS.originalOffset) ?? origin.offset,
+    };
+  },
+
+  read: readRetryState,
+
+  readDeadLetter(headers: KafkaHeaders | undefined): DeadLetterInfo {
+    const nextAttempt = positiveInt(headerText(headers, HEADERS.attempt));
+    const status = positiveInt(headerText(headers, HEADERS.lastStatus));
+    return {
+      attempts: nextAttempt && nextAttempt > 1 ? nextAttempt - 1 : null,
+      firstFailureAt: headerText(headers, HEADERS.firstFailureAt) ?? null,
+      lastError: headerText(headers, HEADERS.lastError) ?? null,
+      lastStatus: status ?? null,
+      reason: headerText(headers, HEADERS.deadLetterReason) ?? null,
+      retryable: headerText(headers, HEADERS.retryable) === 'true',
+      history: readHistory(headers),
+    };
+  },
+} as const;

@@ -9,7 +9,19 @@ export function retryTopic(tier: RetryTier): string {
 }
 
 /** Every topic the product uses, in delivery order: main, retry tiers, DLT. */
-export const ALL_TOPICS: readonly string[] = [LEAD_CREATED_TOPIC, ...RETRY_TIERS.map(retryTopic), LEAD_CREATED_DLT];
+export const ALL_TOPICS: readonly string[] = [
+  LEAD_CREATED_TOPIC,
+  ...RETRY_TIERS.map(retryTopic),
+  LEAD_CREATED_DLT,
+];
+
+/** What the dispatcher consumes: the main topic and every retry tier (never the DLT). */
+export const CONSUMED_TOPICS: readonly string[] = [LEAD_CREATED_TOPIC, ...RETRY_TIERS.map(retryTopic)];
+
+/** The retry tier a logical topic is, or undefined for the main topic and the DLT. */
+export function tierOfTopic(logical: string): RetryTier | undefined {
+  return RETRY_TIERS.find((tier) => retryTopic(tier) === logical);
+}
 
 /**
  * Physical topic names on the broker. A prefix lets several environments (or test files) share

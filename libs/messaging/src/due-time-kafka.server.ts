@@ -3,6 +3,7 @@ import { type CustomTransportStrategy, type MessageHandler, Server } from '@nest
 import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import { lastValueFrom } from 'rxjs';
 import type { ConsumedMessage, HandlerOutcome } from './consumed-message.js';
+import { PartitionSchedule } from './partition-schedule.js';
 
 export interface DueTimeKafkaOptions {
   kafka: Kafka;
@@ -12,36 +13,76 @@ export interface DueTimeKafkaOptions {
   /** Patterns that must each have exactly one handler; start-up fails otherwise. */
   requiredPatterns: readonly string[];
   /** Epoch ms before which a message must not be handled, or undefined for "now". */
-  dueAt: (message: KafkaMessage) => number | undefined;
+  dueAt: (message: KafkaMessage, logicalTopic: string) => number | undefined;
   sessionTimeoutMs: number;
   heartbeatIntervalMs: number;
-  /** Low, so a resumed partition is fetched again promptly. */
+  /** Low, so new messages are fetched promptly. */
   maxWaitTimeInMs: number;
+  /** Partitions whose batches kafkajs hands over at once (each is only queued, so this can be high). */
   partitionsConsumedConcurrently: number;
   /** Messages of one partition handled at once (different keys only; one key is always sequential). */
   maxInFlightPerPartition: number;
-  /** Back-off before re-reading a message whose handler threw. */
+  /** Fetched messages held per partition; beyond this the partition is paused until half of them are done. */
+  maxBufferedPerPartition: number;
+  /** How often handled offsets are committed. */
+  commitIntervalMs: number;
+  /** Back-off before trying a message again whose handler threw. */
   errorBackoffMs: number;
+  /** On close, how long in-flight handlers may take to finish before the consumer leaves anyway. */
+  drainTimeoutMs: number;
 }
 
-type PartitionKey = `${string}:${number}`;
+interface Route {
+  pattern: string;
+  handler: MessageHandler;
+}
+
+/** One assigned partition's fetched work, for one group generation. */
+class PartitionWork {
+  readonly schedule = new PartitionSchedule<KafkaMessage>();
+  timer: NodeJS.Timeout | undefined;
+  resume: (() => void) | undefined;
+  revoked = false;
+  committed: string | undefined;
+
+  constructor(
+    readonly topic: string,
+    readonly partition: number,
+    readonly route: Route,
+  ) {}
+}
 
 /**
- * A NestJS transport over kafkajs for delay tiers: handlers are declared with @EventPattern, and a message
- * whose due time has not come pauses its partition until it has. The stock Kafka transport cannot do that
- * (it resolves every message it hands to a handler), hence this strategy.
+ * A NestJS transport over kafkajs for delay tiers: handlers are declared with @EventPattern, and each message is
+ * started no earlier than its due time. The stock Kafka transport cannot do that (it resolves every message it
+ * hands to a handler), hence this strategy.
  *
- * Offsets: `eachBatchAutoResolve` is off; a message is resolved only after its handler said `done`
- * (handled, or handed on to the next topic), so a crash never commits past an unhandled message.
- * Nothing sleeps inside a handler: a not-yet-due message makes us pause() the partition, schedule resume()
- * and return; kafkajs then fetches from the first unresolved offset when the partition is resumed.
+ * Fetching is decoupled from handling: each fetched batch is handed to its partition's schedule and kafkajs
+ * fetches on at once, so one slow or not-yet-due message never stalls the others (a retry with a long
+ * Retry-After, a leased lead, a rate-limited site, the slowest POST of a batch). Messages of one key (one lead)
+ * still run one at a time, in order. A partition holding `maxBufferedPerPartition` messages is paused until half
+ * are done.
+ *
+ * Offsets: kafkajs commits nothing itself (autoCommit off); this transport commits, every `commitIntervalMs`, the
+ * first offset of each partition that is not done (handled, or handed on to the next topic). A crash therefore
+ * re-reads from the oldest unfinished message, never past one; what is re-read and was already handled is a
+ * no-op through the lead lock.
+ *
+ * Rebalances: when the group rebalances, work not yet started is dropped at once (the new owner reads it from
+ * the committed offset) and running handlers finish; the lead lock's lease guards any overlap.
  */
 export class DueTimeKafkaServer extends Server implements CustomTransportStrategy {
   private readonly log = new Logger(DueTimeKafkaServer.name);
   private consumer: Consumer | undefined;
-  private readonly resumeTimers = new Map<PartitionKey, NodeJS.Timeout>();
-  private readonly inFlight = new Set<Promise<unknown>>();
+  private readonly work = new Map<string, PartitionWork>();
+  private readonly inFlight = new Set<Promise<void>>();
+  private heartbeat: (() => Promise<void>) | undefined;
+  private commitTimer: NodeJS.Timeout | undefined;
+  private heartbeatTimer: NodeJS.Timeout | undefined;
+  private committing: Promise<void> | undefined;
   private closing = false;
+  /** A heartbeat said the group is rebalancing: start nothing new until it has settled (or this passes). */
+  private settlingUntil = 0;
 
   constructor(private readonly options: DueTimeKafkaOptions) {
     super();
@@ -56,9 +97,16 @@ export class DueTimeKafkaServer extends Server implements CustomTransportStrateg
     return this.consumer as T;
   }
 
+  /** Messages fetched and not yet done, over all partitions (metrics). */
+  get buffered(): number {
+    let total = 0;
+    for (const work of this.work.values()) total += work.schedule.size;
+    return total;
+  }
+
   async listen(callback: (error?: unknown) => void): Promise<void> {
     try {
-      const topics = this.resolveTopics();
+      const routes = this.resolveRoutes();
       const consumer = this.options.kafka.consumer({
         groupId: this.options.groupId,
         sessionTimeout: this.options.sessionTimeoutMs,
@@ -73,15 +121,20 @@ export class DueTimeKafkaServer extends Server implements CustomTransportStrateg
         // Without a restart the process can do nothing useful; exit so the supervisor restarts it.
         if (!restart && !this.closing) process.exit(1);
       });
+      consumer.on(consumer.events.REBALANCING, () => this.revokeAll('the group is rebalancing'));
+      consumer.on(consumer.events.GROUP_JOIN, () => this.revokeAll('joined the group with a new assignment'));
       await consumer.connect();
-      await consumer.subscribe({ topics: [...topics.keys()], fromBeginning: true });
+      await consumer.subscribe({ topics: [...routes.keys()], fromBeginning: true });
       await consumer.run({
+        autoCommit: false,
         eachBatchAutoResolve: false,
-        autoCommit: true,
         partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently,
-        eachBatch: (payload) => this.track(this.handleBatch(payload, topics)),
+        // eslint-disable-next-line @typescript-eslint/require-await -- kafkajs wants a promise; the batch is only queued here
+        eachBatch: async (payload) => this.accept(payload, routes),
       });
-      this.log.log(`Consuming ${[...topics.keys()].join(', ')} as group ${this.options.groupId}`);
+      this.commitTimer = setInterval(() => void this.commit(), this.options.commitIntervalMs);
+      this.heartbeatTimer = setInterval(() => void this.beat(), this.options.heartbeatIntervalMs);
+      this.log.log(`Consuming ${[...routes.keys()].join(', ')} as group ${this.options.groupId}`);
       callback();
     } catch (error) {
       callback(error);
@@ -90,21 +143,29 @@ export class DueTimeKafkaServer extends Server implements CustomTransportStrateg
 
   async close(): Promise<void> {
     this.closing = true;
-    for (const timer of this.resumeTimers.values()) clearTimeout(timer);
-    this.resumeTimers.clear();
-    // kafkajs' disconnect waits for the running batches, commits resolved offsets and leaves the group.
+    clearInterval(this.commitTimer);
+    clearInterval(this.heartbeatTimer);
+    for (const work of this.work.values()) {
+      clearTimeout(work.timer);
+      work.schedule.clearWaiting();
+    }
+    // Running deliveries finish and record (the lease covers them either way); then their offsets are committed.
+    await Promise.race([
+      Promise.allSettled(this.inFlight),
+      new Promise((resolve) => setTimeout(resolve, this.options.drainTimeoutMs).unref()),
+    ]);
+    await this.commit();
     await this.consumer?.disconnect();
-    await Promise.allSettled(this.inFlight);
   }
 
   /** Physical topic → handler, failing on a required pattern without a handler. */
-  private resolveTopics(): Map<string, { pattern: string; handler: MessageHandler }> {
-    const topics = new Map<string, { pattern: string; handler: MessageHandler }>();
+  private resolveRoutes(): Map<string, Route> {
+    const routes = new Map<string, Route>();
     const missing: string[] = [];
     for (const pattern of this.options.requiredPatterns) {
       const handler = this.getHandlerByPattern(pattern);
       if (!handler) missing.push(pattern);
-      else topics.set(this.options.physicalTopic(pattern), { pattern, handler });
+      else routes.set(this.options.physicalTopic(pattern), { pattern, handler });
     }
     for (const pattern of this.messageHandlers.keys()) {
       if (!this.options.requiredPatterns.includes(pattern)) {
@@ -112,108 +173,151 @@ export class DueTimeKafkaServer extends Server implements CustomTransportStrateg
       }
     }
     if (missing.length) throw new Error(`No @EventPattern handler for: ${missing.join(', ')}`);
-    return topics;
+    return routes;
   }
 
-  /**
-   * Handles a batch's due messages concurrently (up to maxInFlightPerPartition), one at a time per message
-   * key, so a lead's messages keep their order. Offsets are resolved only over the contiguous prefix of
-   * handled messages. The first message that is not due, or whose handler defers, stops the batch: nothing
-   * after it starts, the partition is paused until it is due, and it is fetched again from there; messages
-   * after it that had already finished are then seen again, which the lead lock turns into no-ops.
-   */
-  private async handleBatch(
-    payload: EachBatchPayload,
-    topics: Map<string, { pattern: string; handler: MessageHandler }>,
-  ): Promise<void> {
+  /** Queues a fetched batch on its partition's schedule and lets kafkajs fetch on; offsets are resolved only to move the fetch position. */
+  private accept(payload: EachBatchPayload, routes: Map<string, Route>): void {
     const { batch } = payload;
-    const route = topics.get(batch.topic);
+    this.heartbeat = () => payload.heartbeat();
+    if (this.closing || !payload.isRunning() || payload.isStale()) return;
+    const route = routes.get(batch.topic);
     if (!route) throw new Error(`Received a message from unexpected topic ${batch.topic}`);
-    const messages = batch.messages;
-    const handled = new Array<boolean>(messages.length).fill(false);
-    let resolved = 0;
-    let stopAt = messages.length;
-    let resumeAt: number | undefined;
-    const stop = (index: number, untilMs: number) => {
-      stopAt = Math.min(stopAt, index);
-      resumeAt = Math.min(resumeAt ?? untilMs, untilMs);
-    };
-    const advance = () => {
-      while (resolved < stopAt && handled[resolved]) payload.resolveOffset(messages[resolved++].offset);
-    };
-    const running = new Set<Promise<void>>();
-    const lastOfKey = new Map<string, Promise<void>>();
-
-    for (let index = 0; index < stopAt; index++) {
-      while (running.size >= this.options.maxInFlightPerPartition) await Promise.race(running);
-      if (index >= stopAt || !payload.isRunning() || payload.isStale() || this.closing) break;
-      const message = messages[index];
-      const dueAt = this.options.dueAt(message);
-      if (dueAt !== undefined && dueAt > Date.now()) {
-        stop(index, dueAt);
-        break;
-      }
-      const key = message.key?.toString('latin1') ?? `offset:${message.offset}`;
-      const previous = lastOfKey.get(key);
-      const task = (async () => {
-        if (previous) await previous;
-        if (index >= stopAt) return;
-        const outcome = await this.invoke(route, batch.topic, batch.partition, message, () => payload.heartbeat());
-        if (outcome.kind === 'defer') return stop(index, outcome.untilMs);
-        handled[index] = true;
-        advance();
-        await payload.heartbeat().catch(() => undefined);
-      })();
-      lastOfKey.set(key, task);
-      running.add(task);
-      void task.finally(() => running.delete(task)).catch(() => undefined);
+    const key = `${batch.topic}:${batch.partition}`;
+    let work = this.work.get(key);
+    if (!work) {
+      work = new PartitionWork(batch.topic, batch.partition, route);
+      this.work.set(key, work);
     }
-    await Promise.all(running);
-    advance();
-    if (resumeAt !== undefined && !this.closing) this.pauseUntil(batch.topic, batch.partition, resumeAt, () => payload.pause());
+    for (const message of batch.messages) {
+      work.schedule.add({
+        offset: message.offset,
+        key: message.key?.toString('latin1') ?? `offset:${message.offset}`,
+        dueAt: this.options.dueAt(message, route.pattern) ?? 0,
+        payload: message,
+      });
+      payload.resolveOffset(message.offset);
+    }
+    if (work.schedule.size >= this.options.maxBufferedPerPartition && !work.resume) {
+      work.resume = payload.pause();
+    }
+    this.pump(work);
   }
 
-  private async invoke(
-    route: { pattern: string; handler: MessageHandler },
-    physicalTopic: string,
-    partition: number,
-    message: KafkaMessage,
-    heartbeat: () => Promise<void>,
-  ): Promise<HandlerOutcome> {
-    const consumed: ConsumedMessage = { topic: route.pattern, physicalTopic, partition, message, heartbeat };
+  /** Starts whatever may start on this partition now, and arms a timer for the next message that comes due. */
+  private pump(work: PartitionWork): void {
+    if (work.revoked || this.closing) return;
+    clearTimeout(work.timer);
+    work.timer = undefined;
+    const now = Date.now();
+    if (now < this.settlingUntil) {
+      work.timer = setTimeout(() => this.pump(work), Math.min(500, this.settlingUntil - now));
+      return;
+    }
+    const limit = this.options.maxInFlightPerPartition - work.schedule.running;
+    for (const entry of work.schedule.take(now, limit)) this.start(work, entry.payload);
+    const next = work.schedule.nextDueAt();
+    if (next !== undefined && work.schedule.running < this.options.maxInFlightPerPartition) {
+      work.timer = setTimeout(() => this.pump(work), Math.max(0, next - Date.now()) + 1);
+    }
+    if (work.resume && work.schedule.size <= this.options.maxBufferedPerPartition / 2) {
+      const resume = work.resume;
+      work.resume = undefined;
+      resume();
+    }
+  }
+
+  private start(work: PartitionWork, message: KafkaMessage): void {
+    const task = (async () => {
+      const outcome = await this.invoke(work, message);
+      if (outcome.kind === 'defer') work.schedule.defer(message.offset, outcome.untilMs);
+      else work.schedule.finish(message.offset);
+      this.pump(work);
+    })();
+    this.inFlight.add(task);
+    void task.finally(() => this.inFlight.delete(task));
+  }
+
+  private async invoke(work: PartitionWork, message: KafkaMessage): Promise<HandlerOutcome> {
+    const consumed: ConsumedMessage = {
+      topic: work.route.pattern,
+      physicalTopic: work.topic,
+      partition: work.partition,
+      message,
+      heartbeat: () => this.beat(),
+    };
     try {
-      const result: unknown = await lastValueFrom(this.transformToObservable(await route.handler(consumed)), {
-        defaultValue: undefined,
-      });
+      const result: unknown = await lastValueFrom(
+        this.transformToObservable(await work.route.handler(consumed)),
+        { defaultValue: undefined },
+      );
       return isOutcome(result) ? result : { kind: 'done' };
     } catch (error) {
       this.log.error(
-        `Handler for ${route.pattern} failed on partition ${partition} offset ${message.offset}; ` +
-          `re-reading in ${this.options.errorBackoffMs} ms: ${error instanceof Error ? error.message : String(error)}`,
+        `Handler for ${work.route.pattern} failed on partition ${work.partition} offset ${message.offset}; ` +
+          `trying again in ${this.options.errorBackoffMs} ms: ${error instanceof Error ? error.message : String(error)}`,
       );
       return { kind: 'defer', untilMs: Date.now() + this.options.errorBackoffMs, reason: 'handler error' };
     }
   }
 
-  private pauseUntil(topic: string, partition: number, untilMs: number, pause: () => () => void): void {
-    const key: PartitionKey = `${topic}:${partition}`;
-    const resume = pause();
-    clearTimeout(this.resumeTimers.get(key));
-    const delay = Math.max(0, untilMs - Date.now());
-    const timer = setTimeout(() => {
-      this.resumeTimers.delete(key);
-      if (!this.closing) resume();
-    }, delay);
-    this.resumeTimers.set(key, timer);
+  /** Commits each partition's first unfinished offset where it moved. Errors (a rebalance) are harmless: the next owner re-reads. */
+  private commit(): Promise<void> {
+    this.committing ??= (async () => {
+      const offsets = [];
+      for (const work of this.work.values()) {
+        const offset = work.schedule.committable();
+        if (work.revoked || offset === undefined || offset === work.committed) continue;
+        offsets.push({ topic: work.topic, partition: work.partition, offset, work });
+      }
+      if (!offsets.length || !this.consumer) return;
+      try {
+        await this.consumer.commitOffsets(
+          offsets.map(({ topic, partition, offset }) => ({ topic, partition, offset })),
+        );
+        for (const { work, offset } of offsets) work.committed = offset;
+      } catch (error) {
+        this.log.debug(`Offset commit skipped: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    })().finally(() => (this.committing = undefined));
+    return this.committing;
   }
 
-  private track<T>(promise: Promise<T>): Promise<T> {
-    this.inFlight.add(promise);
-    void promise.finally(() => this.inFlight.delete(promise)).catch(() => undefined);
-    return promise;
+  /** Keeps the membership alive while partitions are paused or every message waits (kafkajs beats only between batches). */
+  private async beat(): Promise<void> {
+    try {
+      await this.heartbeat?.();
+    } catch (error) {
+      // A rebalance is signalled: start nothing new until the group has settled (kafkajs rejoins on its next
+      // fetch; GROUP_JOIN then drops what was not started). Unstarted work is kept until then: kafkajs would not
+      // fetch it again without the rejoin.
+      if ((error as { type?: string }).type === 'REBALANCE_IN_PROGRESS')
+        this.settlingUntil = Date.now() + this.options.sessionTimeoutMs;
+    }
+  }
+
+  /** Safe only when kafkajs rejoins: its offset manager is rebuilt and fetching restarts from committed offsets. */
+  private revokeAll(reason: string): void {
+    this.settlingUntil = 0;
+    if (!this.work.size) return;
+    this.log.log(`Dropping unstarted work of ${this.work.size} partition(s): ${reason}`);
+    for (const work of this.work.values()) {
+      work.revoked = true;
+      clearTimeout(work.timer);
+      work.schedule.clearWaiting();
+      // kafkajs keeps a partition paused across a rejoin; the fresh work for it must be able to fetch.
+      work.resume?.();
+      work.resume = undefined;
+    }
+    this.work.clear();
   }
 }
 
 function isOutcome(value: unknown): value is HandlerOutcome {
-  return typeof value === 'object' && value !== null && 'kind' in value && (value.kind === 'done' || value.kind === 'defer');
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    'kind' in value &&
+    (value.kind === 'done' || value.kind === 'defer')
+  );
 }

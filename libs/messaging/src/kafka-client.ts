@@ -1,4 +1,4 @@
-import kafkajs, { type Kafka, type LogEntry, type logCreator } from 'kafkajs';
+import kafkajs, { type ISocketFactory, type Kafka, type LogEntry, type logCreator } from 'kafkajs';
 
 export interface KafkaSettings {
   brokers: string[];
@@ -6,9 +6,15 @@ export interface KafkaSettings {
   /** Per-request timeout; keep well under the consumer session timeout (SPEC §6). */
   requestTimeoutMs?: number;
   connectionTimeoutMs?: number;
+  /** Tests only: route broker connections through a proxy (to hold responses, or cut the line). */
+  socketFactory?: ISocketFactory;
 }
 
-type Log = (level: 'error' | 'warn' | 'info' | 'debug', message: string, extra: Record<string, unknown>) => void;
+type Log = (
+  level: 'error' | 'warn' | 'info' | 'debug',
+  message: string,
+  extra: Record<string, unknown>,
+) => void;
 
 const LEVELS: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
   [kafkajs.logLevel.ERROR]: 'error',
@@ -37,6 +43,7 @@ export function createKafka(settings: KafkaSettings, log?: Log): Kafka {
     connectionTimeout: settings.connectionTimeoutMs ?? 3_000,
     logLevel: kafkajs.logLevel.WARN,
     ...(log ? { logCreator: logCreatorFor(log) } : {}),
+    ...(settings.socketFactory ? { socketFactory: settings.socketFactory } : {}),
     retry: { initialRetryTime: 200, retries: 8, maxRetryTime: 5_000 },
   });
 }

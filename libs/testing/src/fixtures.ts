@@ -1,6 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import { buildLeadCreatedEvent, HEADERS, type LeadCreatedEvent } from '@leadhooks/contracts';
+import {
+  buildLeadCreatedEvent,
+  DeliveryHeaders,
+  type LeadCreatedEvent,
+  leadSnapshot,
+} from '@leadhooks/contracts';
 import {
   LeadRepository,
   newLeadFromEvent,
@@ -39,20 +44,24 @@ export async function seedLead(
 ): Promise<LeadCreatedEvent> {
   const id = uuidv7();
   const submittedAt = new Date();
-  const event = buildLeadCreatedEvent(uuidv7(), submittedAt, {
-    lead_id: id,
-    site_id: site.id,
-    site_hostname: site.hostname,
-    submitted_at: submittedAt.toISOString(),
-    page_url: `https://${site.hostname}/contact`,
-    lead_source: 'test',
-    form_type: 'contact',
-    name: 'Ada Lovelace',
-    email: 'ada@example.com',
-    phone: null,
-    message: 'Hello',
-    extra: { budget: 1000 },
-  });
+  const event = buildLeadCreatedEvent(
+    uuidv7(),
+    submittedAt,
+    leadSnapshot({
+      id,
+      siteId: site.id,
+      siteHostname: site.hostname,
+      submittedAt,
+      pageUrl: `https://${site.hostname}/contact`,
+      leadSource: 'test',
+      formType: 'contact',
+      name: 'Ada Lovelace',
+      email: 'ada@example.com',
+      phone: null,
+      message: 'Hello',
+      extra: { budget: 1000 },
+    }),
+  );
   await dataSource.transaction((manager) =>
     new LeadRepository(dataSource).insert(
       manager,
@@ -65,5 +74,5 @@ export async function seedLead(
 
 /** Headers of a first-attempt lead.created message, as the relay publishes it. */
 export function firstAttemptHeaders(): Record<string, string> {
-  return { [HEADERS.attempt]: '1', [HEADERS.cycleStep]: '0' };
+  return DeliveryHeaders.firstAttempt();
 }

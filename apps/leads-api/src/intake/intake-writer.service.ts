@@ -15,7 +15,7 @@ import type { LeadsApiConfig } from '../config/leads-api.config.js';
  */
 export type IntakeWriteResult = { kind: 'stored'; zapierStatus: ZapierStatus } | { kind: 'not-stored' };
 
-type IntakeWrite = { lead: NewLead; event: Omit<NewOutboxMessage, 'aggregateId'> };
+type IntakeWrite = { lead: NewLead; event: Omit<NewOutboxMessage, 'aggregateId' | 'topic'> };
 
 /**
  * Intake's writes, group-committed (INTAKE_WRITE_CONCURRENCY statements in flight, up to INTAKE_BATCH_MAX
@@ -39,7 +39,7 @@ export class IntakeWriter {
     }, config.intakeWrites);
   }
 
-  write(lead: NewLead, event: Omit<NewOutboxMessage, 'aggregateId'>): Promise<IntakeWriteResult> {
+  write(lead: NewLead, event: Omit<NewOutboxMessage, 'aggregateId' | 'topic'>): Promise<IntakeWriteResult> {
     return this.batches.submit({ lead, event });
   }
 }

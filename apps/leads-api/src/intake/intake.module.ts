@@ -1,10 +1,13 @@
 import { Module } from '@nestjs/common';
-import { OutboxModule } from '../outbox/outbox.module.js';
 import { SitesModule } from '../sites/sites.module.js';
 import { IntakeRateLimitGuard } from './intake-rate-limit.guard.js';
 import { IntakeController } from './intake.controller.js';
 import { IntakeService } from './intake.service.js';
 import { IntakeWriter } from './intake-writer.service.js';
 
-@Module({ imports: [OutboxModule, SitesModule], controllers: [IntakeController], providers: [IntakeService, IntakeWriter, IntakeRateLimitGuard] })
+@Module({
+  imports: [SitesModule],
+  controllers: [IntakeController],
+  providers: [IntakeService, IntakeWriter, IntakeRateLimitGuard],
+})
 export class IntakeModule {}

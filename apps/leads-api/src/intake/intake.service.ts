@@ -1,10 +1,15 @@
 import { Inject, Injectable, Logger, NotFoundException } from '@nestjs/common';
-import { buildLeadCreatedEvent, HEADERS, LEAD_CREATED_TYPE } from '@leadhooks/contracts';
+import {
+  buildLeadCreatedEvent,
+  DeliveryHeaders,
+  LEAD_CREATED_TYPE,
+  leadSnapshot,
+} from '@leadhooks/contracts';
 import { LeadRepository, newLeadFromEvent, uuidv7 } from '@leadhooks/db';
 import { LEADS_API_CONFIG } from '../config/config.module.js';
 import type { LeadsApiConfig } from '../config/leads-api.config.js';
 import { IntakeMetrics } from '../metrics/intake-metrics.js';
-import { OutboxWakeup } from '../outbox/outbox-wakeup.service.js';
+import { OutboxWakeup } from '@leadhooks/outbox';
 import { SiteDirectory } from '../sites/site-directory.service.js';
 import type { LeadAcceptedDto } from './dto/lead-accepted.dto.js';
 import { IntakeWriter } from './intake-writer.service.js';
@@ -70,20 +75,24 @@ export class IntakeService {
     const { fields, extra } = submission;
     const id = uuidv7();
     const submittedAt = new Date();
-    const event = buildLeadCreatedEvent(uuidv7(), submittedAt, {
-      lead_id: id,
-      site_id: siteId,
-      site_hostname: context.hostname.toLowerCase(),
-      submitted_at: submittedAt.toISOString(),
-      page_url: fields.page_url ?? null,
-      lead_source: fields.lead_source ?? null,
-      form_type: fields.form_type ?? null,
-      name: fields.name ?? null,
-      email: fields.email ?? null,
-      phone: fields.phone ?? null,
-      message: fields.message ?? null,
-      extra,
-    });
+    const event = buildLeadCreatedEvent(
+      uuidv7(),
+      submittedAt,
+      leadSnapshot({
+        id,
+        siteId,
+        siteHostname: context.hostname.toLowerCase(),
+        submittedAt,
+        pageUrl: fields.page_url ?? null,
+        leadSource: fields.lead_source ?? null,
+        formType: fields.form_type ?? null,
+        name: fields.name ?? null,
+        email: fields.email ?? null,
+        phone: fields.phone ?? null,
+        message: fields.message ?? null,
+        extra,
+      }),
+    );
     const result = await this.writer.write(
       newLeadFromEvent(event, {
         clientIp: context.clientIp,
@@ -93,7 +102,7 @@ export class IntakeService {
       {
         eventType: LEAD_CREATED_TYPE,
         payload: event,
-        headers: { [HEADERS.attempt]: '1', [HEADERS.cycleStep]: '0' },
+        headers: DeliveryHeaders.firstAttempt(),
       },
     );
     if (result.kind === 'not-stored') {

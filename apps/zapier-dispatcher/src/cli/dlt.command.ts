@@ -4,10 +4,11 @@ import readline from 'node:readline/promises';
 import cliProgress from 'cli-progress';
 import { EnvReader } from '@leadhooks/config';
 import { TopicNames } from '@leadhooks/contracts';
-import { createDataSource, ReplayRepository } from '@leadhooks/db';
+import { createDataSource, LeadRepository, ReplayRepository } from '@leadhooks/db';
 import { createKafka } from '@leadhooks/messaging';
 import type { DeadLetterFilter } from '../dlt/dead-letter.js';
-import { DltReplayService, type ListedDeadLetter } from '../dlt/dlt-replay.service.js';
+import type { ListedDeadLetter } from '../dlt/dead-letter.js';
+import { DltReplayService } from '../dlt/dlt-replay.service.js';
 
 /** Exit codes: 0 ok, 1 some replays failed or an error, 2 bad usage. */
 const EXIT_USAGE = 2;
@@ -19,12 +20,14 @@ function parseTime(value: string): Date {
     return new Date(Date.now() - Number(relative[1]) * unit);
   }
   const date = new Date(value);
-  if (Number.isNaN(date.getTime())) throw new InvalidArgumentError('expected an ISO date/time or an age like 30m, 12h, 7d');
+  if (Number.isNaN(date.getTime()))
+    throw new InvalidArgumentError('expected an ISO date/time or an age like 30m, 12h, 7d');
   return date;
 }
 
 function parseUuid(value: string): string {
-  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value)) throw new InvalidArgumentError('expected a lead id (uuid)');
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value))
+    throw new InvalidArgumentError('expected a lead id (uuid)');
   return value.toLowerCase();
 }
 
@@ -46,18 +49,27 @@ function withFilters(command: Command): Command {
 }
 
 function filterOf(options: FilterOptions): DeadLetterFilter {
-  return { site: options.site, lead: options.lead, since: options.since, until: options.until, error: options.error };
+  return {
+    site: options.site,
+    lead: options.lead,
+    since: options.since,
+    until: options.until,
+    error: options.error,
+  };
 }
 
 function describeFilter(options: FilterOptions & { all?: boolean }): Record<string, unknown> {
   return Object.fromEntries(
-    Object.entries({ ...filterOf(options), all: options.all }).filter(([, value]) => value !== undefined).map(([key, value]) => [key, value instanceof Date ? value.toISOString() : value]),
+    Object.entries({ ...filterOf(options), all: options.all })
+      .filter(([, value]) => value !== undefined)
+      .map(([key, value]) => [key, value instanceof Date ? value.toISOString() : value]),
   );
 }
 
 function printTable(letters: ListedDeadLetter[], out: NodeJS.WritableStream): void {
   const rows = letters.map((l) => [
     l.leadId ?? '?',
+    l.status ?? '?',
     l.siteHostname ?? '?',
     l.attempts === null ? '-' : String(l.attempts),
     l.firstFailureAt ?? '-',
@@ -65,9 +77,24 @@ function printTable(letters: ListedDeadLetter[], out: NodeJS.WritableStream): vo
     l.replayedAt ? l.replayedAt.toISOString() : '-',
     (l.lastError ?? l.reason ?? '').slice(0, 60),
   ]);
-  const header = ['LEAD', 'SITE', 'ATTEMPTS', 'FIRST FAILURE', 'DLT OFFSET', 'REPLAYED', 'LAST ERROR'];
+  const header = [
+    'LEAD',
+    'STATUS',
+    'SITE',
+    'ATTEMPTS',
+    'FIRST FAILURE',
+    'DLT OFFSET',
+    'REPLAYED',
+    'LAST ERROR',
+  ];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  for (const row of [header, ...rows]) out.write(`${row.map((cell, i) => cell.padEnd(widths[i])).join('  ').trimEnd()}\n`);
+  for (const row of [header, ...rows])
+    out.write(
+      `${row
+        .map((cell, i) => cell.padEnd(widths[i]))
+        .join('  ')
+        .trimEnd()}\n`,
+    );
   out.write(`${letters.length} dead-lettered message(s)\n`);
 }
 
@@ -98,12 +125,21 @@ function connect(): { service: DltReplayService; close: () => Promise<void>; ini
   const brokers = env.list('KAFKA_BROKERS');
   const prefix = env.string('KAFKA_TOPIC_PREFIX', '');
   env.done();
-  const dataSource = createDataSource({ url: databaseUrl, poolSize: 2, applicationName: 'leadhooks-dlt-cli' });
+  const dataSource = createDataSource({
+    url: databaseUrl,
+    poolSize: 2,
+    applicationName: 'leadhooks-dlt-cli',
+  });
   const kafka = createKafka({ brokers, clientId: 'leadhooks-dlt-cli' }, (level, message) => {
     if (level === 'error' && !/coordinator/i.test(message)) process.stderr.write(`${message}\n`);
   });
   return {
-    service: new DltReplayService(kafka, new TopicNames(prefix).dlt, new ReplayRepository(dataSource)),
+    service: new DltReplayService(
+      kafka,
+      new TopicNames(prefix).dlt,
+      new ReplayRepository(dataSource),
+      new LeadRepository(dataSource),
+    ),
     init: async () => void (await dataSource.initialize()),
     close: async () => void (dataSource.isInitialized && (await dataSource.destroy())),
   };
@@ -118,14 +154,24 @@ export async function runDltCli(argv: string[], io: CliIo = defaultIo): Promise<
     .configureOutput({ writeOut: (s) => io.out.write(s), writeErr: (s) => io.err.write(s) })
     .showHelpAfterError('(run with --help for usage)');
 
-  withFilters(program.command('list').description('show what is in the DLT'))
+  withFilters(
+    program.command('list').description('show what is in the DLT (leads delivered since are left out)'),
+  )
+    .option('--all', 'also show dead letters whose lead has been delivered since (SENT)')
     .option('--json', 'print JSON instead of a table')
-    .action(async (options: FilterOptions & { json?: boolean }) => {
+    .action(async (options: FilterOptions & { json?: boolean; all?: boolean }) => {
       const { service, init, close } = connect();
       await init();
       try {
-        const letters = await service.list(filterOf(options));
-        if (options.json) io.out.write(`${JSON.stringify(letters.map(({ event: _event, ...rest }) => rest), null, 2)}\n`);
+        const letters = await service.list(filterOf(options), { includeSent: options.all === true });
+        if (options.json)
+          io.out.write(
+            `${JSON.stringify(
+              letters.map(({ event: _event, ...rest }) => rest),
+              null,
+              2,
+            )}\n`,
+          );
         else printTable(letters, io.out);
       } finally {
         await close();
@@ -136,58 +182,97 @@ export async function runDltCli(argv: string[], io: CliIo = defaultIo): Promise<
     .option('--all', 'replay everything in the DLT (required when no filter is given)')
     .option('--dry-run', 'show what would be replayed and change nothing')
     .option('--yes', 'do not ask for confirmation')
-    .addOption(new Option('--actor <name>', 'who is replaying (recorded)').default(process.env.LEADHOOKS_ACTOR ?? os.userInfo().username))
-    .action(async (options: FilterOptions & { all?: boolean; dryRun?: boolean; yes?: boolean; actor: string }) => {
-      const filter = filterOf(options);
-      if (!options.all && Object.values(filter).every((value) => value === undefined)) {
-        throw new CommanderError(EXIT_USAGE, 'dlt.scope', 'error: say what to replay: a filter (--lead, --site, --since, --until, --error) or --all\n');
-      }
-      const { service, init, close } = connect();
-      await init();
-      try {
-        const selected = await service.select(filter);
-        io.out.write(`${selected.length} lead(s) selected for replay${options.dryRun ? ' (dry run: nothing will change)' : ''}\n`);
-        if (options.dryRun) {
-          for (const letter of selected) io.out.write(`  would replay ${letter.leadId} (${letter.siteHostname}, DLT ${letter.partition}:${letter.offset})\n`);
-          return;
+    .addOption(
+      new Option('--actor <name>', 'who is replaying (recorded)').default(
+        process.env.LEADHOOKS_ACTOR ?? os.userInfo().username,
+      ),
+    )
+    .action(
+      async (options: FilterOptions & { all?: boolean; dryRun?: boolean; yes?: boolean; actor: string }) => {
+        const filter = filterOf(options);
+        if (!options.all && Object.values(filter).every((value) => value === undefined)) {
+          throw new CommanderError(
+            EXIT_USAGE,
+            'dlt.scope',
+            'error: say what to replay: a filter (--lead, --site, --since, --until, --error) or --all\n',
+          );
         }
-        if (!selected.length) return;
-        if (!options.yes) {
-          if (!io.isInteractive) throw new CommanderError(EXIT_USAGE, 'dlt.confirm', 'error: not a terminal; pass --yes to replay without confirmation\n');
-          if (!(await io.confirm(`Replay ${selected.length} lead(s)?`))) {
-            io.out.write('Nothing replayed.\n');
+        const { service, init, close } = connect();
+        await init();
+        try {
+          const selected = await service.select(filter);
+          io.out.write(
+            `${selected.length} lead(s) selected for replay${options.dryRun ? ' (dry run: nothing will change)' : ''}\n`,
+          );
+          if (options.dryRun) {
+            for (const letter of selected)
+              io.out.write(
+                `  would replay ${letter.leadId} (${letter.siteHostname}, DLT ${letter.partition}:${letter.offset})\n`,
+              );
             return;
           }
+          if (!selected.length) return;
+          if (!options.yes) {
+            if (!io.isInteractive)
+              throw new CommanderError(
+                EXIT_USAGE,
+                'dlt.confirm',
+                'error: not a terminal; pass --yes to replay without confirmation\n',
+              );
+            if (!(await io.confirm(`Replay ${selected.length} lead(s)?`))) {
+              io.out.write('Nothing replayed.\n');
+              return;
+            }
+          }
+          const bar = io.out.isTTY
+            ? new cliProgress.SingleBar(
+                {
+                  format:
+                    'replaying [{bar}] {value}/{total}  replayed {replayed}  skipped {skipped}  failed {failed}',
+                  stream: io.out,
+                },
+                cliProgress.Presets.shades_classic,
+              )
+            : undefined;
+          bar?.start(selected.length, 0, { replayed: 0, skipped: 0, failed: 0 });
+          const summary = await service.replay(selected, {
+            actor: options.actor,
+            filter: describeFilter(options),
+            dryRun: false,
+            onProgress: (p) => {
+              if (bar) bar.update(p.done, { replayed: p.replayed, skipped: p.skipped, failed: p.failed });
+              else
+                io.out.write(
+                  `[${p.done}/${p.total}] replayed ${p.replayed}, skipped ${p.skipped}, failed ${p.failed}\n`,
+                );
+            },
+          });
+          bar?.stop();
+          for (const item of summary.items.filter((i) => i.outcome !== 'replayed')) {
+            io.out.write(
+              `  ${item.outcome}: ${item.letter.leadId}${item.detail ? ` (${item.detail})` : ''}\n`,
+            );
+          }
+          io.out.write(
+            `Replay ${summary.replayId}: replayed ${summary.replayed}, skipped ${summary.skipped} (already SENT or in flight), failed ${summary.failed}\n`,
+          );
+          if (summary.failed > 0) exitCode = 1;
+        } finally {
+          await close();
         }
-        const bar = io.out.isTTY
-          ? new cliProgress.SingleBar({ format: 'replaying [{bar}] {value}/{total}  replayed {replayed}  skipped {skipped}  failed {failed}', stream: io.out }, cliProgress.Presets.shades_classic)
-          : undefined;
-        bar?.start(selected.length, 0, { replayed: 0, skipped: 0, failed: 0 });
-        const summary = await service.replay(selected, {
-          actor: options.actor,
-          filter: describeFilter(options),
-          dryRun: false,
-          onProgress: (p) => {
-            if (bar) bar.update(p.done, { replayed: p.replayed, skipped: p.skipped, failed: p.failed });
-            else io.out.write(`[${p.done}/${p.total}] replayed ${p.replayed}, skipped ${p.skipped}, failed ${p.failed}\n`);
-          },
-        });
-        bar?.stop();
-        for (const item of summary.items.filter((i) => i.outcome !== 'replayed')) {
-          io.out.write(`  ${item.outcome}: ${item.letter.leadId}${item.detail ? ` (${item.detail})` : ''}\n`);
-        }
-        io.out.write(`Replay ${summary.replayId}: replayed ${summary.replayed}, skipped ${summary.skipped} (already SENT or in flight), failed ${summary.failed}\n`);
-        if (summary.failed > 0) exitCode = 1;
-      } finally {
-        await close();
-      }
-    });
+      },
+    );
 
   try {
     await program.parseAsync(argv, { from: 'user' });
   } catch (error) {
     if (error instanceof CommanderError) {
-      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.help' || error.code === 'commander.version') return 0;
+      if (
+        error.code === 'commander.helpDisplayed' ||
+        error.code === 'commander.help' ||
+        error.code === 'commander.version'
+      )
+        return 0;
       if (error.code.startsWith('dlt.')) io.err.write(error.message);
       return EXIT_USAGE;
     }

@@ -1,4 +1,4 @@
-import { EnvReader, LOG_LEVELS, type LogLevel } from '@leadhooks/config';
+import { EnvReader, LOG_LEVELS, type LogLevel, parseDuration } from '@leadhooks/config';
 import { RETRY_TIERS } from '@leadhooks/contracts';
 import { type EncryptionKeys, readEncryptionKeys } from '@leadhooks/db';
 import { LOG_FORMATS, type LogFormat } from '@leadhooks/observability';
@@ -19,6 +19,10 @@ export interface DispatcherConfig {
   partitionsConsumedConcurrently: number;
   /** Deliveries in flight per partition (distinct leads; one lead's messages stay in order). */
   maxInFlightPerPartition: number;
+  /** Fetched messages held per partition before it is paused (see DueTimeKafkaServer). */
+  maxBufferedPerPartition: number;
+  /** How often handled offsets are committed. */
+  commitIntervalMs: number;
   /** Group commit of lead-lock claims and outcomes: statements in flight at once, deliveries per statement. */
   leadLockBatching: { concurrency: number; maxBatch: number };
   /** One delay per retry tier (1m,2m,4m,8m,16m by default). */
@@ -33,6 +37,16 @@ export interface DispatcherConfig {
   userAgent: string;
   /** Outbound requests per second per site (0 = unlimited). */
   siteRateLimitPerSecond: number;
+  /** The stranded-lead sweep (StrandedLeadSweeper): how often, and how overdue a PENDING lead must be. */
+  sweep: { intervalMs: number; marginMs: number };
+  /** The dispatcher's outbox relay (publishes the hand-ons it records: next tiers, DLT). */
+  relay: {
+    enabled: boolean;
+    batchSize: number;
+    pollIntervalMs: number;
+    lingerMs: number;
+    retentionMs: number;
+  };
 }
 
 export function loadDispatcherConfig(
@@ -55,6 +69,8 @@ export function loadDispatcherConfig(
     kafkaSessionTimeoutMs: read.durationMs('KAFKA_SESSION_TIMEOUT', '30s'),
     partitionsConsumedConcurrently: read.int('KAFKA_PARTITIONS_CONCURRENCY', 12, { min: 1, max: 1000 }),
     maxInFlightPerPartition: read.int('DELIVERY_CONCURRENCY_PER_PARTITION', 16, { min: 1, max: 1000 }),
+    maxBufferedPerPartition: read.int('DELIVERY_BUFFER_PER_PARTITION', 500, { min: 1, max: 100_000 }),
+    commitIntervalMs: read.durationMs('KAFKA_COMMIT_INTERVAL', '500ms'),
     leadLockBatching: {
       concurrency: read.int('LEAD_LOCK_WRITE_CONCURRENCY', 4, { min: 1, max: 500 }),
       maxBatch: read.int('LEAD_LOCK_BATCH_MAX', 100, { min: 1, max: 1000 }),
@@ -65,9 +81,25 @@ export function loadDispatcherConfig(
     webhookTimeoutMs: read.int('WEBHOOK_TIMEOUT_MS', 15_000, { min: 100, max: 120_000 }),
     webhookMaxResponseBytes: read.int('WEBHOOK_MAX_RESPONSE_BYTES', 4096, { min: 0, max: 1_048_576 }),
     allowInsecureWebhookUrls: read.bool('ALLOW_INSECURE_WEBHOOK_URLS', false),
-    leaseMarginMs: read.durationMs('LEAD_LEASE_MARGIN', '15s'),
+    leaseMarginMs: read.parse('LEAD_LEASE_MARGIN', '15s', (text) => {
+      const ms = parseDuration(text);
+      // The margin is what lets a holder record its outcome after a full-length request; 0 would fence nothing.
+      if (ms < 1_000) throw new Error('must be at least 1s (the lease must outlive the webhook timeout)');
+      return ms;
+    }),
     userAgent: `leadhooks/${read.string('LEADHOOKS_VERSION', '0.1.0')}`,
     siteRateLimitPerSecond: read.int('SITE_RATE_LIMIT_PER_SECOND', 25, { min: 0, max: 100_000 }),
+    sweep: {
+      intervalMs: read.durationMs('SWEEP_INTERVAL', '1m'),
+      marginMs: read.durationMs('SWEEP_MARGIN', '10m'),
+    },
+    relay: {
+      enabled: read.bool('OUTBOX_RELAY_ENABLED', true),
+      batchSize: read.int('OUTBOX_BATCH_SIZE', 500, { min: 1, max: 10_000 }),
+      pollIntervalMs: read.durationMs('OUTBOX_POLL_INTERVAL', '1s'),
+      lingerMs: read.durationMs('OUTBOX_LINGER', '5ms'),
+      retentionMs: read.durationMs('OUTBOX_RETENTION', '24h'),
+    },
   };
   if (retryDelaysMs && retryDelaysMs.length !== RETRY_TIERS.length) {
     read.parse('RETRY_DELAYS', undefined, () => {

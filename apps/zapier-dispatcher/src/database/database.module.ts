@@ -4,6 +4,8 @@ import {
   assertSchemaCurrent,
   createDataSource,
   LeadLockRepository,
+  LeadRepository,
+  OutboxRepository,
   SecretBox,
   secretBoxFor,
   SiteRepository,
@@ -44,8 +46,14 @@ import type { DispatcherConfig } from '../config/dispatcher.config.js';
       useFactory: (ds: DataSource, sites: SiteRepository, config: DispatcherConfig) =>
         new LeadLockRepository(ds, sites, config.leadLockBatching),
     },
+    { provide: LeadRepository, inject: [DataSource], useFactory: (ds: DataSource) => new LeadRepository(ds) },
+    {
+      provide: OutboxRepository,
+      inject: [DataSource],
+      useFactory: (ds: DataSource) => new OutboxRepository(ds),
+    },
   ],
-  exports: [DataSource, SiteRepository, LeadLockRepository],
+  exports: [DataSource, SiteRepository, LeadLockRepository, LeadRepository, OutboxRepository],
 })
 export class DatabaseModule implements OnApplicationShutdown {
   constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}

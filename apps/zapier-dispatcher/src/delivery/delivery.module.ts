@@ -4,11 +4,13 @@ import { DISPATCHER_CONFIG } from '../config/config.module.js';
 import type { DispatcherConfig } from '../config/dispatcher.config.js';
 import { DeliveryConsumer } from './delivery.consumer.js';
 import { DeliveryService } from './delivery.service.js';
+import { StrandedLeadSweeper } from '../sweep/stranded-lead.sweeper.js';
 
 @Module({
   controllers: [DeliveryConsumer],
   providers: [
     DeliveryService,
+    StrandedLeadSweeper,
     {
       provide: WebhookSender,
       inject: [DISPATCHER_CONFIG],

@@ -1,11 +1,13 @@
 import type { Kafka } from 'kafkajs';
-import { ReplayRepository, type ReplayOutcome } from '@leadhooks/db';
-import { type DeadLetter, type DeadLetterFilter, matchesFilter } from './dead-letter.js';
+import { DeliveryHeaders } from '@leadhooks/contracts';
+import { LeadRepository, type ReplayOutcome, ReplayRepository, type RequeueResult } from '@leadhooks/db';
+import {
+  type DeadLetter,
+  type DeadLetterFilter,
+  type ListedDeadLetter,
+  matchesFilter,
+} from './dead-letter.js';
 import { readDeadLetters } from './dead-letter-reader.js';
-
-export interface ListedDeadLetter extends DeadLetter {
-  replayedAt: Date | null;
-}
 
 export interface ReplayProgress {
   total: number;
@@ -20,37 +22,68 @@ export interface ReplaySummary extends ReplayProgress {
   items: Array<{ letter: DeadLetter; outcome: ReplayOutcome | 'would-replay'; detail?: string }>;
 }
 
+const OUTCOMES: Record<RequeueResult, ReplayOutcome> = {
+  requeued: 'replayed',
+  missing: 'skipped-missing',
+  'already-sent': 'skipped-sent',
+  'in-flight': 'skipped-in-flight',
+};
+
 /** What `npm run dlt` does, behind its argument parsing: list and replay dead-lettered leads. */
 export class DltReplayService {
   constructor(
     private readonly kafka: Kafka,
     private readonly dltTopic: string,
     private readonly replays: ReplayRepository,
+    private readonly leads: LeadRepository,
   ) {}
 
-  async list(filter: DeadLetterFilter): Promise<ListedDeadLetter[]> {
-    const [letters, replayed] = await Promise.all([readDeadLetters(this.kafka, this.dltTopic), this.replays.replayedMessages()]);
-    return letters
-      .filter((letter) => matchesFilter(letter, filter))
-      .map((letter) => ({ ...letter, replayedAt: replayed.get(`${letter.partition}:${letter.offset}`) ?? null }));
+  /**
+   * Dead letters matching the filter, each with its lead's current status. A lead that was delivered after all
+   * (SENT: replayed since, or its failure raced a crash) is left out unless `includeSent`.
+   */
+  async list(filter: DeadLetterFilter, { includeSent = false } = {}): Promise<ListedDeadLetter[]> {
+    const [letters, replayed] = await Promise.all([
+      readDeadLetters(this.kafka, this.dltTopic),
+      this.replays.replayedMessages(),
+    ]);
+    const matching = letters.filter((letter) => matchesFilter(letter, filter));
+    const statuses = await this.leads.statuses([
+      ...new Set(matching.flatMap((letter) => (letter.leadId ? [letter.leadId] : []))),
+    ]);
+    return matching
+      .map((letter) => ({
+        ...letter,
+        status: letter.leadId ? (statuses.get(letter.leadId) ?? null) : null,
+        replayedAt: replayed.get(`${letter.partition}:${letter.offset}`) ?? null,
+      }))
+      .filter((letter) => includeSent || letter.status !== 'SENT');
   }
 
-  /** The latest dead letter per lead among those matching (a lead can be dead-lettered more than once). */
+  /**
+   * The latest dead letter per lead among those matching and not SENT (a lead can be dead-lettered more than
+   * once). A letter whose event is unreadable is selected by its key: the replay rebuilds the event from the lead.
+   */
   async select(filter: DeadLetterFilter): Promise<DeadLetter[]> {
     const latest = new Map<string, DeadLetter>();
     for (const letter of await this.list(filter)) {
-      if (letter.leadId && letter.event) latest.set(letter.leadId, letter);
+      if (letter.leadId) latest.set(letter.leadId, letter);
     }
     return [...latest.values()];
   }
 
   /**
-   * Replays the selection: each lead back to PENDING with a fresh retry cycle via the outbox. One failure
-   * does not stop the rest. Dry runs change nothing (not even the replay log).
+   * Replays the selection: each lead back to PENDING with a fresh retry cycle via the outbox (its event rebuilt
+   * from the stored lead). One failure does not stop the rest. Dry runs change nothing (not even the replay log).
    */
   async replay(
     letters: DeadLetter[],
-    options: { actor: string; filter: Record<string, unknown>; dryRun: boolean; onProgress?: (progress: ReplayProgress) => void },
+    options: {
+      actor: string;
+      filter: Record<string, unknown>;
+      dryRun: boolean;
+      onProgress?: (progress: ReplayProgress) => void;
+    },
   ): Promise<ReplaySummary> {
     const progress: ReplayProgress = { total: letters.length, done: 0, replayed: 0, skipped: 0, failed: 0 };
     const items: ReplaySummary['items'] = [];
@@ -63,13 +96,23 @@ export class DltReplayService {
       let outcome: ReplayOutcome;
       let detail: string | undefined;
       try {
-        outcome = await this.replays.requeueLead(letter.leadId ?? '', replayId);
+        const at = new Date();
+        const result = await this.leads.requeue(letter.leadId ?? '', (attemptCount) =>
+          DeliveryHeaders.requeue(attemptCount, { replayId, at }),
+        );
+        outcome = OUTCOMES[result];
       } catch (error) {
         outcome = 'failed';
         detail = error instanceof Error ? error.message : String(error);
       }
       await this.replays
-        .recordItem(replayId, { leadId: letter.leadId ?? '', partition: letter.partition, offset: letter.offset, outcome, detail })
+        .recordItem(replayId, {
+          leadId: letter.leadId ?? '',
+          partition: letter.partition,
+          offset: letter.offset,
+          outcome,
+          detail,
+        })
         .catch(() => undefined);
       if (outcome === 'replayed') progress.replayed++;
       else if (outcome === 'failed') progress.failed++;

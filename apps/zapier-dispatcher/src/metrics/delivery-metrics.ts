@@ -10,6 +10,8 @@ export class DeliveryMetrics {
   readonly leadAgeAtDelivery: Histogram;
   readonly skipped: Counter<'reason'>;
   readonly inFlight: Gauge;
+  readonly leasesGivenUp: Counter;
+  readonly strandedRequeued: Counter;
 
   constructor(registry: Registry) {
     this.deliveries = new Counter({
@@ -43,6 +45,20 @@ export class DeliveryMetrics {
       labelNames: ['reason'],
       registers: [registry],
     });
-    this.inFlight = new Gauge({ name: 'leadhooks_deliveries_in_flight', help: 'HTTP deliveries in progress', registers: [registry] });
+    this.inFlight = new Gauge({
+      name: 'leadhooks_deliveries_in_flight',
+      help: 'HTTP deliveries in progress',
+      registers: [registry],
+    });
+    this.leasesGivenUp = new Counter({
+      name: 'leadhooks_lease_given_up_total',
+      help: 'Claims given up before sending because the worker stalled and its lease no longer covered a request',
+      registers: [registry],
+    });
+    this.strandedRequeued = new Counter({
+      name: 'leadhooks_stranded_leads_requeued_total',
+      help: 'PENDING leads the sweep found with nothing to attempt them and put back on the delivery path (should stay 0)',
+      registers: [registry],
+    });
   }
 }

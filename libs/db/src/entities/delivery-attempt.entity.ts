@@ -35,4 +35,8 @@ export class DeliveryAttemptEntity {
 
   @Column({ name: 'response_snippet', type: 'text', nullable: true })
   responseSnippet!: string | null;
+
+  /** The attempt's lease was taken over before its outcome was recorded: the outcome did not change the lead. */
+  @Column({ name: 'lease_lost', type: 'boolean', default: false })
+  leaseLost!: boolean;
 }

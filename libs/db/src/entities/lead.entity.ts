@@ -66,6 +66,14 @@ export class LeadEntity {
   @Column({ name: 'zapier_sent_at', type: 'timestamptz', nullable: true })
   zapierSentAt!: Date | null;
 
+  /** When the next attempt is due while PENDING (the sweep looks for leads long past it); null otherwise. */
+  @Column({ name: 'zapier_next_attempt_at', type: 'timestamptz', nullable: true })
+  zapierNextAttemptAt!: Date | null;
+
+  /** Step of the current retry cycle the next attempt belongs to (0 = first try of the cycle). */
+  @Column({ name: 'zapier_cycle_step', type: 'int', default: 0 })
+  zapierCycleStep!: number;
+
   /** Delivery lease (the lead lock): who may be delivering this lead right now, and until when. */
   @Column({ name: 'lock_token', type: 'uuid', nullable: true })
   lockToken!: string | null;

@@ -9,6 +9,10 @@ export class OutboxMessageEntity {
   @Column({ name: 'aggregate_id', type: 'uuid' })
   aggregateId!: string;
 
+  /** Logical topic the relay publishes the row to (lead.created, a retry tier, the DLT). */
+  @Column({ type: 'text', default: 'lead.created' })
+  topic!: string;
+
   @Column({ name: 'event_type', type: 'text' })
   eventType!: string;
 

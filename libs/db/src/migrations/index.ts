@@ -2,6 +2,13 @@ import { InitialSchema1764000000000 } from './1764000000000-InitialSchema.js';
 import { DltReplays1764000000001 } from './1764000000001-DltReplays.js';
 import { ApiKeys1764000000002 } from './1764000000002-ApiKeys.js';
 import { OutboxWakeFromApp1764000000003 } from './1764000000003-OutboxWakeFromApp.js';
+import { DeliveryHandOn1764000000004 } from './1764000000004-DeliveryHandOn.js';
 
 /** Every migration, in order. Listed explicitly so bundles and tests need no file globbing. */
-export const MIGRATIONS = [InitialSchema1764000000000, DltReplays1764000000001, ApiKeys1764000000002, OutboxWakeFromApp1764000000003];
+export const MIGRATIONS = [
+  InitialSchema1764000000000,
+  DltReplays1764000000001,
+  ApiKeys1764000000002,
+  OutboxWakeFromApp1764000000003,
+  DeliveryHandOn1764000000004,
+];

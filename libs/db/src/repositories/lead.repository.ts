@@ -1,12 +1,12 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import {
-  buildLeadCreatedEvent,
   type ExtraValue,
-  HEADERS,
+  LEAD_CREATED_TOPIC,
   LEAD_CREATED_TYPE,
   type LeadCreatedEvent,
 } from '@leadhooks/contracts';
-import { DeliveryAttemptEntity, LeadEntity, ZapierStatus } from '../entities/index.js';
+import { DeliveryAttemptEntity, LeadEntity, type ZapierStatus } from '../entities/index.js';
+import { leadCreatedEventOf, type StoredLeadRow } from '../leads/lead-snapshot.js';
 import { type NewOutboxMessage, notifyOutboxRelays } from './outbox.repository.js';
 
 export interface NewLead {
@@ -52,9 +52,14 @@ export function newLeadFromEvent(
 
 export type RequeueResult = 'requeued' | 'missing' | 'already-sent' | 'in-flight';
 
+/**
+ * Headers for a requeued lead's next message, given the attempts it has made and the retry-cycle step to start
+ * from (the caller knows the Kafka protocol; this repository does not).
+ */
+export type RequeueHeaders = (attemptCount: number, cycleStep: number) => Record<string, string>;
+
 const LEAD_COLUMNS = `id, site_id, submitted_at, page_url, lead_source, form_type, name, email, phone, message,
-  extra, client_ip, user_agent, idempotency_key, event_id, zapier_status`;
-const LEAD_PLACEHOLDERS = Array.from({ length: 16 }, (_, i) => `$${i + 1}`).join(', ');
+  extra, client_ip, user_agent, idempotency_key, event_id`;
 
 function leadValues(lead: NewLead): unknown[] {
   return [
@@ -82,10 +87,11 @@ export class LeadRepository {
 
   /** Inserts a lead alone (no event) with a given status, inside the caller's transaction (tools and tests). */
   async insert(manager: EntityManager, lead: NewLead, zapierStatus: ZapierStatus): Promise<void> {
-    await manager.query(`INSERT INTO lead (${LEAD_COLUMNS}) VALUES (${LEAD_PLACEHOLDERS})`, [
-      ...leadValues(lead),
-      zapierStatus,
-    ]);
+    await manager.query(
+      `INSERT INTO lead (${LEAD_COLUMNS}, zapier_status, zapier_next_attempt_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, CASE WHEN $16 = 'PENDING' THEN now() END)`,
+      [...leadValues(lead), zapierStatus],
+    );
   }
 
   /**
@@ -97,7 +103,7 @@ export class LeadRepository {
    * returned map holds the stored leads' ids and statuses.
    */
   async insertBatchWithEvents(
-    items: Array<{ lead: NewLead; event: Omit<NewOutboxMessage, 'aggregateId'> }>,
+    items: Array<{ lead: NewLead; event: Omit<NewOutboxMessage, 'aggregateId' | 'topic'> }>,
   ): Promise<Map<string, ZapierStatus>> {
     const rows = items.map(({ lead, event }) => ({
       id: lead.id,
@@ -121,22 +127,20 @@ export class LeadRepository {
     }));
     const stored: Array<{ id: string; zapier_status: ZapierStatus }> = await this.dataSource.query(
       `WITH input AS (
-         SELECT * FROM jsonb_to_recordset($1::jsonb) AS t(
-           id uuid, site_id uuid, submitted_at timestamptz, page_url text, lead_source text, form_type text, name text,
-           email text, phone text, message text, extra jsonb, client_ip text, user_agent text, idempotency_key text,
-           event_id uuid, event_type text, payload jsonb, headers jsonb)
+         SELECT t.*, CASE WHEN s.zapier_enabled AND s.zapier_webhook_url IS NOT NULL THEN 'PENDING' ELSE 'NOT_CONFIGURED' END AS status
+           FROM jsonb_to_recordset($1::jsonb) AS t(
+                  id uuid, site_id uuid, submitted_at timestamptz, page_url text, lead_source text, form_type text, name text,
+                  email text, phone text, message text, extra jsonb, client_ip text, user_agent text, idempotency_key text,
+                  event_id uuid, event_type text, payload jsonb, headers jsonb)
+           JOIN site s ON s.id = t.site_id
        ), stored AS (
-         INSERT INTO lead (${LEAD_COLUMNS})
-         SELECT input.id, input.site_id, input.submitted_at, input.page_url, input.lead_source, input.form_type, input.name,
-                input.email, input.phone, input.message, input.extra, input.client_ip, input.user_agent, input.idempotency_key,
-                input.event_id,
-                CASE WHEN s.zapier_enabled AND s.zapier_webhook_url IS NOT NULL THEN 'PENDING' ELSE 'NOT_CONFIGURED' END
-           FROM input JOIN site s ON s.id = input.site_id
+         INSERT INTO lead (${LEAD_COLUMNS}, zapier_status, zapier_next_attempt_at)
+         SELECT ${LEAD_COLUMNS}, status, CASE WHEN status = 'PENDING' THEN submitted_at END FROM input
          ON CONFLICT (site_id, idempotency_key) DO NOTHING
          RETURNING id, zapier_status
        ), events AS (
-         INSERT INTO outbox (aggregate_id, event_type, payload, headers)
-         SELECT input.id, input.event_type, input.payload, input.headers FROM input JOIN stored USING (id)
+         INSERT INTO outbox (aggregate_id, topic, event_type, payload, headers)
+         SELECT input.id, '${LEAD_CREATED_TOPIC}', input.event_type, input.payload, input.headers FROM input JOIN stored USING (id)
        )
        SELECT id, zapier_status FROM stored`,
       [JSON.stringify(rows)],
@@ -150,6 +154,16 @@ export class LeadRepository {
 
   findByIdempotencyKey(siteId: string, idempotencyKey: string): Promise<LeadEntity | null> {
     return this.dataSource.getRepository(LeadEntity).findOneBy({ siteId, idempotencyKey });
+  }
+
+  /** Current delivery status of each lead asked for (ops tools: which dead letters are still FAILED). */
+  async statuses(ids: string[]): Promise<Map<string, ZapierStatus | null>> {
+    if (!ids.length) return new Map();
+    const rows: Array<{ id: string; zapier_status: ZapierStatus | null }> = await this.dataSource.query(
+      `SELECT id, zapier_status FROM lead WHERE id = ANY($1::uuid[])`,
+      [ids],
+    );
+    return new Map(rows.map((row) => [row.id, row.zapier_status]));
   }
 
   /** Newest first, keyset-paginated on (submitted_at, id). */
@@ -187,13 +201,13 @@ export class LeadRepository {
 
   /**
    * Sends a lead through delivery again (admin redeliver, DLT replay), in one transaction: back to PENDING
-   * (history kept) and a lead.created event for its next attempt in the outbox, starting a fresh retry cycle
-   * with the original event id. A SENT lead is never requeued, nor one whose delivery is in flight; the
-   * lead lock still guards the delivery itself.
+   * (history kept) and its lead.created event, rebuilt from the row with its original event id, in the outbox
+   * for its next attempt, starting a fresh retry cycle. A SENT lead is never requeued, nor one whose delivery is
+   * in flight; the lead lock still guards the delivery itself.
    */
-  async requeue(leadId: string, headers: Record<string, string> = {}): Promise<RequeueResult> {
+  async requeue(leadId: string, headers: RequeueHeaders): Promise<RequeueResult> {
     return this.dataSource.transaction(async (manager) => {
-      const rows: Array<Record<string, unknown>> = await manager.query(
+      const rows: Array<LeadEntityRow> = await manager.query(
         `SELECT l.*, s.hostname AS site_hostname, (l.locked_until IS NOT NULL AND l.locked_until > now()) AS in_flight
            FROM lead l JOIN site s ON s.id = l.site_id WHERE l.id = $1 FOR UPDATE OF l`,
         [leadId],
@@ -202,37 +216,74 @@ export class LeadRepository {
       if (!row) return 'missing';
       if (row.zapier_status === 'SENT') return 'already-sent';
       if (row.in_flight) return 'in-flight';
-      await manager.query(`UPDATE lead SET zapier_status = 'PENDING' WHERE id = $1`, [leadId]);
-      const submittedAt = row.submitted_at as Date;
-      const event = buildLeadCreatedEvent(row.event_id as string, submittedAt, {
-        lead_id: leadId,
-        site_id: row.site_id as string,
-        site_hostname: row.site_hostname as string,
-        submitted_at: submittedAt.toISOString(),
-        page_url: row.page_url as string | null,
-        lead_source: row.lead_source as string | null,
-        form_type: row.form_type as string | null,
-        name: row.name as string | null,
-        email: row.email as string | null,
-        phone: row.phone as string | null,
-        message: row.message as string | null,
-        extra: row.extra as Record<string, ExtraValue>,
-      });
-      await manager.query(
-        `INSERT INTO outbox (aggregate_id, event_type, payload, headers) VALUES ($1, $2, $3, $4)`,
-        [
-          leadId,
-          LEAD_CREATED_TYPE,
-          JSON.stringify(event),
-          JSON.stringify({
-            ...headers,
-            [HEADERS.attempt]: String((row.zapier_attempt_count as number) + 1),
-            [HEADERS.cycleStep]: '0',
-          }),
-        ],
-      );
+      await this.enqueueNext(manager, row, headers(row.zapier_attempt_count, 0), 0);
       await notifyOutboxRelays(manager);
       return 'requeued';
     });
   }
+
+  /**
+   * PENDING leads nothing will attempt again: not leased, their next attempt long overdue (past `olderThan`), and
+   * no unpublished outbox row of theirs waiting. Each is put back on the delivery path at the retry step it was
+   * at (same attempt number, so any late copy of its lost message stays a no-op), and returned. This should
+   * never find anything; when it does, a message was lost somewhere and this is what saves the lead.
+   */
+  async requeueStranded(
+    olderThan: Date,
+    limit: number,
+    headers: RequeueHeaders,
+  ): Promise<Array<{ id: string; siteId: string; attempt: number }>> {
+    return this.dataSource.transaction(async (manager) => {
+      const rows: Array<LeadEntityRow> = await manager.query(
+        `SELECT l.*, s.hostname AS site_hostname
+           FROM lead l JOIN site s ON s.id = l.site_id
+          WHERE l.zapier_status = 'PENDING' AND l.zapier_next_attempt_at < $1
+            AND (l.locked_until IS NULL OR l.locked_until < now())
+            AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.aggregate_id = l.id AND o.published_at IS NULL)
+          ORDER BY l.zapier_next_attempt_at
+          LIMIT $2
+            FOR UPDATE OF l SKIP LOCKED`,
+        [olderThan, limit],
+      );
+      for (const row of rows)
+        await this.enqueueNext(
+          manager,
+          row,
+          headers(row.zapier_attempt_count, row.zapier_cycle_step),
+          row.zapier_cycle_step,
+        );
+      if (rows.length) await notifyOutboxRelays(manager);
+      return rows.map((row) => ({ id: row.id, siteId: row.site_id, attempt: row.zapier_attempt_count + 1 }));
+    });
+  }
+
+  private async enqueueNext(
+    manager: EntityManager,
+    row: LeadEntityRow,
+    headers: Record<string, string>,
+    cycleStep: number,
+  ): Promise<void> {
+    await manager.query(
+      `UPDATE lead SET zapier_status = 'PENDING', zapier_next_attempt_at = now(), zapier_cycle_step = $2 WHERE id = $1`,
+      [row.id, cycleStep],
+    );
+    await manager.query(
+      `INSERT INTO outbox (aggregate_id, topic, event_type, payload, headers) VALUES ($1, $2, $3, $4, $5)`,
+      [
+        row.id,
+        LEAD_CREATED_TOPIC,
+        LEAD_CREATED_TYPE,
+        JSON.stringify(leadCreatedEventOf(row)),
+        JSON.stringify(headers),
+      ],
+    );
+  }
+}
+
+/** A lead row as `SELECT l.*, s.hostname AS site_hostname` returns it. */
+interface LeadEntityRow extends StoredLeadRow {
+  zapier_status: ZapierStatus | null;
+  zapier_attempt_count: number;
+  zapier_cycle_step: number;
+  in_flight?: boolean;
 }

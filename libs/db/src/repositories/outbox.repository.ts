@@ -2,6 +2,8 @@ import { DataSource, EntityManager } from 'typeorm';
 
 export interface NewOutboxMessage {
   aggregateId: string;
+  /** Logical topic to publish to. */
+  topic: string;
   eventType: string;
   payload: unknown;
   headers?: Record<string, string>;
@@ -10,6 +12,7 @@ export interface NewOutboxMessage {
 export interface ClaimedOutboxMessage {
   id: string;
   aggregateId: string;
+  topic: string;
   eventType: string;
   payload: unknown;
   headers: Record<string, string>;
@@ -45,12 +48,13 @@ export class OutboxRepository {
     const rows: Array<{
       id: string;
       aggregate_id: string;
+      topic: string;
       event_type: string;
       payload: unknown;
       headers: Record<string, string>;
       created_at: Date;
     }> = await manager.query(
-      `SELECT o.id, o.aggregate_id, o.event_type, o.payload, o.headers, o.created_at
+      `SELECT o.id, o.aggregate_id, o.topic, o.event_type, o.payload, o.headers, o.created_at
          FROM outbox o
         WHERE o.published_at IS NULL
           AND NOT EXISTS (SELECT 1 FROM outbox older
@@ -65,6 +69,7 @@ export class OutboxRepository {
     return rows.map((row) => ({
       id: row.id,
       aggregateId: row.aggregate_id,
+      topic: row.topic,
       eventType: row.event_type,
       payload: row.payload,
       headers: row.headers,

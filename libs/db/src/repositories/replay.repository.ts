@@ -1,7 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import { HEADERS } from '@leadhooks/contracts';
-import { LeadRepository, type RequeueResult } from './lead.repository.js';
 
 export type ReplayOutcome = 'replayed' | 'skipped-sent' | 'skipped-in-flight' | 'skipped-missing' | 'failed';
 
@@ -46,23 +44,21 @@ function toRun(row: ReplayRunRow): ReplayRun {
   };
 }
 
-/** Replays of dead-lettered leads and the lead requeue they perform. */
+/** Replays of dead-lettered leads: who replayed what, when, with which filter, and each item's outcome. */
 export class ReplayRepository {
-  private readonly leads: LeadRepository;
+  constructor(private readonly dataSource: DataSource) {}
 
-  constructor(private readonly dataSource: DataSource) {
-    this.leads = new LeadRepository(dataSource);
-  }
-
-  async startRun(actor: string, filter: Record<string, unknown>, dryRun: boolean, selected: number): Promise<string> {
+  async startRun(
+    actor: string,
+    filter: Record<string, unknown>,
+    dryRun: boolean,
+    selected: number,
+  ): Promise<string> {
     const id = randomUUID();
-    await this.dataSource.query(`INSERT INTO dlt_replay (id, actor, filter, dry_run, selected) VALUES ($1, $2, $3, $4, $5)`, [
-      id,
-      actor,
-      JSON.stringify(filter),
-      dryRun,
-      selected,
-    ]);
+    await this.dataSource.query(
+      `INSERT INTO dlt_replay (id, actor, filter, dry_run, selected) VALUES ($1, $2, $3, $4, $5)`,
+      [id, actor, JSON.stringify(filter), dryRun, selected],
+    );
     return id;
   }
 
@@ -94,19 +90,10 @@ export class ReplayRepository {
   }
 
   async listRuns(limit = 50): Promise<ReplayRun[]> {
-    const rows: ReplayRunRow[] = await this.dataSource.query(`SELECT * FROM dlt_replay ORDER BY started_at DESC LIMIT $1`, [limit]);
+    const rows: ReplayRunRow[] = await this.dataSource.query(
+      `SELECT * FROM dlt_replay ORDER BY started_at DESC LIMIT $1`,
+      [limit],
+    );
     return rows.map(toRun);
-  }
-
-  /** Puts a dead-lettered lead back on the delivery path (see LeadRepository.requeue). */
-  async requeueLead(leadId: string, replayId: string): Promise<ReplayOutcome> {
-    const result = await this.leads.requeue(leadId, { [HEADERS.replayId]: replayId, [HEADERS.replayedAt]: new Date().toISOString() });
-    const outcomes: Record<RequeueResult, ReplayOutcome> = {
-      requeued: 'replayed',
-      missing: 'skipped-missing',
-      'already-sent': 'skipped-sent',
-      'in-flight': 'skipped-in-flight',
-    };
-    return outcomes[result];
   }
 }

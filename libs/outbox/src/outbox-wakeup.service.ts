@@ -44,7 +44,9 @@ export class OutboxWakeup implements OnApplicationShutdown {
 
   private notify(): void {
     this.outbox.notifyRelays().catch((error: unknown) => {
-      this.log.warn(`Could not NOTIFY relays (they will poll): ${error instanceof Error ? error.message : String(error)}`);
+      this.log.warn(
+        `Could not NOTIFY relays (they will poll): ${error instanceof Error ? error.message : String(error)}`,
+      );
     });
   }
 }

@@ -9,19 +9,20 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { DataSource } from 'typeorm';
 import { TopicNames } from '@leadhooks/contracts';
-import { OUTBOX_CHANNEL, OutboxRepository } from '@leadhooks/db';
-import { EventPublisher } from '@leadhooks/messaging';
-import { LEADS_API_CONFIG } from '../config/config.module.js';
-import type { LeadsApiConfig } from '../config/leads-api.config.js';
+import { type ClaimedOutboxMessage, OUTBOX_CHANNEL, OutboxRepository } from '@leadhooks/db';
+import { EventPublisher, type OutgoingMessage } from '@leadhooks/messaging';
+import { OUTBOX_RELAY_SETTINGS, type OutboxRelaySettings } from './outbox-relay.settings.js';
 import { WakeSignal } from './wake-signal.js';
 
 const PRUNE_EVERY_MS = 60_000;
 const MAX_BACKOFF_MS = 5_000;
 
 /**
- * Publishes outbox rows to Kafka (SPEC §4): claim a batch with FOR UPDATE SKIP LOCKED, publish it keyed by
- * lead id (acks=all), mark it published, commit. A crash between publish and commit republishes the batch
- * (at-least-once; the dispatcher's lead lock absorbs duplicates). Woken in-process by intake (OutboxWakeup) or by NOTIFY, polls as a fallback.
+ * Publishes outbox rows to Kafka (SPEC §4): claim a batch with FOR UPDATE SKIP LOCKED, publish each row to its
+ * topic keyed by lead id (acks=all), mark the batch published, commit. A crash between publish and commit
+ * republishes the batch (at-least-once; the dispatcher's lead lock absorbs duplicates). Rows are lead.created
+ * events from intake, and the dispatcher's hand-ons (next retry tier, DLT). Woken in-process (`wake`), by
+ * NOTIFY from other processes, and by polling as a fallback. Several relays may run at once.
  */
 @Injectable()
 export class OutboxRelayService implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -33,7 +34,7 @@ export class OutboxRelayService implements OnApplicationBootstrap, BeforeApplica
   private lastPruneAt = 0;
 
   constructor(
-    @Inject(LEADS_API_CONFIG) private readonly config: LeadsApiConfig,
+    @Inject(OUTBOX_RELAY_SETTINGS) private readonly settings: OutboxRelaySettings,
     @Inject(DataSource) private readonly dataSource: DataSource,
     @Inject(OutboxRepository) private readonly outbox: OutboxRepository,
     @Inject(EventPublisher) private readonly publisher: EventPublisher,
@@ -41,8 +42,7 @@ export class OutboxRelayService implements OnApplicationBootstrap, BeforeApplica
   ) {}
 
   onApplicationBootstrap(): void {
-    if (!this.config.relay.enabled) return;
-    this.start();
+    if (this.settings.enabled) this.start();
   }
 
   start(): void {
@@ -78,16 +78,11 @@ export class OutboxRelayService implements OnApplicationBootstrap, BeforeApplica
   /** Publishes one batch; returns how many rows it published. */
   async publishBatch(): Promise<number> {
     return this.dataSource.transaction(async (manager) => {
-      const batch = await this.outbox.claimBatch(manager, this.config.relay.batchSize);
+      const batch = await this.outbox.claimBatch(manager, this.settings.batchSize);
       if (!batch.length) return 0;
-      await this.publisher.publish(
-        this.topics.main,
-        batch.map((row) => ({
-          key: row.aggregateId,
-          value: JSON.stringify(row.payload),
-          headers: row.headers,
-        })),
-      );
+      for (const [topic, rows] of byTopic(batch)) {
+        await this.publisher.publish(this.topics.physical(topic), rows);
+      }
       await this.outbox.markPublished(
         manager,
         batch.map((row) => row.id),
@@ -105,13 +100,13 @@ export class OutboxRelayService implements OnApplicationBootstrap, BeforeApplica
         await this.publisher.connect();
         const published = await this.publishBatch();
         backoffMs = 100;
-        if (published) this.log.debug(`Published ${published} outbox rows to ${this.topics.main}`);
+        if (published) this.log.debug(`Published ${published} outbox rows`);
         await this.pruneIfDue();
-        if (published < this.config.relay.batchSize) {
-          await this.signal.wait(this.config.relay.pollIntervalMs);
+        if (published < this.settings.batchSize) {
+          await this.signal.wait(this.settings.pollIntervalMs);
           // Under load every commit wakes the relay; lingering a moment lets one batch carry many rows
           // instead of one claim/publish/mark transaction per lead.
-          if (this.config.relay.lingerMs > 0 && !this.stopping) await sleep(this.config.relay.lingerMs);
+          if (this.settings.lingerMs > 0 && !this.stopping) await sleep(this.settings.lingerMs);
         }
       } catch (error) {
         this.log.warn(
@@ -127,13 +122,13 @@ export class OutboxRelayService implements OnApplicationBootstrap, BeforeApplica
   private async listen(): Promise<void> {
     try {
       const client = new pg.Client({
-        connectionString: this.config.databaseUrl,
-        application_name: 'leads-api-relay-listen',
+        connectionString: this.settings.databaseUrl,
+        application_name: `${this.settings.applicationName}-relay-listen`,
       });
       client.on('notification', () => this.signal.wake());
       client.on('error', (error) => {
         this.log.warn(`LISTEN connection lost (polling meanwhile): ${error.message}`);
-        this.listener = undefined;
+        if (this.listener === client) this.listener = undefined;
       });
       await client.connect();
       await client.query(`LISTEN ${OUTBOX_CHANNEL}`);
@@ -146,12 +141,20 @@ export class OutboxRelayService implements OnApplicationBootstrap, BeforeApplica
   private async pruneIfDue(): Promise<void> {
     if (Date.now() - this.lastPruneAt < PRUNE_EVERY_MS) return;
     this.lastPruneAt = Date.now();
-    const pruned = await this.outbox.prunePublished(
-      new Date(Date.now() - this.config.relay.retentionMs),
-      10_000,
-    );
+    const pruned = await this.outbox.prunePublished(new Date(Date.now() - this.settings.retentionMs), 10_000);
     if (pruned) this.log.log(`Pruned ${pruned} published outbox rows`);
   }
+}
+
+/** Rows grouped by topic, each group in claim order (so a lead's rows keep their order on its topic). */
+function byTopic(batch: ClaimedOutboxMessage[]): Map<string, OutgoingMessage[]> {
+  const groups = new Map<string, OutgoingMessage[]>();
+  for (const row of batch) {
+    const rows = groups.get(row.topic) ?? [];
+    rows.push({ key: row.aggregateId, value: JSON.stringify(row.payload), headers: row.headers });
+    groups.set(row.topic, rows);
+  }
+  return groups;
 }
 
 function describe(error: unknown): string {

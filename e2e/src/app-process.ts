@@ -75,6 +75,11 @@ export class AppProcess {
     return `http://127.0.0.1:${this.port}`;
   }
 
+  /** Sends a signal (SIGSTOP freezes the process, SIGCONT thaws it). */
+  signal(signal: NodeJS.Signals): void {
+    this.child.kill(signal);
+  }
+
   /** kill -9: no shutdown hooks, no offset commit, nothing. */
   async crash(): Promise<void> {
     this.child.kill('SIGKILL');

@@ -4,3 +4,5 @@ export * from './wait-until.js';
 export * from './webhook-receiver.js';
 export * from './fixtures.js';
 export * from './tcp-proxy.js';
+export * from './holding-proxy.js';
+export * from './wait-for-group.js';

@@ -98,4 +98,13 @@ describe('leads-api while its Postgres connections are terminated under load (re
       }
     },
   );
+
+  it('stops promptly on SIGTERM even while its relay cannot reach Kafka (the relay stops first, nothing reconnects)', async () => {
+    const api = await AppProcess.start('leads-api', stackEnv(db, kafka, { KAFKA_BROKERS: '127.0.0.1:9' }));
+    const started = Date.now();
+    const code = await api.stop();
+    // Nest's shutdown hook closes the app, then re-raises SIGTERM: no exit code, and nothing left running.
+    expect([0, null]).toContain(code);
+    expect(Date.now() - started).toBeLessThan(5_000);
+  });
 });

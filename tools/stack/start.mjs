@@ -127,26 +127,54 @@ for (let i = 0; ; i++) {
 
 const auth = { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' };
 const hookUrl = `http://127.0.0.1:${receiverPort}/hooks/demo`;
-const sites = await (await fetch(`${api}/v1/admin/sites`, { headers: auth })).json();
-const existing = Array.isArray(sites) ? sites.find((site) => site.hostname === demoHost) : undefined;
-if (!existing || !fs.existsSync(demoSiteFile)) {
-  if (existing)
-    console.log('[stack] demo site exists but its secret is not cached here; signatures will not verify');
-  else {
-    const created = await (
-      await fetch(`${api}/v1/admin/sites`, {
-        method: 'POST',
-        headers: auth,
-        body: JSON.stringify({
-          hostname: demoHost,
-          name: 'Demo',
-          zapier: { webhook_url: hookUrl, enabled: true },
-        }),
-      })
-    ).json();
-    fs.writeFileSync(demoSiteFile, JSON.stringify({ id: created.id, secret: created.zapier.secret }), {
-      mode: 0o600,
+await ensureDemoSite();
+
+/**
+ * The demo site, whatever this database already holds: created on the first run; and when it exists but was
+ * sealed by another checkout (another DATA_ENCRYPTION_KEY sharing this Postgres), or this checkout lost its
+ * secret, its hook URL is set again and its secret rotated, so the demo receiver can verify signatures.
+ */
+async function ensureDemoSite() {
+  const call = async (method, url, body) => {
+    const response = await fetch(`${api}${url}`, {
+      method,
+      headers: auth,
+      body: body ? JSON.stringify(body) : undefined,
     });
+    if (!response.ok)
+      throw new Error(`${method} ${url} answered ${response.status}: ${await response.text()}`);
+    return response.json();
+  };
+  const save = (id, secret) =>
+    fs.writeFileSync(demoSiteFile, JSON.stringify({ id, secret }), { mode: 0o600 });
+  try {
+    const sites = await call('GET', '/v1/admin/sites');
+    const existing = sites.find((site) => site.hostname === demoHost);
+    if (!existing) {
+      const created = await call('POST', '/v1/admin/sites', {
+        hostname: demoHost,
+        name: 'Demo',
+        zapier: { webhook_url: hookUrl, enabled: true },
+      });
+      save(created.id, created.zapier.secret);
+      return;
+    }
+    const cached = fs.existsSync(demoSiteFile)
+      ? JSON.parse(fs.readFileSync(demoSiteFile, 'utf8'))
+      : undefined;
+    if (!existing.problem && cached?.id === existing.id) return;
+    console.log(
+      `[stack] demo site ${existing.problem ? `unreadable here (${existing.problem})` : 'secret not cached here'}; re-keying it`,
+    );
+    await call('PATCH', `/v1/admin/sites/${existing.id}`, {
+      zapier: { webhook_url: hookUrl, enabled: true },
+    });
+    const rotated = await call('POST', `/v1/admin/sites/${existing.id}/zapier/rotate-secret`);
+    save(existing.id, rotated.zapier.secret);
+  } catch (error) {
+    console.error(
+      `[stack] could not prepare the demo site (the stack runs on): ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
 }
 

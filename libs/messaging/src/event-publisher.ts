@@ -92,6 +92,11 @@ export class EventPublisher {
         await producer.disconnect().catch(() => undefined);
         throw error;
       }
+      if (this.closed) {
+        // Closed while connecting: a producer made now would never be closed (and would keep the process alive).
+        await producer.disconnect().catch(() => undefined);
+        throw new Error('the publisher is closed');
+      }
       this.producer = producer;
       return producer;
     })().finally(() => (this.connecting = undefined));

@@ -32,6 +32,8 @@ export class OutboxRelayService implements OnApplicationBootstrap, BeforeApplica
   private loop: Promise<void> | undefined;
   private stopping = false;
   private lastPruneAt = 0;
+  private stopRequested: () => void = () => undefined;
+  private readonly stopped = new Promise<void>((resolve) => (this.stopRequested = resolve));
 
   constructor(
     @Inject(OUTBOX_RELAY_SETTINGS) private readonly settings: OutboxRelaySettings,
@@ -68,6 +70,7 @@ export class OutboxRelayService implements OnApplicationBootstrap, BeforeApplica
   /** Finishes the in-flight batch, then stops. */
   async stop(): Promise<void> {
     this.stopping = true;
+    this.stopRequested();
     this.signal.wake();
     await this.loop;
     this.loop = undefined;
@@ -96,8 +99,10 @@ export class OutboxRelayService implements OnApplicationBootstrap, BeforeApplica
     let backoffMs = 100;
     while (!this.stopping) {
       try {
-        // Connect before claiming rows, so an unreachable broker never holds row locks or a transaction.
-        await this.publisher.connect();
+        // Connect before claiming rows, so an unreachable broker never holds row locks or a transaction. A stop
+        // does not wait for a connection that may take a while (kafkajs retries); no rows are held meanwhile.
+        await Promise.race([this.publisher.connect(), this.stopped]);
+        if (this.stopping) break;
         const published = await this.publishBatch();
         backoffMs = 100;
         if (published) this.log.debug(`Published ${published} outbox rows`);

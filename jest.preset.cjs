@@ -2,7 +2,17 @@
 // Jest runs with --experimental-vm-modules (see the projects' `test` scripts).
 const path = require('node:path');
 
-const libs = ['config', 'contracts', 'db', 'messaging', 'observability', 'outbox', 'webhooks', 'testing', 'throttling'];
+const libs = [
+  'config',
+  'contracts',
+  'db',
+  'messaging',
+  'observability',
+  'outbox',
+  'webhooks',
+  'testing',
+  'throttling',
+];
 
 /** Projects with integration tests add this: real Postgres + Kafka provisioned once per run. */
 const integrationGlobalSetup = path.join(__dirname, 'tools', 'testing', 'global-setup.mjs');
@@ -22,6 +32,7 @@ module.exports = {
     // Source imports carry the .js extension Node's ESM resolution needs; Jest maps them back to .ts.
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
+  setupFilesAfterEnv: [path.join(__dirname, 'tools', 'testing', 'preload-nest.mjs')],
   testTimeout: 60_000,
   // Integration tests share one Kafka broker and one Postgres server on a 2-core machine.
   maxWorkers: 1,

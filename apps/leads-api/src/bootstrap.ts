@@ -4,7 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import multipart from '@fastify/multipart';
-import { createAppLogger } from '@leadhooks/observability';
+import { Logger as PinoLogger } from 'nestjs-pino';
 import { AppModule } from './app.module.js';
 import type { LeadsApiConfig } from './config/leads-api.config.js';
 import { HttpExceptionFilter } from './http/http-exception.filter.js';
@@ -16,8 +16,9 @@ import { IntakeMetrics } from './metrics/intake-metrics.js';
 export async function createLeadsApi(config: LeadsApiConfig): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({ bodyLimit: config.bodyLimitBytes, trustProxy: config.trustProxy });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
-    logger: createAppLogger(config.logLevel, config.logFormat, 'leads-api'),
+    bufferLogs: true,
   });
+  app.useLogger(app.get(PinoLogger));
   // Forms post urlencoded (Nest registers @fastify/formbody), JSON, or multipart when they carry a file input;
   // a file's content is never stored, only its fields. Anything else, text/plain included, is a 415.
   const fastify = app.getHttpAdapter().getInstance();

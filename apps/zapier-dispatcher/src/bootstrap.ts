@@ -2,37 +2,27 @@ import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { Kafka } from 'kafkajs';
+import { Logger as PinoLogger } from 'nestjs-pino';
 import { CONSUMED_TOPICS, TopicNames } from '@leadhooks/contracts';
-import { createKafka, DueTimeKafkaServer } from '@leadhooks/messaging';
-import { createAppLogger } from '@leadhooks/observability';
+import { DueTimeKafkaServer, KAFKA } from '@leadhooks/messaging';
 import { AppModule } from './app.module.js';
 import type { DispatcherConfig } from './config/dispatcher.config.js';
 import { deliveryStartTime } from './delivery/delivery-schedule.js';
 
-/** The dispatcher: a Nest microservice on our Kafka transport, plus a small HTTP server for health/metrics. */
+/** The dispatcher: a Nest microservice on our Kafka transport, plus a small HTTP server for health and metrics. */
 export async function createDispatcher(config: DispatcherConfig): Promise<NestFastifyApplication> {
-  const kafkaLog = new Logger('Kafka');
-  const kafka = createKafka(
-    { brokers: config.kafkaBrokers, clientId: 'zapier-dispatcher' },
-    (level, message, extra) => {
-      const line = `${message} ${JSON.stringify(extra)}`;
-      if (level === 'error') kafkaLog.error(line);
-      else if (level === 'warn') kafkaLog.warn(line);
-      else kafkaLog.debug(line);
-    },
-  );
-  const topics = new TopicNames(config.kafkaTopicPrefix);
   const app = await NestFactory.create<NestFastifyApplication>(
-    AppModule.forRoot(config, kafka, topics),
+    AppModule.forRoot(config),
     new FastifyAdapter(),
-    {
-      logger: createAppLogger(config.logLevel, config.logFormat, 'zapier-dispatcher'),
-    },
+    { bufferLogs: true },
   );
+  app.useLogger(app.get(PinoLogger));
+  const topics = app.get(TopicNames);
   app.connectMicroservice(
     {
       strategy: new DueTimeKafkaServer({
-        kafka,
+        kafka: app.get<Kafka>(KAFKA),
         groupId: config.kafkaGroupId,
         physicalTopic: (logical) => topics.physical(logical),
         requiredPatterns: CONSUMED_TOPICS,

@@ -1,6 +1,6 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { KafkaMessage } from 'kafkajs';
-import { DeliveryHeaders, HEADERS } from '@leadhooks/contracts';
+import { HEADERS, requeueMessage } from '@leadhooks/contracts';
 import { LeadEntity, LeadRepository, SecretBox, type Site, SiteRepository } from '@leadhooks/db';
 import { EventPublisher } from '@leadhooks/messaging';
 import {
@@ -114,9 +114,7 @@ describe('zapier-dispatcher: one lead never stalls, loses or poisons another (re
     }
     // Once the code understands it, a replay rebuilds the event from the stored lead (through the outbox) and delivers it.
     const leads = new LeadRepository(db.dataSource);
-    expect(await leads.requeue(future.data.lead_id, (count) => DeliveryHeaders.requeue(count))).toBe(
-      'requeued',
-    );
+    expect(await leads.requeue(future.data.lead_id, (count) => requeueMessage(count))).toBe('requeued');
     await waitForStatus(future.data.lead_id, 'SENT');
   });
 

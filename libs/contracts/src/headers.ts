@@ -1,4 +1,5 @@
 import type { NextStep } from './retry-plan.js';
+import { LEAD_CREATED_TOPIC } from './topics.js';
 
 /** Kafka header names carried by lead.created messages on the main, retry and dead-letter topics. */
 export const HEADERS = {
@@ -213,3 +214,17 @@ export const DeliveryHeaders = {
     };
   },
 } as const;
+
+/**
+ * The message that puts a lead back on the delivery path (admin redelivery, DLT replay, the stranded-lead sweep):
+ * lead.created again, for its next attempt, from `cycleStep` of a retry cycle (0: a fresh cycle).
+ */
+export function requeueMessage(
+  attemptCount: number,
+  options: { replay?: { replayId: string; at: Date }; cycleStep?: number } = {},
+): { topic: string; headers: Record<string, string> } {
+  return {
+    topic: LEAD_CREATED_TOPIC,
+    headers: DeliveryHeaders.requeue(attemptCount, options.replay, options.cycleStep ?? 0),
+  };
+}

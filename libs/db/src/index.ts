@@ -2,6 +2,7 @@ export * from './batching/group-commit.js';
 export * from './crypto/encryption-keys.js';
 export * from './crypto/secret-box.js';
 export * from './data-source.js';
+export * from './db.module.js';
 export * from './entities/index.js';
 export * from './ids/uuid-v7.js';
 export * from './leads/lead-snapshot.js';

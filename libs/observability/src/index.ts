@@ -1,3 +1,3 @@
-export * from './app-logger.js';
 export * from './metrics-registry.js';
 export * from './metrics.controller.js';
+export * from './observability.module.js';

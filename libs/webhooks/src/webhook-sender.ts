@@ -5,9 +5,11 @@ import https from 'node:https';
 import net from 'node:net';
 import type { Readable } from 'node:stream';
 import { forbiddenAddressReason } from './address-policy.js';
+import { USER_AGENT } from './user-agent.js';
 import { webhookUrlProblem, type WebhookUrlPolicy } from './webhook-url-policy.js';
 
-export type DeliveryErrorClass = 'http' | 'timeout' | 'dns' | 'refused' | 'connection' | 'tls' | 'forbidden-target';
+export type DeliveryErrorClass =
+  'http' | 'timeout' | 'dns' | 'refused' | 'connection' | 'tls' | 'forbidden-target';
 
 export interface WebhookResult {
   ok: boolean;
@@ -23,7 +25,8 @@ export interface WebhookResult {
 export interface WebhookSenderOptions extends WebhookUrlPolicy {
   timeoutMs: number;
   maxResponseBytes: number;
-  userAgent: string;
+  /** Defaults to leadhooks/<package version>. */
+  userAgent?: string;
   /** The resolver behind the guard; defaults to the system's (`dns.lookup`). */
   resolve?: typeof dns.lookup;
 }
@@ -78,7 +81,11 @@ export class WebhookSender {
     try {
       const response = await this.client.post<Readable>(url, body, {
         signal: controller.signal,
-        headers: { ...headers, 'content-type': 'application/json', 'user-agent': this.options.userAgent },
+        headers: {
+          ...headers,
+          'content-type': 'application/json',
+          'user-agent': this.options.userAgent ?? USER_AGENT,
+        },
       });
       const snippet = await readCapped(response.data, this.options.maxResponseBytes);
       const status = response.status;
@@ -89,7 +96,9 @@ export class WebhookSender {
         status,
         durationMs: elapsed(),
         errorClass: ok ? null : 'http',
-        error: ok ? null : `HTTP ${status}${response.statusText ? ` ${response.statusText}` : ''}${snippet ? `: ${oneLine(snippet, 200)}` : ''}`,
+        error: ok
+          ? null
+          : `HTTP ${status}${response.statusText ? ` ${response.statusText}` : ''}${snippet ? `: ${oneLine(snippet, 200)}` : ''}`,
         responseSnippet: snippet || null,
         retryAfter,
       };
@@ -102,7 +111,15 @@ export class WebhookSender {
 }
 
 function failure(errorClass: DeliveryErrorClass, error: string, durationMs: number): WebhookResult {
-  return { ok: false, status: null, durationMs, errorClass, error, responseSnippet: null, retryAfter: undefined };
+  return {
+    ok: false,
+    status: null,
+    durationMs,
+    errorClass,
+    error,
+    responseSnippet: null,
+    retryAfter: undefined,
+  };
 }
 
 function oneLine(text: string, max: number): string {
@@ -127,17 +144,26 @@ async function readCapped(stream: Readable, max: number): Promise<string> {
 }
 
 function classify(error: unknown, durationMs: number, timeoutMs: number): WebhookResult {
-  const cause = error instanceof AxiosError ? ((error.cause) ?? error) : error;
+  const cause = error instanceof AxiosError ? (error.cause ?? error) : error;
   const code = (cause as NodeJS.ErrnoException | undefined)?.code ?? (error as AxiosError | undefined)?.code;
   const message = cause instanceof Error ? cause.message : String(cause);
-  if (cause instanceof ForbiddenTargetError) return failure('forbidden-target', `refused: ${message}`, durationMs);
+  if (cause instanceof ForbiddenTargetError)
+    return failure('forbidden-target', `refused: ${message}`, durationMs);
   if (code === 'ECONNABORTED' || code === 'ETIMEDOUT' || code === 'ERR_CANCELED' || axios.isCancel(error)) {
     return failure('timeout', `timed out after ${timeoutMs} ms`, durationMs);
   }
-  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return failure('dns', `DNS lookup failed (${code})`, durationMs);
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN')
+    return failure('dns', `DNS lookup failed (${code})`, durationMs);
   if (code === 'ECONNREFUSED') return failure('refused', 'connection refused', durationMs);
-  if (typeof code === 'string' && (code.startsWith('ERR_TLS') || code.includes('CERT') || code.startsWith('ERR_SSL'))) {
+  if (
+    typeof code === 'string' &&
+    (code.startsWith('ERR_TLS') || code.includes('CERT') || code.startsWith('ERR_SSL'))
+  ) {
     return failure('tls', `TLS error (${code})`, durationMs);
   }
-  return failure('connection', `connection error${code ? ` (${code})` : ''}: ${oneLine(message, 200)}`, durationMs);
+  return failure(
+    'connection',
+    `connection error${code ? ` (${code})` : ''}: ${oneLine(message, 200)}`,
+    durationMs,
+  );
 }

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
-import { WebhookSender } from '@leadhooks/webhooks';
+import { DbModule } from '@leadhooks/db';
+import { WebhookDelivery, WebhookSender } from '@leadhooks/webhooks';
 import { LEADS_API_CONFIG } from '../config/config.module.js';
 import type { LeadsApiConfig } from '../config/leads-api.config.js';
 import { SitesModule } from '../sites/sites.module.js';
@@ -11,22 +12,23 @@ import { AdminSitesController } from './sites/admin-sites.controller.js';
 import { AdminSitesService } from './sites/admin-sites.service.js';
 
 @Module({
-  imports: [SitesModule],
+  imports: [DbModule, SitesModule],
   controllers: [AdminSitesController, AdminLeadsController, AdminReplaysController],
   providers: [
     AdminAuthGuard,
     AdminSitesService,
     AdminLeadsService,
     {
-      provide: WebhookSender,
+      provide: WebhookDelivery,
       inject: [LEADS_API_CONFIG],
       useFactory: (config: LeadsApiConfig) =>
-        new WebhookSender({
-          timeoutMs: config.webhookTimeoutMs,
-          maxResponseBytes: 4096,
-          allowInsecure: config.allowInsecureWebhookUrls,
-          userAgent: 'leadhooks/0.1.0',
-        }),
+        new WebhookDelivery(
+          new WebhookSender({
+            timeoutMs: config.webhookTimeoutMs,
+            maxResponseBytes: 4096,
+            allowInsecure: config.allowInsecureWebhookUrls,
+          }),
+        ),
     },
   ],
 })

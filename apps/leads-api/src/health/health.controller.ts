@@ -1,38 +1,33 @@
-import { Controller, Get, Inject, ServiceUnavailableException } from '@nestjs/common';
-import type { Kafka } from 'kafkajs';
-import { DataSource } from 'typeorm';
-import { KAFKA } from '../messaging/messaging.module.js';
+import { Controller, Get, Inject } from '@nestjs/common';
+import {
+  HealthCheck,
+  type HealthCheckResult,
+  HealthCheckService,
+  TypeOrmHealthIndicator,
+} from '@nestjs/terminus';
+import { KafkaHealthIndicator } from '@leadhooks/messaging';
 
 @Controller('health')
 export class HealthController {
   constructor(
-    @Inject(DataSource) private readonly dataSource: DataSource,
-    @Inject(KAFKA) private readonly kafka: Kafka,
+    @Inject(HealthCheckService) private readonly health: HealthCheckService,
+    @Inject(TypeOrmHealthIndicator) private readonly postgres: TypeOrmHealthIndicator,
+    @Inject(KafkaHealthIndicator) private readonly kafka: KafkaHealthIndicator,
   ) {}
 
+  /** The process answers (no dependency checked: a restart would not fix them). */
   @Get('live')
   live(): { status: 'ok' } {
     return { status: 'ok' };
   }
 
-  /** Ready when Postgres answers and a Kafka broker answers metadata. */
+  /** Ready to take leads: Postgres answers a query and a Kafka broker describes the cluster (503 otherwise). */
   @Get('ready')
-  async ready(): Promise<{ status: 'ok'; postgres: 'up'; kafka: 'up' }> {
-    const checks = await Promise.allSettled([this.dataSource.query('SELECT 1'), this.kafkaUp()]);
-    const [postgres, kafka] = checks.map((check) => check.status === 'fulfilled');
-    if (!postgres || !kafka) {
-      throw new ServiceUnavailableException({ status: 'unavailable', postgres: postgres ? 'up' : 'down', kafka: kafka ? 'up' : 'down' });
-    }
-    return { status: 'ok', postgres: 'up', kafka: 'up' };
-  }
-
-  private async kafkaUp(): Promise<void> {
-    const admin = this.kafka.admin();
-    await admin.connect();
-    try {
-      await admin.describeCluster();
-    } finally {
-      await admin.disconnect();
-    }
+  @HealthCheck()
+  ready(): Promise<HealthCheckResult> {
+    return this.health.check([
+      () => this.postgres.pingCheck('postgres', { timeout: 3_000 }),
+      () => this.kafka.isHealthy('kafka'),
+    ]);
   }
 }

@@ -2,18 +2,17 @@ import { Inject, Injectable, Logger, NotFoundException } from '@nestjs/common';
 import {
   buildLeadCreatedEvent,
   DeliveryHeaders,
+  LEAD_CREATED_TOPIC,
   LEAD_CREATED_TYPE,
   leadSnapshot,
 } from '@leadhooks/contracts';
 import { LeadRepository, newLeadFromEvent, uuidv7 } from '@leadhooks/db';
-import { LEADS_API_CONFIG } from '../config/config.module.js';
-import type { LeadsApiConfig } from '../config/leads-api.config.js';
-import { IntakeMetrics } from '../metrics/intake-metrics.js';
 import { OutboxWakeup } from '@leadhooks/outbox';
+import { IntakeMetrics } from '../metrics/intake-metrics.js';
 import { SiteDirectory } from '../sites/site-directory.service.js';
 import type { LeadAcceptedDto } from './dto/lead-accepted.dto.js';
-import { IntakeWriter } from './intake-writer.service.js';
-import { parseLeadSubmission, type ParsedSubmission } from './lead-submission.parser.js';
+import type { ParsedSubmission } from './lead-submission.parser.js';
+import type { Submission } from './lead-submission.pipe.js';
 
 export interface SubmissionContext {
   hostname: string;
@@ -28,41 +27,22 @@ export class IntakeService {
   private readonly log = new Logger(IntakeService.name);
 
   constructor(
-    @Inject(LEADS_API_CONFIG) private readonly config: LeadsApiConfig,
     @Inject(IntakeMetrics) private readonly metrics: IntakeMetrics,
     @Inject(SiteDirectory) private readonly sites: SiteDirectory,
     @Inject(LeadRepository) private readonly leads: LeadRepository,
-    @Inject(IntakeWriter) private readonly writer: IntakeWriter,
     @Inject(OutboxWakeup) private readonly wakeup: OutboxWakeup,
   ) {}
 
-  /** Validates and stores a form submission (JSON or urlencoded body). */
-  async submit(body: unknown, context: SubmissionContext): Promise<LeadAcceptedDto> {
-    if (this.isBot(body)) {
+  /** Stores a parsed submission; a bot's is answered like a success and stored nowhere. */
+  async submit(submission: Submission, context: SubmissionContext): Promise<LeadAcceptedDto> {
+    if (submission.kind === 'bot') {
       // Answer like a success so the bot learns nothing; store nothing.
       this.metrics.leadsRejected.inc({ reason: 'honeypot' });
       return { id: uuidv7(), zapier_status: 'PENDING' };
     }
-    let submission: ParsedSubmission;
-    try {
-      submission = parseLeadSubmission(body, [this.config.honeypotField]);
-    } catch (error) {
-      this.metrics.leadsRejected.inc({ reason: 'invalid' });
-      throw error;
-    }
     const accepted = await this.accept(submission, context);
     this.metrics.leadsAccepted.inc({ status: accepted.zapier_status });
     return accepted;
-  }
-
-  /** Only a non-empty string is a bot's answer: `false`, `0` or a blank value from a real form is not. */
-  private isBot(body: unknown): boolean {
-    const value =
-      typeof body === 'object' && body !== null
-        ? (body as Record<string, unknown>)[this.config.honeypotField]
-        : undefined;
-    const values: unknown[] = Array.isArray(value) ? value : [value];
-    return values.some((item) => typeof item === 'string' && item.trim() !== '');
   }
 
   private async accept(submission: ParsedSubmission, context: SubmissionContext): Promise<LeadAcceptedDto> {
@@ -93,13 +73,14 @@ export class IntakeService {
         extra,
       }),
     );
-    const result = await this.writer.write(
+    const result = await this.leads.store(
       newLeadFromEvent(event, {
         clientIp: context.clientIp,
         userAgent: context.userAgent,
         idempotencyKey: context.idempotencyKey,
       }),
       {
+        topic: LEAD_CREATED_TOPIC,
         eventType: LEAD_CREATED_TYPE,
         payload: event,
         headers: DeliveryHeaders.firstAttempt(),

@@ -1,16 +1,18 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { Registry } from 'prom-client';
-import { OutboxRepository } from '@leadhooks/db';
-import { createMetricsRegistry, MetricsController } from '@leadhooks/observability';
+import { DbModule, OutboxRepository } from '@leadhooks/db';
+import { ObservabilityModule } from '@leadhooks/observability';
 import { IntakeMetrics } from './intake-metrics.js';
 
-@Global()
 @Module({
-  controllers: [MetricsController],
+  imports: [ObservabilityModule, DbModule],
   providers: [
-    { provide: Registry, useFactory: () => createMetricsRegistry('leads-api') },
-    { provide: IntakeMetrics, inject: [Registry, OutboxRepository], useFactory: (r: Registry, o: OutboxRepository) => new IntakeMetrics(r, o) },
+    {
+      provide: IntakeMetrics,
+      inject: [Registry, OutboxRepository],
+      useFactory: (r: Registry, o: OutboxRepository) => new IntakeMetrics(r, o),
+    },
   ],
-  exports: [Registry, IntakeMetrics],
+  exports: [IntakeMetrics],
 })
 export class MetricsModule {}

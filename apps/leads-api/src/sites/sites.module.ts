@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
+import { DbModule } from '@leadhooks/db';
 import { SiteDirectory } from './site-directory.service.js';
 
-@Module({ providers: [SiteDirectory], exports: [SiteDirectory] })
+@Module({ imports: [DbModule], providers: [SiteDirectory], exports: [SiteDirectory] })
 export class SitesModule {}

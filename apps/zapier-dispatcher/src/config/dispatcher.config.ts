@@ -34,7 +34,6 @@ export interface DispatcherConfig {
   allowInsecureWebhookUrls: boolean;
   /** The lead lease outlives the HTTP timeout by this margin (see LeadLockRepository). */
   leaseMarginMs: number;
-  userAgent: string;
   /** Outbound requests per second per site (0 = unlimited). */
   siteRateLimitPerSecond: number;
   /** The stranded-lead sweep (StrandedLeadSweeper): how often, and how overdue a PENDING lead must be. */
@@ -87,7 +86,6 @@ export function loadDispatcherConfig(
       if (ms < 1_000) throw new Error('must be at least 1s (the lease must outlive the webhook timeout)');
       return ms;
     }),
-    userAgent: `leadhooks/${read.string('LEADHOOKS_VERSION', '0.1.0')}`,
     siteRateLimitPerSecond: read.int('SITE_RATE_LIMIT_PER_SECOND', 25, { min: 0, max: 100_000 }),
     sweep: {
       intervalMs: read.durationMs('SWEEP_INTERVAL', '1m'),

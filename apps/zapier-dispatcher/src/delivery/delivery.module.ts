@@ -1,26 +1,32 @@
 import { Module } from '@nestjs/common';
-import { WebhookSender } from '@leadhooks/webhooks';
+import { DbModule } from '@leadhooks/db';
+import { KafkaModule } from '@leadhooks/messaging';
+import { OutboxModule } from '@leadhooks/outbox';
+import { WebhookDelivery, WebhookSender } from '@leadhooks/webhooks';
 import { DISPATCHER_CONFIG } from '../config/config.module.js';
 import type { DispatcherConfig } from '../config/dispatcher.config.js';
+import { MetricsModule } from '../metrics/metrics.module.js';
+import { StrandedLeadSweeper } from '../sweep/stranded-lead.sweeper.js';
 import { DeliveryConsumer } from './delivery.consumer.js';
 import { DeliveryService } from './delivery.service.js';
-import { StrandedLeadSweeper } from '../sweep/stranded-lead.sweeper.js';
 
 @Module({
+  imports: [DbModule, KafkaModule, OutboxModule, MetricsModule],
   controllers: [DeliveryConsumer],
   providers: [
     DeliveryService,
     StrandedLeadSweeper,
     {
-      provide: WebhookSender,
+      provide: WebhookDelivery,
       inject: [DISPATCHER_CONFIG],
       useFactory: (config: DispatcherConfig) =>
-        new WebhookSender({
-          timeoutMs: config.webhookTimeoutMs,
-          maxResponseBytes: config.webhookMaxResponseBytes,
-          allowInsecure: config.allowInsecureWebhookUrls,
-          userAgent: config.userAgent,
-        }),
+        new WebhookDelivery(
+          new WebhookSender({
+            timeoutMs: config.webhookTimeoutMs,
+            maxResponseBytes: config.webhookMaxResponseBytes,
+            allowInsecure: config.allowInsecureWebhookUrls,
+          }),
+        ),
     },
   ],
 })

@@ -1,6 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import {
-  buildZapierPayload,
   DeliveryHeaders,
   LEAD_CREATED_DLT,
   type LeadCreatedEvent,
@@ -15,7 +14,7 @@ import { type AttemptRecord, type ClaimResult, type HandOn, LeadLockRepository }
 import { type ConsumedMessage, DONE, EventPublisher, type HandlerOutcome } from '@leadhooks/messaging';
 import { OutboxRelayService } from '@leadhooks/outbox';
 import { TokenBucketLimiter } from '@leadhooks/throttling';
-import { activeSecrets, maskUrl, signWebhook, type WebhookResult, WebhookSender } from '@leadhooks/webhooks';
+import { maskUrl, type WebhookResult, WebhookDelivery } from '@leadhooks/webhooks';
 import { DISPATCHER_CONFIG } from '../config/config.module.js';
 import type { DispatcherConfig } from '../config/dispatcher.config.js';
 import { DeliveryMetrics } from '../metrics/delivery-metrics.js';
@@ -59,7 +58,7 @@ export class DeliveryService {
     @Inject(EventPublisher) private readonly publisher: EventPublisher,
     @Inject(OutboxRelayService) private readonly relay: OutboxRelayService,
     @Inject(TopicNames) private readonly topics: TopicNames,
-    @Inject(WebhookSender) private readonly sender: WebhookSender,
+    @Inject(WebhookDelivery) private readonly delivery: WebhookDelivery,
     @Inject(DeliveryMetrics) private readonly metrics: DeliveryMetrics,
   ) {
     this.rateLimiter = new TokenBucketLimiter(config.siteRateLimitPerSecond);
@@ -160,16 +159,15 @@ export class DeliveryService {
   private async deliver(current: Attempt, claim: Claimed): Promise<HandlerOutcome> {
     const { event, leadId, attempt, tier } = current;
     const startedAt = new Date();
-    const body = JSON.stringify(buildZapierPayload(event, claim.site, attempt));
     const url = claim.site.zapier.webhookUrl ?? '';
-    const signature = signWebhook(
-      activeSecrets(claim.site.zapier),
-      event.id,
-      Math.floor(startedAt.getTime() / 1000),
-      body,
-    );
     this.metrics.inFlight.inc();
-    const result = await this.sender.post(url, body, { ...signature });
+    const result = await this.delivery.deliver(
+      event,
+      claim.site,
+      attempt,
+      { url, secrets: claim.site.zapier },
+      startedAt,
+    );
     this.metrics.inFlight.dec();
     this.metrics.attemptDuration.observe({ tier }, result.durationMs / 1000);
     const record: AttemptRecord = {

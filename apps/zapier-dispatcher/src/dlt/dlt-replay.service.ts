@@ -1,5 +1,5 @@
 import type { Kafka } from 'kafkajs';
-import { DeliveryHeaders } from '@leadhooks/contracts';
+import { requeueMessage } from '@leadhooks/contracts';
 import { LeadRepository, type ReplayOutcome, ReplayRepository, type RequeueResult } from '@leadhooks/db';
 import {
   type DeadLetter,
@@ -98,7 +98,7 @@ export class DltReplayService {
       try {
         const at = new Date();
         const result = await this.leads.requeue(letter.leadId ?? '', (attemptCount) =>
-          DeliveryHeaders.requeue(attemptCount, { replayId, at }),
+          requeueMessage(attemptCount, { replay: { replayId, at } }),
         );
         outcome = OUTCOMES[result];
       } catch (error) {

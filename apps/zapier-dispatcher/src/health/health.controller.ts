@@ -1,27 +1,38 @@
-import { Controller, Get, Inject, ServiceUnavailableException } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { Controller, Get, Inject } from '@nestjs/common';
+import {
+  HealthCheck,
+  type HealthCheckResult,
+  HealthCheckService,
+  TypeOrmHealthIndicator,
+} from '@nestjs/terminus';
+import { KafkaHealthIndicator } from '@leadhooks/messaging';
 
 @Controller('health')
 export class HealthController {
-  constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
-
-  @Get()
-  async health(): Promise<{ status: 'ok' }> {
-    return this.ready();
-  }
+  constructor(
+    @Inject(HealthCheckService) private readonly health: HealthCheckService,
+    @Inject(TypeOrmHealthIndicator) private readonly postgres: TypeOrmHealthIndicator,
+    @Inject(KafkaHealthIndicator) private readonly kafka: KafkaHealthIndicator,
+  ) {}
 
   @Get('live')
   live(): { status: 'ok' } {
     return { status: 'ok' };
   }
 
+  /** Ready to deliver: Postgres answers a query and a Kafka broker describes the cluster (503 otherwise). */
   @Get('ready')
-  async ready(): Promise<{ status: 'ok' }> {
-    try {
-      await this.dataSource.query('SELECT 1');
-    } catch {
-      throw new ServiceUnavailableException({ status: 'unavailable', postgres: 'down' });
-    }
-    return { status: 'ok' };
+  @HealthCheck()
+  ready(): Promise<HealthCheckResult> {
+    return this.health.check([
+      () => this.postgres.pingCheck('postgres', { timeout: 3_000 }),
+      () => this.kafka.isHealthy('kafka'),
+    ]);
+  }
+
+  @Get()
+  @HealthCheck()
+  health_(): Promise<HealthCheckResult> {
+    return this.ready();
   }
 }

@@ -1,22 +1,24 @@
-import { Global, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
 import type { Kafka } from 'kafkajs';
 import { Registry } from 'prom-client';
-import { ALL_TOPICS, TopicNames } from '@leadhooks/contracts';
-import { createMetricsRegistry, MetricsController } from '@leadhooks/observability';
+import { CONSUMED_TOPICS, TopicNames } from '@leadhooks/contracts';
+import { KAFKA, KafkaModule } from '@leadhooks/messaging';
+import { ObservabilityModule } from '@leadhooks/observability';
 import { DISPATCHER_CONFIG } from '../config/config.module.js';
 import type { DispatcherConfig } from '../config/dispatcher.config.js';
-import { KAFKA } from '../messaging/messaging.module.js';
 import { registerConsumerLag } from './consumer-lag.collector.js';
 import { DeliveryMetrics } from './delivery-metrics.js';
 
 const STOP_LAG = Symbol('STOP_LAG');
 
-@Global()
 @Module({
-  controllers: [MetricsController],
+  imports: [ObservabilityModule, KafkaModule],
   providers: [
-    { provide: Registry, useFactory: () => createMetricsRegistry('zapier-dispatcher') },
-    { provide: DeliveryMetrics, inject: [Registry], useFactory: (registry: Registry) => new DeliveryMetrics(registry) },
+    {
+      provide: DeliveryMetrics,
+      inject: [Registry],
+      useFactory: (registry: Registry) => new DeliveryMetrics(registry),
+    },
     {
       provide: STOP_LAG,
       inject: [Registry, KAFKA, TopicNames, DISPATCHER_CONFIG],
@@ -25,11 +27,11 @@ const STOP_LAG = Symbol('STOP_LAG');
           registry,
           kafka,
           config.kafkaGroupId,
-          ALL_TOPICS.filter((topic) => !topic.endsWith('.dlt')).map((topic) => topics.physical(topic)),
+          CONSUMED_TOPICS.map((topic) => topics.physical(topic)),
         ),
     },
   ],
-  exports: [Registry, DeliveryMetrics],
+  exports: [DeliveryMetrics],
 })
 export class MetricsModule implements OnApplicationShutdown {
   constructor(@Inject(STOP_LAG) private readonly stopLag: () => Promise<void>) {}

@@ -1,11 +1,17 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import type { Admin, Kafka } from 'kafkajs';
-import { DeliveryHeaders, TopicNames } from '@leadhooks/contracts';
+import { requeueMessage, TopicNames } from '@leadhooks/contracts';
 import { LeadRepository } from '@leadhooks/db';
 import { OutboxRelayService } from '@leadhooks/outbox';
 import { DISPATCHER_CONFIG } from '../config/config.module.js';
 import type { DispatcherConfig } from '../config/dispatcher.config.js';
-import { KAFKA } from '../messaging/messaging.module.js';
+import { KAFKA } from '@leadhooks/messaging';
 import { DeliveryMetrics } from '../metrics/delivery-metrics.js';
 
 /** Leads put back per sweep, at most (a sweep that finds more goes on at the next interval). */
@@ -45,7 +51,9 @@ export class StrandedLeadSweeper implements OnApplicationBootstrap, OnApplicatio
     this.timer = setInterval(() => {
       this.running ??= this.sweep()
         .then(() => undefined)
-        .catch((error: unknown) => this.log.warn(`Sweep failed (next one in ${this.config.sweep.intervalMs} ms): ${String(error)}`))
+        .catch((error: unknown) =>
+          this.log.warn(`Sweep failed (next one in ${this.config.sweep.intervalMs} ms): ${String(error)}`),
+        )
         .finally(() => (this.running = undefined));
     }, this.config.sweep.intervalMs);
   }
@@ -64,8 +72,10 @@ export class StrandedLeadSweeper implements OnApplicationBootstrap, OnApplicatio
       this.log.debug(`Sweep skipped: ${lag} lead.created messages not consumed yet`);
       return 0;
     }
-    const requeued = await this.leads.requeueStranded(new Date(Date.now() - this.config.sweep.marginMs), SWEEP_LIMIT, (attemptCount, cycleStep) =>
-      DeliveryHeaders.requeue(attemptCount, undefined, cycleStep),
+    const requeued = await this.leads.requeueStranded(
+      new Date(Date.now() - this.config.sweep.marginMs),
+      SWEEP_LIMIT,
+      (attemptCount, cycleStep) => requeueMessage(attemptCount, { cycleStep }),
     );
     for (const lead of requeued) {
       this.metrics.strandedRequeued.inc();

@@ -1,10 +1,6 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import {
-  type ExtraValue,
-  LEAD_CREATED_TOPIC,
-  LEAD_CREATED_TYPE,
-  type LeadCreatedEvent,
-} from '@leadhooks/contracts';
+import { type ExtraValue, LEAD_CREATED_TYPE, type LeadCreatedEvent } from '@leadhooks/contracts';
+import { GroupCommit, type GroupCommitOptions } from '../batching/group-commit.js';
 import { DeliveryAttemptEntity, LeadEntity, type ZapierStatus } from '../entities/index.js';
 import { leadCreatedEventOf, type StoredLeadRow } from '../leads/lead-snapshot.js';
 import { type NewOutboxMessage, notifyOutboxRelays } from './outbox.repository.js';
@@ -53,10 +49,13 @@ export function newLeadFromEvent(
 export type RequeueResult = 'requeued' | 'missing' | 'already-sent' | 'in-flight';
 
 /**
- * Headers for a requeued lead's next message, given the attempts it has made and the retry-cycle step to start
- * from (the caller knows the Kafka protocol; this repository does not).
+ * Where a requeued lead's next message goes and with which headers, given the attempts it has made and the
+ * retry-cycle step to start from (the caller knows the Kafka protocol; this repository does not).
  */
-export type RequeueHeaders = (attemptCount: number, cycleStep: number) => Record<string, string>;
+export type RequeueMessage = (
+  attemptCount: number,
+  cycleStep: number,
+) => { topic: string; headers: Record<string, string> };
 
 const LEAD_COLUMNS = `id, site_id, submitted_at, page_url, lead_source, form_type, name, email, phone, message,
   extra, client_ip, user_agent, idempotency_key, event_id`;
@@ -81,9 +80,35 @@ function leadValues(lead: NewLead): unknown[] {
   ];
 }
 
+/** A lead stored by intake, with the status the insert decided; `not-stored`: its idempotency key was taken first, or its site is gone. */
+export type StoreResult = { kind: 'stored'; zapierStatus: ZapierStatus } | { kind: 'not-stored' };
+
+type IntakeItem = { lead: NewLead; event: Omit<NewOutboxMessage, 'aggregateId'> };
+
 /** Leads and their delivery history. */
 export class LeadRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  private readonly intake: GroupCommit<IntakeItem, StoreResult>;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    intakeBatching: GroupCommitOptions = { concurrency: 4, maxBatch: 100 },
+  ) {
+    this.intake = new GroupCommit(async (items) => {
+      const stored = await this.insertBatchWithEvents(items);
+      return items.map(({ lead }): StoreResult => {
+        const zapierStatus = stored.get(lead.id);
+        return zapierStatus ? { kind: 'stored', zapierStatus } : { kind: 'not-stored' };
+      });
+    }, intakeBatching);
+  }
+
+  /**
+   * Stores a lead with its event (intake), group-committed: under load many leads share one statement and one
+   * commit; each caller is answered after the commit that holds its lead.
+   */
+  store(lead: NewLead, event: Omit<NewOutboxMessage, 'aggregateId'>): Promise<StoreResult> {
+    return this.intake.submit({ lead, event });
+  }
 
   /** Inserts a lead alone (no event) with a given status, inside the caller's transaction (tools and tests). */
   async insert(manager: EntityManager, lead: NewLead, zapierStatus: ZapierStatus): Promise<void> {
@@ -102,9 +127,7 @@ export class LeadRepository {
    * already taken (stored before, or earlier in this batch), or whose site no longer exists, is not stored; the
    * returned map holds the stored leads' ids and statuses.
    */
-  async insertBatchWithEvents(
-    items: Array<{ lead: NewLead; event: Omit<NewOutboxMessage, 'aggregateId' | 'topic'> }>,
-  ): Promise<Map<string, ZapierStatus>> {
+  private async insertBatchWithEvents(items: IntakeItem[]): Promise<Map<string, ZapierStatus>> {
     const rows = items.map(({ lead, event }) => ({
       id: lead.id,
       site_id: lead.siteId,
@@ -121,6 +144,7 @@ export class LeadRepository {
       user_agent: lead.userAgent,
       idempotency_key: lead.idempotencyKey,
       event_id: lead.eventId,
+      topic: event.topic,
       event_type: event.eventType,
       payload: event.payload,
       headers: event.headers ?? {},
@@ -131,7 +155,7 @@ export class LeadRepository {
            FROM jsonb_to_recordset($1::jsonb) AS t(
                   id uuid, site_id uuid, submitted_at timestamptz, page_url text, lead_source text, form_type text, name text,
                   email text, phone text, message text, extra jsonb, client_ip text, user_agent text, idempotency_key text,
-                  event_id uuid, event_type text, payload jsonb, headers jsonb)
+                  event_id uuid, topic text, event_type text, payload jsonb, headers jsonb)
            JOIN site s ON s.id = t.site_id
        ), stored AS (
          INSERT INTO lead (${LEAD_COLUMNS}, zapier_status, zapier_next_attempt_at)
@@ -140,7 +164,7 @@ export class LeadRepository {
          RETURNING id, zapier_status
        ), events AS (
          INSERT INTO outbox (aggregate_id, topic, event_type, payload, headers)
-         SELECT input.id, '${LEAD_CREATED_TOPIC}', input.event_type, input.payload, input.headers FROM input JOIN stored USING (id)
+         SELECT input.id, input.topic, input.event_type, input.payload, input.headers FROM input JOIN stored USING (id)
        )
        SELECT id, zapier_status FROM stored`,
       [JSON.stringify(rows)],
@@ -205,7 +229,7 @@ export class LeadRepository {
    * for its next attempt, starting a fresh retry cycle. A SENT lead is never requeued, nor one whose delivery is
    * in flight; the lead lock still guards the delivery itself.
    */
-  async requeue(leadId: string, headers: RequeueHeaders): Promise<RequeueResult> {
+  async requeue(leadId: string, next: RequeueMessage): Promise<RequeueResult> {
     return this.dataSource.transaction(async (manager) => {
       const rows: Array<LeadEntityRow> = await manager.query(
         `SELECT l.*, s.hostname AS site_hostname, (l.locked_until IS NOT NULL AND l.locked_until > now()) AS in_flight
@@ -216,7 +240,7 @@ export class LeadRepository {
       if (!row) return 'missing';
       if (row.zapier_status === 'SENT') return 'already-sent';
       if (row.in_flight) return 'in-flight';
-      await this.enqueueNext(manager, row, headers(row.zapier_attempt_count, 0), 0);
+      await this.enqueueNext(manager, row, next(row.zapier_attempt_count, 0), 0);
       await notifyOutboxRelays(manager);
       return 'requeued';
     });
@@ -231,7 +255,7 @@ export class LeadRepository {
   async requeueStranded(
     olderThan: Date,
     limit: number,
-    headers: RequeueHeaders,
+    next: RequeueMessage,
   ): Promise<Array<{ id: string; siteId: string; attempt: number }>> {
     return this.dataSource.transaction(async (manager) => {
       const rows: Array<LeadEntityRow> = await manager.query(
@@ -249,7 +273,7 @@ export class LeadRepository {
         await this.enqueueNext(
           manager,
           row,
-          headers(row.zapier_attempt_count, row.zapier_cycle_step),
+          next(row.zapier_attempt_count, row.zapier_cycle_step),
           row.zapier_cycle_step,
         );
       if (rows.length) await notifyOutboxRelays(manager);
@@ -260,7 +284,7 @@ export class LeadRepository {
   private async enqueueNext(
     manager: EntityManager,
     row: LeadEntityRow,
-    headers: Record<string, string>,
+    message: { topic: string; headers: Record<string, string> },
     cycleStep: number,
   ): Promise<void> {
     await manager.query(
@@ -271,10 +295,10 @@ export class LeadRepository {
       `INSERT INTO outbox (aggregate_id, topic, event_type, payload, headers) VALUES ($1, $2, $3, $4, $5)`,
       [
         row.id,
-        LEAD_CREATED_TOPIC,
+        message.topic,
         LEAD_CREATED_TYPE,
         JSON.stringify(leadCreatedEventOf(row)),
-        JSON.stringify(headers),
+        JSON.stringify(message.headers),
       ],
     );
   }

@@ -5,7 +5,7 @@ import {
   Injectable,
   NotFoundException,
 } from '@nestjs/common';
-import { DeliveryHeaders } from '@leadhooks/contracts';
+import { requeueMessage } from '@leadhooks/contracts';
 import { type DeliveryAttemptEntity, type LeadEntity, LeadRepository } from '@leadhooks/db';
 import type { LeadDto, LeadPageDto, ListLeadsQueryDto } from './dto/lead.dto.js';
 
@@ -91,7 +91,7 @@ export class AdminLeadsService {
   }
 
   async redeliver(id: string): Promise<{ id: string; zapier_status: 'PENDING' }> {
-    const result = await this.leads.requeue(id, (attemptCount) => DeliveryHeaders.requeue(attemptCount));
+    const result = await this.leads.requeue(id, (attemptCount) => requeueMessage(attemptCount));
     switch (result) {
       case 'missing':
         throw new NotFoundException(`No lead ${id}`);

@@ -5,16 +5,14 @@ import {
   Injectable,
   NotFoundException,
 } from '@nestjs/common';
-import { buildLeadCreatedEvent, buildZapierPayload } from '@leadhooks/contracts';
+import { buildLeadCreatedEvent, leadSnapshot } from '@leadhooks/contracts';
 import { type Site, SiteRepository, uuidv7 } from '@leadhooks/db';
 import {
-  activeSecrets,
   generateWebhookSecret,
   isMaskOf,
   maskUrl,
-  signWebhook,
+  WebhookDelivery,
   webhookUrlProblem,
-  WebhookSender,
 } from '@leadhooks/webhooks';
 import { SiteDirectory } from '../../sites/site-directory.service.js';
 import { LEADS_API_CONFIG } from '../../config/config.module.js';
@@ -27,7 +25,7 @@ export class AdminSitesService {
     @Inject(LEADS_API_CONFIG) private readonly config: LeadsApiConfig,
     @Inject(SiteRepository) private readonly sites: SiteRepository,
     @Inject(SiteDirectory) private readonly directory: SiteDirectory,
-    @Inject(WebhookSender) private readonly sender: WebhookSender,
+    @Inject(WebhookDelivery) private readonly delivery: WebhookDelivery,
   ) {}
 
   /** The one answer that shows the hook URL and the secret in full: the admin just typed the one and needs the other. */
@@ -96,28 +94,31 @@ export class AdminSitesService {
         errors: [{ field: 'zapier.webhook_url', message: 'not set' }],
       });
     const now = new Date();
-    const event = buildLeadCreatedEvent(uuidv7(), now, {
-      lead_id: '00000000-0000-7000-8000-000000000000',
-      site_id: site.id,
-      site_hostname: site.hostname,
-      submitted_at: now.toISOString(),
-      page_url: `https://${site.hostname}/contact`,
-      lead_source: 'leadhooks-test',
-      form_type: 'test',
-      name: 'Test Lead',
-      email: 'test@example.com',
-      phone: null,
-      message: 'This is a test event from leadhooks.',
-      extra: { test: true },
-    });
-    const body = JSON.stringify(buildZapierPayload(event, site, 1));
-    const headers = signWebhook(
-      activeSecrets(site.zapier, now),
-      event.id,
-      Math.floor(now.getTime() / 1000),
-      body,
+    const event = buildLeadCreatedEvent(
+      uuidv7(),
+      now,
+      leadSnapshot({
+        id: '00000000-0000-7000-8000-000000000000',
+        siteId: site.id,
+        siteHostname: site.hostname,
+        submittedAt: now,
+        pageUrl: `https://${site.hostname}/contact`,
+        leadSource: 'leadhooks-test',
+        formType: 'test',
+        name: 'Test Lead',
+        email: 'test@example.com',
+        phone: null,
+        message: 'This is a test event from leadhooks.',
+        extra: { test: true },
+      }),
     );
-    const result = await this.sender.post(site.zapier.webhookUrl, body, { ...headers });
+    const result = await this.delivery.deliver(
+      event,
+      site,
+      1,
+      { url: site.zapier.webhookUrl, secrets: site.zapier },
+      now,
+    );
     return {
       ok: result.ok,
       status: result.status,

@@ -1,0 +1,97 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import type { GroupCommitOptions } from './batching/group-commit.js';
+import { type EncryptionKeys, secretBoxFor } from './crypto/encryption-keys.js';
+import { SecretBox } from './crypto/secret-box.js';
+import { type DatabaseSettings, dataSourceOptions } from './data-source.js';
+import { assertSchemaCurrent } from './migrate.js';
+import { ApiKeyRepository } from './repositories/api-key.repository.js';
+import { LeadLockRepository } from './repositories/lead-lock.repository.js';
+import { LeadRepository } from './repositories/lead.repository.js';
+import { OutboxRepository } from './repositories/outbox.repository.js';
+import { ReplayRepository } from './repositories/replay.repository.js';
+import { SiteRepository } from './repositories/site.repository.js';
+
+/** Provided by the app's (global) config module: how this process talks to Postgres. */
+export const DB_SETTINGS = Symbol('DB_SETTINGS');
+
+export interface DbSettings extends DatabaseSettings {
+  encryptionKeys: EncryptionKeys;
+  /** Group commit of intake writes (leads-api). */
+  intakeBatching?: GroupCommitOptions;
+  /** Group commit of lead-lock claims and outcomes (dispatcher). */
+  lockBatching?: GroupCommitOptions;
+}
+
+const REPOSITORIES = [
+  SiteRepository,
+  LeadRepository,
+  LeadLockRepository,
+  OutboxRepository,
+  ReplayRepository,
+  ApiKeyRepository,
+];
+
+/**
+ * The one DataSource (TypeORM through @nestjs/typeorm, migrations never run by the app: start-up fails when the
+ * schema is behind) and the repositories over it. Import it where repositories are needed.
+ */
+@Module({
+  imports: [
+    TypeOrmModule.forRootAsync({
+      inject: [DB_SETTINGS],
+      useFactory: (settings: DbSettings) => ({
+        ...dataSourceOptions(settings),
+        retryAttempts: 3,
+        retryDelay: 1_000,
+      }),
+      dataSourceFactory: async (options) => {
+        const dataSource = new DataSource(options!);
+        await dataSource.initialize();
+        await assertSchemaCurrent(dataSource);
+        return dataSource;
+      },
+    }),
+  ],
+  providers: [
+    {
+      provide: SecretBox,
+      inject: [DB_SETTINGS],
+      useFactory: (settings: DbSettings) => secretBoxFor(settings.encryptionKeys),
+    },
+    {
+      provide: SiteRepository,
+      inject: [DataSource, SecretBox],
+      useFactory: (ds: DataSource, box: SecretBox) => new SiteRepository(ds, box),
+    },
+    {
+      provide: LeadRepository,
+      inject: [DataSource, DB_SETTINGS],
+      useFactory: (ds: DataSource, s: DbSettings) => new LeadRepository(ds, s.intakeBatching),
+    },
+    {
+      provide: LeadLockRepository,
+      inject: [DataSource, SiteRepository, DB_SETTINGS],
+      useFactory: (ds: DataSource, sites: SiteRepository, s: DbSettings) =>
+        new LeadLockRepository(ds, sites, s.lockBatching),
+    },
+    {
+      provide: OutboxRepository,
+      inject: [DataSource],
+      useFactory: (ds: DataSource) => new OutboxRepository(ds),
+    },
+    {
+      provide: ReplayRepository,
+      inject: [DataSource],
+      useFactory: (ds: DataSource) => new ReplayRepository(ds),
+    },
+    {
+      provide: ApiKeyRepository,
+      inject: [DataSource],
+      useFactory: (ds: DataSource) => new ApiKeyRepository(ds),
+    },
+  ],
+  exports: [SecretBox, ...REPOSITORIES],
+})
+export class DbModule {}

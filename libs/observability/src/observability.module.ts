@@ -1,0 +1,85 @@
+import { Module } from '@nestjs/common';
+import { LoggerModule } from 'nestjs-pino';
+import { Registry } from 'prom-client';
+import type { LogLevel } from '@leadhooks/config';
+import { createMetricsRegistry } from './metrics-registry.js';
+import { MetricsController } from './metrics.controller.js';
+
+export const LOG_FORMATS = ['json', 'pretty'] as const;
+export type LogFormat = (typeof LOG_FORMATS)[number];
+
+/** Provided by the app's (global) config module. */
+export const OBSERVABILITY_SETTINGS = Symbol('OBSERVABILITY_SETTINGS');
+
+export interface ObservabilitySettings {
+  /** `app` label on every log line and metric. */
+  app: string;
+  level: LogLevel;
+  format: LogFormat;
+}
+
+const PINO_LEVELS: Record<LogLevel, string> = {
+  error: 'error',
+  warn: 'warn',
+  log: 'info',
+  debug: 'debug',
+  verbose: 'trace',
+};
+
+/**
+ * Credentials never reach a log line, whatever a caller passes: hook URLs and secrets (code logs masked URLs,
+ * `maskUrl`, and ids; this catches the rest), bearer keys, connection strings.
+ */
+export const REDACTED_PATHS = [
+  'secret',
+  '*.secret',
+  'secrets',
+  'webhookUrl',
+  '*.webhookUrl',
+  'webhook_url',
+  '*.webhook_url',
+  'url',
+  '*.url',
+  'password',
+  '*.password',
+  'databaseUrl',
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'headers.authorization',
+  'headers["webhook-signature"]',
+  'headers["x-webhook-secret"]',
+];
+
+/**
+ * Logs (pino through nestjs-pino: one JSON object per line with the app, level, time and whatever ids the caller
+ * passed; `pretty` for local development) and the Prometheus registry with `/metrics`.
+ */
+@Module({
+  imports: [
+    LoggerModule.forRootAsync({
+      inject: [OBSERVABILITY_SETTINGS],
+      useFactory: (settings: ObservabilitySettings) => ({
+        pinoHttp: {
+          level: PINO_LEVELS[settings.level],
+          base: { app: settings.app },
+          redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+          // Requests are counted and timed in metrics; a line per form post would cost more than the post.
+          autoLogging: false,
+          ...(settings.format === 'pretty'
+            ? { transport: { target: 'pino-pretty', options: { singleLine: true, colorize: true } } }
+            : { formatters: { level: (label: string) => ({ level: label }) } }),
+        },
+      }),
+    }),
+  ],
+  controllers: [MetricsController],
+  providers: [
+    {
+      provide: Registry,
+      inject: [OBSERVABILITY_SETTINGS],
+      useFactory: (settings: ObservabilitySettings) => createMetricsRegistry(settings.app),
+    },
+  ],
+  exports: [Registry],
+})
+export class ObservabilityModule {}

@@ -11,7 +11,7 @@ import { IntakeMetrics } from '../metrics/intake-metrics.js';
 export class IntakeThrottlerGuard extends ThrottlerGuard {
   @Inject(IntakeMetrics) private readonly metrics!: IntakeMetrics;
 
-  protected override async throwThrottlingException(
+  protected override throwThrottlingException(
     context: ExecutionContext,
     detail: ThrottlerLimitDetail,
   ): Promise<void> {
@@ -21,6 +21,8 @@ export class IntakeThrottlerGuard extends ThrottlerGuard {
       Math.ceil((detail.isBlocked ? detail.timeToBlockExpire : detail.timeToExpire) || 1),
     );
     void context.switchToHttp().getResponse<FastifyReply>().header('retry-after', String(retryAfterSeconds));
-    throw new HttpException({ message: 'Too many submissions; retry later' }, HttpStatus.TOO_MANY_REQUESTS);
+    return Promise.reject(
+      new HttpException({ message: 'Too many submissions; retry later' }, HttpStatus.TOO_MANY_REQUESTS),
+    );
   }
 }

@@ -17,8 +17,14 @@ if (!fs.existsSync(installed) || fs.statSync(installed).mtimeMs < fs.statSync(lo
 }
 const bin = path.join(root, 'node_modules', '.bin');
 // kafkajs schedules negative timeouts on purpose (an expired deadline); Node 24 warns about each one.
-const nodeOptions = [process.env.NODE_OPTIONS, '--disable-warning=TimeoutNegativeWarning'].filter(Boolean).join(' ');
-const env = { ...process.env, PATH: `${bin}${path.delimiter}${process.env.PATH ?? ''}`, NODE_OPTIONS: nodeOptions };
+const nodeOptions = [process.env.NODE_OPTIONS, '--disable-warning=TimeoutNegativeWarning']
+  .filter(Boolean)
+  .join(' ');
+const env = {
+  ...process.env,
+  PATH: `${bin}${path.delimiter}${process.env.PATH ?? ''}`,
+  NODE_OPTIONS: nodeOptions,
+};
 const [command, ...args] = process.argv.slice(2);
 const result = spawnSync(command, args, { cwd: process.cwd(), stdio: 'inherit', env });
 process.exit(result.status ?? 1);

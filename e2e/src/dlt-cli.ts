@@ -2,7 +2,16 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const cli = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'apps', 'zapier-dispatcher', 'dist', 'cli', 'dlt.js');
+const cli = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '..',
+  '..',
+  'apps',
+  'zapier-dispatcher',
+  'dist',
+  'cli',
+  'dlt.js',
+);
 
 export interface CliResult {
   code: number | null;

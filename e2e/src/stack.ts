@@ -5,7 +5,11 @@ import type { AppProcess } from './app-process.js';
 export const ADMIN_KEY = `lh_admin_${randomBytes(12).toString('hex')}`;
 
 /** Environment shared by both apps in an e2e test: the test's database and topics, seconds-scale retries. */
-export function stackEnv(db: TestDatabase, kafka: TestKafka, extra: Record<string, string> = {}): Record<string, string> {
+export function stackEnv(
+  db: TestDatabase,
+  kafka: TestKafka,
+  extra: Record<string, string> = {},
+): Record<string, string> {
   return {
     DATABASE_URL: db.url,
     KAFKA_BROKERS: kafka.brokers.join(','),
@@ -24,13 +28,23 @@ export function stackEnv(db: TestDatabase, kafka: TestKafka, extra: Record<strin
   };
 }
 
-export async function createSite(api: AppProcess, hostname: string, webhookUrl: string | null, enabled = true) {
+export async function createSite(
+  api: AppProcess,
+  hostname: string,
+  webhookUrl: string | null,
+  enabled = true,
+) {
   const response = await fetch(`${api.url}/v1/admin/sites`, {
     method: 'POST',
     headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ hostname, name: `Site ${hostname}`, zapier: { webhook_url: webhookUrl, enabled } }),
+    body: JSON.stringify({
+      hostname,
+      name: `Site ${hostname}`,
+      zapier: { webhook_url: webhookUrl, enabled },
+    }),
   });
-  if (response.status !== 201) throw new Error(`site creation failed: ${response.status} ${await response.text()}`);
+  if (response.status !== 201)
+    throw new Error(`site creation failed: ${response.status} ${await response.text()}`);
   return (await response.json()) as { id: string; hostname: string; zapier: { secret: string } };
 }
 

@@ -1,5 +1,12 @@
 import { DeliveryAttemptEntity, LeadEntity } from '@leadhooks/db';
-import { createTestDatabase, createTestKafka, type TestDatabase, type TestKafka, waitUntil, WebhookReceiver } from '@leadhooks/testing';
+import {
+  createTestDatabase,
+  createTestKafka,
+  type TestDatabase,
+  type TestKafka,
+  waitUntil,
+  WebhookReceiver,
+} from '@leadhooks/testing';
 import { AppProcess } from '../src/app-process.js';
 import { createSite, postLead, stackEnv } from '../src/stack.js';
 
@@ -11,7 +18,11 @@ describe('dispatcher killed (-9) mid-delivery', () => {
   const dispatchers: AppProcess[] = [];
 
   beforeAll(async () => {
-    [db, kafka, receiver] = await Promise.all([createTestDatabase('e2ecrash'), createTestKafka('e2ecrash'), WebhookReceiver.start()]);
+    [db, kafka, receiver] = await Promise.all([
+      createTestDatabase('e2ecrash'),
+      createTestKafka('e2ecrash'),
+      WebhookReceiver.start(),
+    ]);
     api = await AppProcess.start('leads-api', stackEnv(db, kafka));
   });
 
@@ -24,7 +35,9 @@ describe('dispatcher killed (-9) mid-delivery', () => {
 
   it('still ends SENT: the lease expires, the uncommitted message is consumed again, nothing is lost', async () => {
     // The first request hangs (the dispatcher dies while waiting); later ones succeed.
-    receiver.respondWith((_request, index) => (index === 0 ? { status: 200, delayMs: 60_000 } : { status: 200 }));
+    receiver.respondWith((_request, index) =>
+      index === 0 ? { status: 200, delayMs: 60_000 } : { status: 200 },
+    );
     await createSite(api, 'crash.test', receiver.url);
     const first = await AppProcess.start('zapier-dispatcher', stackEnv(db, kafka));
     dispatchers.push(first);

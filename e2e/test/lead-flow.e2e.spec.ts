@@ -1,6 +1,13 @@
 import { Webhook } from 'standardwebhooks';
 import { LeadEntity } from '@leadhooks/db';
-import { createTestDatabase, createTestKafka, type TestDatabase, type TestKafka, waitUntil, WebhookReceiver } from '@leadhooks/testing';
+import {
+  createTestDatabase,
+  createTestKafka,
+  type TestDatabase,
+  type TestKafka,
+  waitUntil,
+  WebhookReceiver,
+} from '@leadhooks/testing';
 import { AppProcess } from '../src/app-process.js';
 import { createSite, postLead, stackEnv } from '../src/stack.js';
 
@@ -12,7 +19,11 @@ describe('a lead from form to webhook (both apps as real processes, real Postgre
   let dispatcher: AppProcess;
 
   beforeAll(async () => {
-    [db, kafka, receiver] = await Promise.all([createTestDatabase('e2eflow'), createTestKafka('e2eflow'), WebhookReceiver.start()]);
+    [db, kafka, receiver] = await Promise.all([
+      createTestDatabase('e2eflow'),
+      createTestKafka('e2eflow'),
+      WebhookReceiver.start(),
+    ]);
     [api, dispatcher] = await Promise.all([
       AppProcess.start('leads-api', stackEnv(db, kafka)),
       AppProcess.start('zapier-dispatcher', stackEnv(db, kafka)),
@@ -30,14 +41,22 @@ describe('a lead from form to webhook (both apps as real processes, real Postgre
 
   it('delivers a submitted lead exactly once, signed, with the SPEC payload, and marks it SENT', async () => {
     const site = await createSite(api, 'acme-flow.test', receiver.url);
-    const { status, body } = await postLead(api, 'acme-flow.test', { name: 'Ada', email: 'ada@example.com', plan: 'pro' });
+    const { status, body } = await postLead(api, 'acme-flow.test', {
+      name: 'Ada',
+      email: 'ada@example.com',
+      plan: 'pro',
+    });
     expect(status).toBe(201);
     expect(body.zapier_status).toBe('PENDING');
-    await waitUntil('lead SENT', async () => ((await lead(body.id)).zapierStatus === 'SENT' ? true : undefined));
+    await waitUntil('lead SENT', async () =>
+      (await lead(body.id)).zapierStatus === 'SENT' ? true : undefined,
+    );
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(receiver.requests).toHaveLength(1);
     const [request] = receiver.requests;
-    expect(new Webhook(site.zapier.secret).verify(request.body, request.headers as Record<string, string>)).toMatchObject({
+    expect(
+      new Webhook(site.zapier.secret).verify(request.body, request.headers as Record<string, string>),
+    ).toMatchObject({
       event: 'lead.created',
       lead_id: body.id,
       site_id: site.id,

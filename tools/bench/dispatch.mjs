@@ -13,7 +13,15 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import pg from 'pg';
-import { createSite, fmt, machineLine, percentile, prepareBenchEnvironment, printTable, startApp } from './bench-stack.mjs';
+import {
+  createSite,
+  fmt,
+  machineLine,
+  percentile,
+  prepareBenchEnvironment,
+  printTable,
+  startApp,
+} from './bench-stack.mjs';
 
 const { values: args } = parseArgs({
   options: {
@@ -32,18 +40,28 @@ const dispatcherCount = Number(args.dispatchers);
 
 /** @param {Record<string, unknown>} options @returns {Promise<any>} */
 const load = (options) =>
-  new Promise((resolve, reject) => autocannon(options, (/** @type {Error | null} */ error, /** @type {any} */ result) => (error ? reject(error) : resolve(result))));
+  new Promise((resolve, reject) =>
+    autocannon(options, (/** @type {Error | null} */ error, /** @type {any} */ result) =>
+      error ? reject(error) : resolve(result),
+    ),
+  );
 
 function startSink() {
-  const child = spawn(process.execPath, [path.join(path.dirname(fileURLToPath(import.meta.url)), 'sink.mjs')], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(
+    process.execPath,
+    [path.join(path.dirname(fileURLToPath(import.meta.url)), 'sink.mjs')],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
   return new Promise((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`sink exited (${code})`)));
-    child.stdout.once('data', (chunk) => resolve({ url: `http://127.0.0.1:${String(chunk).trim()}`, stop: () => child.kill('SIGTERM') }));
+    child.stdout.once('data', (chunk) =>
+      resolve({ url: `http://127.0.0.1:${String(chunk).trim()}`, stop: () => child.kill('SIGTERM') }),
+    );
   });
 }
 
 /** @param {string} sinkUrl @returns {Promise<{ requests: number, duplicates: number, firstAt: number, lastAt: number, ages: number[] }>} */
-const sinkStats = async (sinkUrl) => (await fetch(`${sinkUrl}/stats`)).json();
+const sinkStats = async (sinkUrl) => /** @type {any} */ (await (await fetch(`${sinkUrl}/stats`)).json());
 
 /** @param {string} label @param {() => Promise<boolean>} done @param {number} timeoutMs */
 async function waitFor(label, done, timeoutMs) {
@@ -65,7 +83,13 @@ function rssMb(pid) {
 }
 
 const lead = (/** @type {number} */ i) =>
-  JSON.stringify({ name: `Lead ${i}`, email: `lead${i}@example.com`, message: 'Call me back', page_url: 'https://bench.example/contact', utm_source: 'bench' });
+  JSON.stringify({
+    name: `Lead ${i}`,
+    email: `lead${i}@example.com`,
+    message: 'Call me back',
+    page_url: 'https://bench.example/contact',
+    utm_source: 'bench',
+  });
 
 const { env } = await prepareBenchEnvironment('leadhooks_bench_dispatch');
 const sink = /** @type {{ url: string, stop: () => void }} */ (await startSink());
@@ -80,53 +104,106 @@ try {
     hosts.push(`site${i}.bench.example`);
     await createSite(api.url, hosts[i], `${sink.url}/hooks/${i}`);
   }
-  const requests = hosts.map((host, i) => ({ method: 'POST', path: `/v1/sites/${host}/leads`, headers: { 'content-type': 'application/json' }, body: lead(i) }));
+  const requests = hosts.map((host, i) => ({
+    method: 'POST',
+    path: `/v1/sites/${host}/leads`,
+    headers: { 'content-type': 'application/json' },
+    body: lead(i),
+  }));
 
   console.error('[bench] 1/3 sink raw capacity (10 s, 64 connections) ...');
-  const raw = await load({ url: `${sink.url}/hooks/raw`, method: 'POST', connections: 64, duration: 10, headers: { 'content-type': 'application/json' }, body: lead(0) });
+  const raw = await load({
+    url: `${sink.url}/hooks/raw`,
+    method: 'POST',
+    connections: 64,
+    duration: 10,
+    headers: { 'content-type': 'application/json' },
+    body: lead(0),
+  });
   await fetch(`${sink.url}/stats`, { method: 'DELETE' });
 
-  console.error(`[bench] 2/3 submitting ${leadCount} leads over ${siteCount} sites, relaying them to Kafka, then starting the dispatcher ...`);
+  console.error(
+    `[bench] 2/3 submitting ${leadCount} leads over ${siteCount} sites, relaying them to Kafka, then starting the dispatcher ...`,
+  );
   const submitted = await load({ url: api.url, connections: 32, amount: leadCount, requests });
-  if (submitted.non2xx || submitted.errors) throw new Error(`intake refused ${submitted.non2xx} and failed ${submitted.errors} requests`);
-  await waitFor('the relay to publish every lead', async () => Number((await db.query('SELECT count(*) AS n FROM outbox WHERE published_at IS NULL')).rows[0].n) === 0, 120_000);
+  if (submitted.non2xx || submitted.errors)
+    throw new Error(`intake refused ${submitted.non2xx} and failed ${submitted.errors} requests`);
+  await waitFor(
+    'the relay to publish every lead',
+    async () =>
+      Number((await db.query('SELECT count(*) AS n FROM outbox WHERE published_at IS NULL')).rows[0].n) === 0,
+    120_000,
+  );
   const dispatcherStarted = Date.now();
   const dispatcherEnv = { ...env, SITE_RATE_LIMIT_PER_SECOND: '0', KAFKA_PARTITIONS_CONCURRENCY: '12' };
-  dispatchers.push(...(await Promise.all(Array.from({ length: dispatcherCount }, () => startApp('zapier-dispatcher', dispatcherEnv)))));
+  dispatchers.push(
+    ...(await Promise.all(
+      Array.from({ length: dispatcherCount }, () => startApp('zapier-dispatcher', dispatcherEnv)),
+    )),
+  );
   const rss = () => dispatchers.reduce((sum, app) => sum + rssMb(app.pid), 0);
   const rssStart = rss();
-  await waitFor(`${leadCount} deliveries`, async () => (await sinkStats(sink.url)).ages.length >= leadCount, 300_000);
+  await waitFor(
+    `${leadCount} deliveries`,
+    async () => (await sinkStats(sink.url)).ages.length >= leadCount,
+    300_000,
+  );
   const burst = await sinkStats(sink.url);
   const rssAfterBurst = rss();
-  const sent = Number((await db.query(`SELECT count(*) AS n FROM lead WHERE zapier_status = 'SENT'`)).rows[0].n);
+  const sent = Number(
+    (await db.query(`SELECT count(*) AS n FROM lead WHERE zapier_status = 'SENT'`)).rows[0].n,
+  );
   const deliveriesPerSecond = (burst.ages.length - 1) / ((burst.lastAt - burst.firstAt) / 1000);
   const withStartup = burst.ages.length / ((burst.lastAt - dispatcherStarted) / 1000);
 
   console.error(`[bench] 3/3 end to end at ${rate} leads/s for ${durationS} s ...`);
   await fetch(`${sink.url}/stats`, { method: 'DELETE' });
-  const steady = await load({ url: api.url, connections: 16, overallRate: rate, duration: durationS, requests });
+  const steady = await load({
+    url: api.url,
+    connections: 16,
+    overallRate: rate,
+    duration: durationS,
+    requests,
+  });
   const accepted = steady.requests.total - steady.non2xx - steady.errors;
-  await waitFor('every steady-state lead to arrive', async () => (await sinkStats(sink.url)).ages.length >= accepted, 120_000);
+  await waitFor(
+    'every steady-state lead to arrive',
+    async () => (await sinkStats(sink.url)).ages.length >= accepted,
+    120_000,
+  );
   const e2e = await sinkStats(sink.url);
   const ages = e2e.ages.sort((a, b) => a - b);
   const rssEnd = rss();
 
-  console.log(`\nDispatch benchmark — ${machineLine()}; ${siteCount} sites, 12 partitions, ${dispatcherCount} dispatcher process(es)\n`);
+  console.log(
+    `\nDispatch benchmark — ${machineLine()}; ${siteCount} sites, 12 partitions, ${dispatcherCount} dispatcher process(es)\n`,
+  );
   printTable(
     ['measure', 'value'],
     [
-      ['sink raw capacity (autocannon, 64 conns)', `${fmt(raw.requests.average, 0)} req/s (p99 ${fmt(raw.latency.p99)} ms)`],
-      [`deliveries/s, ${leadCount} queued leads (first → last delivery)`, `${fmt(deliveriesPerSecond, 0)} /s (${fmt(100 * deliveriesPerSecond / raw.requests.average, 0)}% of sink capacity)`],
+      [
+        'sink raw capacity (autocannon, 64 conns)',
+        `${fmt(raw.requests.average, 0)} req/s (p99 ${fmt(raw.latency.p99)} ms)`,
+      ],
+      [
+        `deliveries/s, ${leadCount} queued leads (first → last delivery)`,
+        `${fmt(deliveriesPerSecond, 0)} /s (${fmt((100 * deliveriesPerSecond) / raw.requests.average, 0)}% of sink capacity)`,
+      ],
       ['  same, counted from dispatcher process start', `${fmt(withStartup, 0)} /s`],
       ['  leads SENT / duplicate POSTs seen by the sink', `${sent} / ${burst.duplicates}`],
       [`end to end at ${rate} leads/s for ${durationS}s: p50`, `${fmt(percentile(ages, 50), 0)} ms`],
       ['  p99', `${fmt(percentile(ages, 99), 0)} ms`],
       ['  max', `${fmt(ages.at(-1) ?? NaN, 0)} ms`],
       ['  leads accepted / delivered / duplicates', `${accepted} / ${ages.length} / ${e2e.duplicates}`],
-      [`dispatcher RSS${dispatcherCount > 1 ? ' (sum)' : ''}: start / after burst / end`, `${fmt(rssStart, 0)} / ${fmt(rssAfterBurst, 0)} / ${fmt(rssEnd, 0)} MB`],
+      [
+        `dispatcher RSS${dispatcherCount > 1 ? ' (sum)' : ''}: start / after burst / end`,
+        `${fmt(rssStart, 0)} / ${fmt(rssAfterBurst, 0)} / ${fmt(rssEnd, 0)} MB`,
+      ],
     ],
   );
-  console.log('\ntargets (SPEC §9): >= 2000 deliveries/s; end to end p50 < 50 ms, p99 < 250 ms at 500 leads/s');
+  console.log(
+    '\ntargets (SPEC §9): >= 2000 deliveries/s; end to end p50 < 50 ms, p99 < 250 ms at 500 leads/s',
+  );
 } finally {
   await db.end();
   await Promise.all(dispatchers.map((app) => app.stop()));

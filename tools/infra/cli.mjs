@@ -25,6 +25,8 @@ try {
   }
 } catch (error) {
   console.error(`[infra] ${error instanceof Error ? error.message : String(error)}`);
-  console.error('[infra] nothing could be started: set DATABASE_URL and KAFKA_BROKERS, run a Docker engine, or install a JDK 17+ and Maven.');
+  console.error(
+    '[infra] nothing could be started: set DATABASE_URL and KAFKA_BROKERS, run a Docker engine, or install a JDK 17+ and Maven.',
+  );
   process.exit(1);
 }

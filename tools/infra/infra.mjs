@@ -35,9 +35,9 @@ export async function ensureInfra({ purpose, database = 'leadhooks', log = conso
 
     if ((!serverUrl || !kafkaBrokers) && dockerEngineAvailable()) {
       const docker = purpose === 'test' ? await startTestContainers(log) : composeUp(log);
-      if ('containers' in docker) containers = docker.containers;
-      if (!serverUrl) (serverUrl = docker.serverUrl), providers.push('postgres: docker');
-      if (!kafkaBrokers) (kafkaBrokers = docker.kafkaBrokers), providers.push('kafka: docker');
+      if ('containers' in docker) containers = /** @type {unknown[]} */ (docker.containers);
+      if (!serverUrl) ((serverUrl = docker.serverUrl), providers.push('postgres: docker'));
+      if (!kafkaBrokers) ((kafkaBrokers = docker.kafkaBrokers), providers.push('kafka: docker'));
     }
     if (!kafkaBrokers) {
       kafkaBrokers = await startLocalKafka(log);

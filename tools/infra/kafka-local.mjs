@@ -38,11 +38,21 @@ export function fetchKafkaJars(log = console.error) {
   fs.mkdirSync(kafkaLibsDir, { recursive: true });
   const result = spawnSync(
     'mvn',
-    ['-q', '-B', '-f', kafkaPom, 'dependency:copy-dependencies', '-DincludeScope=runtime', `-DoutputDirectory=${kafkaLibsDir}`],
+    [
+      '-q',
+      '-B',
+      '-f',
+      kafkaPom,
+      'dependency:copy-dependencies',
+      '-DincludeScope=runtime',
+      `-DoutputDirectory=${kafkaLibsDir}`,
+    ],
     { stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' },
   );
   if (result.status !== 0) {
-    throw new Error(`mvn dependency:copy-dependencies failed (exit ${result.status}):\n${result.stdout}\n${result.stderr}`);
+    throw new Error(
+      `mvn dependency:copy-dependencies failed (exit ${result.status}):\n${result.stdout}\n${result.stderr}`,
+    );
   }
   fs.writeFileSync(marker, new Date().toISOString());
 }
@@ -70,11 +80,18 @@ function serverProperties() {
   ].join('\n');
 }
 
-function java(/** @type {string[]} */ args, /** @type {import('node:child_process').SpawnSyncOptions} */ options = {}) {
-  return spawnSync('java', ['-cp', `${kafkaLibsDir}/*`, `-Dlog4j.configuration=file:${kafkaLog4j}`, ...args], {
-    encoding: 'utf8',
-    ...options,
-  });
+function java(
+  /** @type {string[]} */ args,
+  /** @type {import('node:child_process').SpawnSyncOptions} */ options = {},
+) {
+  return spawnSync(
+    'java',
+    ['-cp', `${kafkaLibsDir}/*`, `-Dlog4j.configuration=file:${kafkaLog4j}`, ...args],
+    {
+      encoding: 'utf8',
+      ...options,
+    },
+  );
 }
 
 export async function startLocalKafka(log = console.error) {
@@ -103,8 +120,17 @@ export async function startLocalKafka(log = console.error) {
   fs.writeFileSync(propsFile, serverProperties());
   const clusterIdFile = path.join(dir, 'cluster.id');
   if (!readText(clusterIdFile)) fs.writeFileSync(clusterIdFile, crypto.randomBytes(16).toString('base64url'));
-  const format = java(['kafka.tools.StorageTool', 'format', '-t', readText(clusterIdFile), '-c', propsFile, '--ignore-formatted']);
-  if (format.status !== 0) throw new Error(`kafka-storage format failed:\n${format.stdout}\n${format.stderr}`);
+  const format = java([
+    'kafka.tools.StorageTool',
+    'format',
+    '-t',
+    readText(clusterIdFile),
+    '-c',
+    propsFile,
+    '--ignore-formatted',
+  ]);
+  if (format.status !== 0)
+    throw new Error(`kafka-storage format failed:\n${format.stdout}\n${format.stderr}`);
 
   const out = fs.openSync(logFile, 'a');
   const child = spawn(
@@ -150,5 +176,10 @@ export async function stopLocalKafka(log = console.error) {
 
 export async function localKafkaStatus() {
   const pid = Number(readText(pidFile));
-  return { pid: pid || null, alive: Boolean(pid && isAlive(pid)), listening: await isPortOpen(host, port), brokers: localKafkaBrokers };
+  return {
+    pid: pid || null,
+    alive: Boolean(pid && isAlive(pid)),
+    listening: await isPortOpen(host, port),
+    brokers: localKafkaBrokers,
+  };
 }

@@ -30,7 +30,10 @@ async function canConnect(url) {
 /** Server-level URL (database `postgres`) of a usable local server, starting one if needed. */
 export async function startLocalPostgres(log = console.error) {
   if (process.env.LEADHOOKS_POSTGRES !== 'embedded') {
-    for (const url of ['postgres://postgres@127.0.0.1:5432/postgres', 'postgres://postgres:postgres@127.0.0.1:5432/postgres']) {
+    for (const url of [
+      'postgres://postgres@127.0.0.1:5432/postgres',
+      'postgres://postgres:postgres@127.0.0.1:5432/postgres',
+    ]) {
       if (await canConnect(url)) {
         log('[infra] using the PostgreSQL server on 127.0.0.1:5432');
         return url;
@@ -49,7 +52,12 @@ export async function startLocalPostgres(log = console.error) {
   const out = fs.openSync(logFile, 'a');
   const child = spawn(
     process.execPath,
-    [path.join(repoRoot, 'tools', 'infra', 'embedded-postgres-runner.mjs'), path.join(dir, 'data'), String(embeddedPort), readyFile],
+    [
+      path.join(repoRoot, 'tools', 'infra', 'embedded-postgres-runner.mjs'),
+      path.join(dir, 'data'),
+      String(embeddedPort),
+      readyFile,
+    ],
     { detached: true, stdio: ['ignore', out, out] },
   );
   child.unref();

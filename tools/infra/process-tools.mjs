@@ -47,7 +47,8 @@ export async function waitFor(what, check, { timeoutMs, intervalMs = 250, onTime
       const value = await check();
       if (value) return value;
     } catch (error) {
-      if (error instanceof FatalWaitError) throw new Error(`${what} failed: ${error.message}${onTimeout ? `\n${onTimeout()}` : ''}`);
+      if (error instanceof FatalWaitError)
+        throw new Error(`${what} failed: ${error.message}${onTimeout ? `\n${onTimeout()}` : ''}`);
       lastError = error;
     }
     await sleep(intervalMs);
@@ -91,7 +92,8 @@ export async function withLock(lockDir, fn) {
         fs.rmSync(lockDir, { recursive: true, force: true });
         continue;
       }
-      if (Date.now() > deadline) throw new Error(`Could not take the infra lock ${lockDir} (held by pid ${holder})`);
+      if (Date.now() > deadline)
+        throw new Error(`Could not take the infra lock ${lockDir} (held by pid ${holder})`);
       await sleep(250);
     }
   }

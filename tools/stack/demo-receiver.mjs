@@ -41,4 +41,6 @@ http
       res.end('ok');
     });
   })
-  .listen(port, '127.0.0.1', () => console.log(`demo receiver listening on http://127.0.0.1:${port}/hooks/demo`));
+  .listen(port, '127.0.0.1', () =>
+    console.log(`demo receiver listening on http://127.0.0.1:${port}/hooks/demo`),
+  );

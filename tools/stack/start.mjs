@@ -135,6 +135,7 @@ await ensureDemoSite();
  * secret, its hook URL is set again and its secret rotated, so the demo receiver can verify signatures.
  */
 async function ensureDemoSite() {
+  /** @param {string} method @param {string} url @param {unknown} [body] @returns {Promise<any>} */
   const call = async (method, url, body) => {
     const response = await fetch(`${api}${url}`, {
       method,

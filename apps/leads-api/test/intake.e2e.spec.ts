@@ -2,7 +2,14 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { KafkaMessage } from 'kafkajs';
 import { HEADERS, parseLeadCreatedEvent } from '@leadhooks/contracts';
 import { LeadEntity, OutboxMessageEntity } from '@leadhooks/db';
-import { createTestDatabase, createTestKafka, seedSite, type TestDatabase, type TestKafka, waitUntil } from '@leadhooks/testing';
+import {
+  createTestDatabase,
+  createTestKafka,
+  seedSite,
+  type TestDatabase,
+  type TestKafka,
+  waitUntil,
+} from '@leadhooks/testing';
 import { createTestLeadsApi } from './leads-api-harness.js';
 
 describe('leads-api intake (real Postgres + Kafka)', () => {
@@ -39,16 +46,32 @@ describe('leads-api intake (real Postgres + Kafka)', () => {
 
   it('stores the lead and its lead.created event in one go, answers 201, and the relay publishes it keyed by lead id', async () => {
     const site = await seedSite(db.dataSource, { webhookUrl: 'http://127.0.0.1:9/hook', enabled: true });
-    const response = await post(site.hostname, { name: 'Ada', email: 'ada@example.com', budget: 5000, page_url: 'https://x.test/a' });
+    const response = await post(site.hostname, {
+      name: 'Ada',
+      email: 'ada@example.com',
+      budget: 5000,
+      page_url: 'https://x.test/a',
+    });
     expect(response.statusCode).toBe(201);
     const body = response.json<{ id: string; zapier_status: string }>();
     expect(body).toEqual({ id: expect.any(String), zapier_status: 'PENDING' });
 
     const lead = await db.dataSource.getRepository(LeadEntity).findOneByOrFail({ id: body.id });
-    expect(lead).toMatchObject({ name: 'Ada', email: 'ada@example.com', extra: { budget: 5000 }, zapierStatus: 'PENDING' });
-    const message = await waitUntil('lead.created on Kafka', () => published.find((m) => m.key?.toString() === body.id));
+    expect(lead).toMatchObject({
+      name: 'Ada',
+      email: 'ada@example.com',
+      extra: { budget: 5000 },
+      zapierStatus: 'PENDING',
+    });
+    const message = await waitUntil('lead.created on Kafka', () =>
+      published.find((m) => m.key?.toString() === body.id),
+    );
     const parsed = parseLeadCreatedEvent(message.value);
-    expect(parsed.ok && parsed.event.data).toMatchObject({ lead_id: body.id, site_id: site.id, email: 'ada@example.com' });
+    expect(parsed.ok && parsed.event.data).toMatchObject({
+      lead_id: body.id,
+      site_id: site.id,
+      email: 'ada@example.com',
+    });
     expect(message.headers?.[HEADERS.attempt]?.toString()).toBe('1');
     await waitUntil('outbox row marked published', async () => {
       const rows = await db.dataSource.getRepository(OutboxMessageEntity).findBy({ aggregateId: body.id });
@@ -62,8 +85,14 @@ describe('leads-api intake (real Postgres + Kafka)', () => {
       'content-type': 'application/x-www-form-urlencoded',
     });
     expect(response.statusCode).toBe(201);
-    const lead = await db.dataSource.getRepository(LeadEntity).findOneByOrFail({ id: response.json<{ id: string }>().id });
-    expect(lead).toMatchObject({ name: 'Grace Hopper', phone: '+1 555 0100', extra: { utm_campaign: 'spring' } });
+    const lead = await db.dataSource
+      .getRepository(LeadEntity)
+      .findOneByOrFail({ id: response.json<{ id: string }>().id });
+    expect(lead).toMatchObject({
+      name: 'Grace Hopper',
+      phone: '+1 555 0100',
+      extra: { utm_campaign: 'spring' },
+    });
   });
 
   it('stores a lead for a site without a hook and says it is not configured', async () => {
@@ -75,7 +104,11 @@ describe('leads-api intake (real Postgres + Kafka)', () => {
 
   it('answers 400 naming the failing fields, and stores nothing', async () => {
     const site = await seedSite(db.dataSource);
-    const response = await post(site.hostname, { name: 'No contact', page_url: 'not a url', nested: { a: 1 } });
+    const response = await post(site.hostname, {
+      name: 'No contact',
+      page_url: 'not a url',
+      nested: { a: 1 },
+    });
     expect(response.statusCode).toBe(400);
     const fields = response.json<{ errors: Array<{ field: string }> }>().errors.map((error) => error.field);
     expect(fields).toEqual(expect.arrayContaining(['email', 'phone', 'page_url', 'nested']));

@@ -11,7 +11,7 @@ export async function createTestLeadsApi(
 ): Promise<{ app: NestFastifyApplication; config: LeadsApiConfig }> {
   const config = loadLeadsApiConfig({
     PORT: '0',
-    LOG_LEVEL: 'warn',
+    LOG_LEVEL: 'error',
     DATABASE_URL: db.url,
     DB_POOL_SIZE: '5',
     DATA_ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,

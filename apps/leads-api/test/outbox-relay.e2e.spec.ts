@@ -2,7 +2,15 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { KafkaMessage } from 'kafkajs';
 import { LEAD_CREATED_TYPE } from '@leadhooks/contracts';
 import { LeadEntity, OutboxRepository } from '@leadhooks/db';
-import { createTestDatabase, createTestKafka, seedSite, TcpProxy, type TestDatabase, type TestKafka, waitUntil } from '@leadhooks/testing';
+import {
+  createTestDatabase,
+  createTestKafka,
+  seedSite,
+  TcpProxy,
+  type TestDatabase,
+  type TestKafka,
+  waitUntil,
+} from '@leadhooks/testing';
 import { createTestLeadsApi } from './leads-api-harness.js';
 
 describe('outbox relay (real Postgres + Kafka)', () => {
@@ -28,7 +36,8 @@ describe('outbox relay (real Postgres + Kafka)', () => {
     await db?.drop();
   });
 
-  const countByKey = (keys: string[]) => keys.map((key) => published.filter((m) => m.key?.toString() === key).length);
+  const countByKey = (keys: string[]) =>
+    keys.map((key) => published.filter((m) => m.key?.toString() === key).length);
 
   it('keeps answering 201 while Kafka is unreachable, then publishes every stored lead once it is back', async () => {
     const [host, port] = kafka.brokers[0].split(':');
@@ -38,7 +47,11 @@ describe('outbox relay (real Postgres + Kafka)', () => {
     const site = await seedSite(db.dataSource);
     const ids: string[] = [];
     for (let i = 0; i < 20; i++) {
-      const response = await app.inject({ method: 'POST', url: `/v1/sites/${site.hostname}/leads`, payload: { email: `down${i}@example.com` } });
+      const response = await app.inject({
+        method: 'POST',
+        url: `/v1/sites/${site.hostname}/leads`,
+        payload: { email: `down${i}@example.com` },
+      });
       expect(response.statusCode).toBe(201);
       ids.push(response.json<{ id: string }>().id);
     }
@@ -49,7 +62,10 @@ describe('outbox relay (real Postgres + Kafka)', () => {
     await proxy.open();
     try {
       await waitUntil('all 20 published', () => countByKey(ids).every((n) => n >= 1), { timeoutMs: 30_000 });
-      await waitUntil('backlog empty', async () => (await new OutboxRepository(db.dataSource).backlog()).count === 0);
+      await waitUntil(
+        'backlog empty',
+        async () => (await new OutboxRepository(db.dataSource).backlog()).count === 0,
+      );
       expect(countByKey(ids)).toEqual(Array(20).fill(1));
     } finally {
       await app.close();
@@ -59,11 +75,18 @@ describe('outbox relay (real Postgres + Kafka)', () => {
   }, 60_000);
 
   it('publishes each outbox row once with two relays running at once', async () => {
-    const [first, second] = await Promise.all([createTestLeadsApi(db, kafka, { OUTBOX_BATCH_SIZE: '50' }), createTestLeadsApi(db, kafka, { OUTBOX_BATCH_SIZE: '50' })]);
+    const [first, second] = await Promise.all([
+      createTestLeadsApi(db, kafka, { OUTBOX_BATCH_SIZE: '50' }),
+      createTestLeadsApi(db, kafka, { OUTBOX_BATCH_SIZE: '50' }),
+    ]);
     apps.push(first.app, second.app);
     const site = await seedSite(db.dataSource);
     const posts = Array.from({ length: 300 }, (_, i) =>
-      (i % 2 ? first.app : second.app).inject({ method: 'POST', url: `/v1/sites/${site.hostname}/leads`, payload: { email: `two${i}@example.com` } }),
+      (i % 2 ? first.app : second.app).inject({
+        method: 'POST',
+        url: `/v1/sites/${site.hostname}/leads`,
+        payload: { email: `two${i}@example.com` },
+      }),
     );
     const ids = (await Promise.all(posts)).map((response) => response.json<{ id: string }>().id);
     await waitUntil('all 300 published', () => countByKey(ids).every((n) => n >= 1), { timeoutMs: 30_000 });
@@ -78,14 +101,23 @@ describe('outbox relay (real Postgres + Kafka)', () => {
         IF NEW.payload->'data'->>'name' = 'explode' THEN RAISE EXCEPTION 'outbox insert failed on purpose'; END IF;
         RETURN NEW;
       END $$`);
-    await db.dataSource.query(`CREATE TRIGGER refuse_explosive_outbox BEFORE INSERT ON outbox FOR EACH ROW EXECUTE FUNCTION refuse_explosive_outbox()`);
+    await db.dataSource.query(
+      `CREATE TRIGGER refuse_explosive_outbox BEFORE INSERT ON outbox FOR EACH ROW EXECUTE FUNCTION refuse_explosive_outbox()`,
+    );
     const { app } = await createTestLeadsApi(db, kafka, { OUTBOX_RELAY_ENABLED: 'false' });
     apps.push(app);
     const site = await seedSite(db.dataSource);
-    const response = await app.inject({ method: 'POST', url: `/v1/sites/${site.hostname}/leads`, payload: { name: 'explode', email: 'x@example.com' } });
+    const response = await app.inject({
+      method: 'POST',
+      url: `/v1/sites/${site.hostname}/leads`,
+      payload: { name: 'explode', email: 'x@example.com' },
+    });
     expect(response.statusCode).toBe(500);
     expect(await db.dataSource.getRepository(LeadEntity).countBy({ siteId: site.id })).toBe(0);
-    const events: unknown[] = await db.dataSource.query(`SELECT 1 FROM outbox WHERE event_type = $1 AND payload->'data'->>'site_id' = $2`, [LEAD_CREATED_TYPE, site.id]);
+    const events: unknown[] = await db.dataSource.query(
+      `SELECT 1 FROM outbox WHERE event_type = $1 AND payload->'data'->>'site_id' = $2`,
+      [LEAD_CREATED_TYPE, site.id],
+    );
     expect(events).toHaveLength(0);
   });
 });

@@ -12,7 +12,7 @@ export async function startTestDispatcher(
   const config = loadDispatcherConfig({
     PORT: '0',
     HOST: '127.0.0.1',
-    LOG_LEVEL: 'warn',
+    LOG_LEVEL: 'error',
     DATABASE_URL: db.url,
     DB_POOL_SIZE: '5',
     DATA_ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,

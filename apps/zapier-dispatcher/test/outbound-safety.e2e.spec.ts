@@ -35,9 +35,15 @@ describe('zapier-dispatcher outbound URL safety (real Kafka + Postgres)', () => 
     });
     await new Promise<void>((resolve) => trap.listen(0, '127.0.0.1', resolve));
     trapPort = (trap.address() as net.AddressInfo).port;
-    [db, kafka] = await Promise.all([createTestDatabase('outbound_safety'), createTestKafka('outbound-safety')]);
+    [db, kafka] = await Promise.all([
+      createTestDatabase('outbound_safety'),
+      createTestKafka('outbound-safety'),
+    ]);
     publisher = new EventPublisher(kafka.kafka);
-    ({ app: dispatcher } = await startTestDispatcher(db, kafka, { ALLOW_INSECURE_WEBHOOK_URLS: 'false', RETRY_DELAYS: '30s,30s,30s,30s,30s' }));
+    ({ app: dispatcher } = await startTestDispatcher(db, kafka, {
+      ALLOW_INSECURE_WEBHOOK_URLS: 'false',
+      RETRY_DELAYS: '30s,30s,30s,30s,30s',
+    }));
   });
 
   afterAll(async () => {
@@ -55,13 +61,21 @@ describe('zapier-dispatcher outbound URL safety (real Kafka + Postgres)', () => 
     ['a plain http URL', 'http://127.0.0.1:PORT/hooks/catch/1/abc', /https/],
     ['the cloud metadata address', 'https://169.254.169.254/latest/meta-data', /link-local|metadata/],
   ])('refuses %s: attempt recorded as a failure, no connection made', async (_label, template, reason) => {
-    const site = await seedSite(db.dataSource, { webhookUrl: template.replace('PORT', String(trapPort)), enabled: true });
+    const site = await seedSite(db.dataSource, {
+      webhookUrl: template.replace('PORT', String(trapPort)),
+      enabled: true,
+    });
     const event = await seedLead(db.dataSource, site);
-    await publisher.publish(kafka.topics.main, [{ key: event.data.lead_id, value: JSON.stringify(event), headers: firstAttemptHeaders() }]);
+    await publisher.publish(kafka.topics.main, [
+      { key: event.data.lead_id, value: JSON.stringify(event), headers: firstAttemptHeaders() },
+    ]);
 
     const attempt = await waitUntil(
       'the refused attempt',
-      async () => (await db.dataSource.getRepository(DeliveryAttemptEntity).findOneBy({ leadId: event.data.lead_id })) ?? undefined,
+      async () =>
+        (await db.dataSource
+          .getRepository(DeliveryAttemptEntity)
+          .findOneBy({ leadId: event.data.lead_id })) ?? undefined,
     );
     expect(attempt).toMatchObject({ attempt: 1, httpStatus: null, errorClass: 'forbidden-target' });
     expect(attempt.error).toMatch(reason);

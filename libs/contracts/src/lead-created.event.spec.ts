@@ -32,7 +32,11 @@ describe(parseLeadCreatedEvent.name, () => {
   });
 
   it('names every broken field', () => {
-    const broken = { ...valid, occurred_at: 'yesterday', data: { ...valid.data, lead_id: 'x', extra: { nested: { a: 1 } } } };
+    const broken = {
+      ...valid,
+      occurred_at: 'yesterday',
+      data: { ...valid.data, lead_id: 'x', extra: { nested: { a: 1 } } },
+    };
     const sut = parseLeadCreatedEvent(JSON.stringify(broken));
     expect(sut.ok).toBe(false);
     const reason = !sut.ok ? sut.reason : '';

@@ -26,7 +26,14 @@ describe(planNextAttempt.name, () => {
   it('waits at least as long as Retry-After asks', () => {
     const step = planNextAttempt({ ...base, failedCycleStep: 0, retryAfterMs: 300_000 });
     // Still the first retry of the cycle, but parked in the 4m topic so it does not block the 1m partition.
-    expect(step).toMatchObject({ kind: 'retry', tier: '1m', cycleStep: 1, topicTier: '4m', delayMs: 300_000, dueAt: 301_000 });
+    expect(step).toMatchObject({
+      kind: 'retry',
+      tier: '1m',
+      cycleStep: 1,
+      topicTier: '4m',
+      delayMs: 300_000,
+      dueAt: 301_000,
+    });
   });
 });
 
@@ -47,7 +54,13 @@ describe(readRetryState.name, () => {
       dueAt: undefined,
       firstFailureAt: undefined,
     });
-    expect(readRetryState({ [HEADERS.attempt]: Buffer.from('3'), [HEADERS.cycleStep]: '2', [HEADERS.dueAt]: '1700000000000' })).toMatchObject({
+    expect(
+      readRetryState({
+        [HEADERS.attempt]: Buffer.from('3'),
+        [HEADERS.cycleStep]: '2',
+        [HEADERS.dueAt]: '1700000000000',
+      }),
+    ).toMatchObject({
       attempt: 3,
       cycleStep: 2,
       dueAt: 1_700_000_000_000,

@@ -38,7 +38,14 @@ export function planNextAttempt(input: RetryPlanInput): NextStep {
   const jittered = base + Math.floor(base * input.jitterRatio * input.random());
   const delayMs = Math.max(jittered, input.retryAfterMs ?? 0);
   const tier = RETRY_TIERS[nextStep - 1];
-  return { kind: 'retry', tier, cycleStep: nextStep, topicTier: topicTierFor(delayMs, tier, input.delaysMs), delayMs, dueAt: input.now + delayMs };
+  return {
+    kind: 'retry',
+    tier,
+    cycleStep: nextStep,
+    topicTier: topicTierFor(delayMs, tier, input.delaysMs),
+    delayMs,
+    dueAt: input.now + delayMs,
+  };
 }
 
 /**
@@ -50,7 +57,11 @@ function topicTierFor(delayMs: number, tier: RetryTier, delaysMs: readonly numbe
   let chosen = tier;
   RETRY_TIERS.forEach((candidate, index) => {
     const candidateDelay = delaysMs[index];
-    if (candidateDelay !== undefined && candidateDelay <= delayMs && candidateDelay > delaysMs[RETRY_TIERS.indexOf(chosen)]) {
+    if (
+      candidateDelay !== undefined &&
+      candidateDelay <= delayMs &&
+      candidateDelay > delaysMs[RETRY_TIERS.indexOf(chosen)]
+    ) {
       chosen = candidate;
     }
   });

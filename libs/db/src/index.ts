@@ -4,7 +4,6 @@ export * from './crypto/secret-box.js';
 export * from './data-source.js';
 export * from './db.module.js';
 export * from './entities/index.js';
-export * from './ids/uuid-v7.js';
 export * from './leads/lead-snapshot.js';
 export * from './migrate.js';
 export * from './query-logger.js';

@@ -24,6 +24,8 @@ export async function runMigrations(dataSource: DataSource): Promise<string[]> {
 export async function assertSchemaCurrent(dataSource: DataSource): Promise<void> {
   const pending = await dataSource.showMigrations();
   if (pending) {
-    throw new Error('The database schema is not up to date: run `npm run migrate` (or the migrate one-shot) first.');
+    throw new Error(
+      'The database schema is not up to date: run `npm run migrate` (or the migrate one-shot) first.',
+    );
   }
 }

@@ -12,9 +12,9 @@ import {
   SecretBox,
   type Site,
   SiteRepository,
-  uuidv7,
   type ZapierStatus,
 } from '@leadhooks/db';
+import { v7 as uuidv7 } from 'uuid';
 import { generateWebhookSecret } from '@leadhooks/webhooks';
 
 /** One fixed key for every test process, so apps started by a test can open what the test sealed. */

@@ -21,7 +21,10 @@ export interface ReceiverReply {
 export class WebhookReceiver {
   readonly requests: ReceivedRequest[] = [];
   private server: http.Server | undefined;
-  private reply: (request: ReceivedRequest, index: number) => ReceiverReply = () => ({ status: 200, body: 'ok' });
+  private reply: (request: ReceivedRequest, index: number) => ReceiverReply = () => ({
+    status: 200,
+    body: 'ok',
+  });
 
   static async start(): Promise<WebhookReceiver> {
     const receiver = new WebhookReceiver();

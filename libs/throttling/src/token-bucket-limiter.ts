@@ -17,7 +17,10 @@ export class TokenBucketLimiter {
     const now = this.now();
     if (this.buckets.size > 100_000) this.evictIdle(now);
     const bucket = this.buckets.get(key) ?? { tokens: this.burst, updatedAt: now };
-    bucket.tokens = Math.min(this.burst, bucket.tokens + ((now - bucket.updatedAt) / 1000) * this.ratePerSecond);
+    bucket.tokens = Math.min(
+      this.burst,
+      bucket.tokens + ((now - bucket.updatedAt) / 1000) * this.ratePerSecond,
+    );
     bucket.updatedAt = now;
     this.buckets.set(key, bucket);
     if (bucket.tokens >= 1) {
@@ -29,6 +32,7 @@ export class TokenBucketLimiter {
 
   private evictIdle(now: number): void {
     const fullAfterMs = (this.burst / this.ratePerSecond) * 1000;
-    for (const [key, bucket] of this.buckets) if (now - bucket.updatedAt > fullAfterMs) this.buckets.delete(key);
+    for (const [key, bucket] of this.buckets)
+      if (now - bucket.updatedAt > fullAfterMs) this.buckets.delete(key);
   }
 }

@@ -30,17 +30,29 @@ class CountingServer {
 
 /** A resolver answering fixed addresses for some names (the system resolver has no names to spare in tests). */
 function fakeResolver(table: Record<string, string[]>): typeof dns.lookup {
-  return ((hostname: string, _options: unknown, callback: (error: Error | null, addresses: dns.LookupAddress[]) => void) => {
+  return ((
+    hostname: string,
+    _options: unknown,
+    callback: (error: Error | null, addresses: dns.LookupAddress[]) => void,
+  ) => {
     const addresses = table[hostname];
     if (!addresses) {
       callback(Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND' }), []);
       return;
     }
-    callback(null, addresses.map((address) => ({ address, family: address.includes(':') ? 6 : 4 })));
+    callback(
+      null,
+      addresses.map((address) => ({ address, family: address.includes(':') ? 6 : 4 })),
+    );
   }) as unknown as typeof dns.lookup;
 }
 
-const base: WebhookSenderOptions = { allowInsecure: false, timeoutMs: 1000, maxResponseBytes: 64, userAgent: 'leadhooks/test' };
+const base: WebhookSenderOptions = {
+  allowInsecure: false,
+  timeoutMs: 1000,
+  maxResponseBytes: 64,
+  userAgent: 'leadhooks/test',
+};
 
 describe('WebhookSender (real sockets on loopback)', () => {
   let server: CountingServer;
@@ -64,10 +76,25 @@ describe('WebhookSender (real sockets on loopback)', () => {
   it.each([
     ['a name resolving to loopback', 'hooks.customer.example', ['127.0.0.1'], /loopback/],
     ['a name resolving to a private network', 'hooks.customer.example', ['10.1.2.3'], /private/],
-    ['a name resolving to the cloud metadata address', 'hooks.customer.example', ['169.254.169.254'], /link-local|metadata/],
-    ['a name with one public and one loopback address', 'hooks.customer.example', ['203.0.113.7', '127.0.0.1'], /loopback/],
+    [
+      'a name resolving to the cloud metadata address',
+      'hooks.customer.example',
+      ['169.254.169.254'],
+      /link-local|metadata/,
+    ],
+    [
+      'a name with one public and one loopback address',
+      'hooks.customer.example',
+      ['203.0.113.7', '127.0.0.1'],
+      /loopback/,
+    ],
     ['a name resolving to IPv6 loopback', 'hooks.customer.example', ['::1'], /loopback/],
-    ['a name resolving to IPv4-mapped IPv6 loopback', 'hooks.customer.example', ['::ffff:127.0.0.1'], /loopback/],
+    [
+      'a name resolving to IPv4-mapped IPv6 loopback',
+      'hooks.customer.example',
+      ['::ffff:127.0.0.1'],
+      /loopback/,
+    ],
   ])('refuses %s after DNS, without opening a connection', async (_label, host, addresses, reason) => {
     const sender = new WebhookSender({ ...base, resolve: fakeResolver({ [host]: addresses }) });
     const result = await sender.post(`https://${host}:${port}/hook`, '{}', {});
@@ -99,7 +126,8 @@ describe('WebhookSender (real sockets on loopback)', () => {
   });
 
   it('does not follow redirects: a 302 is a failed attempt and the target is never asked', async () => {
-    reply = (_request, response) => response.writeHead(302, { location: `http://127.0.0.1:${port}/elsewhere` }).end();
+    reply = (_request, response) =>
+      response.writeHead(302, { location: `http://127.0.0.1:${port}/elsewhere` }).end();
     const sender = new WebhookSender({ ...base, allowInsecure: true });
     const result = await sender.post(`http://127.0.0.1:${port}/hook`, '{}', {});
     expect(result).toMatchObject({ ok: false, status: 302, errorClass: 'http' });

@@ -22,7 +22,10 @@ export function webhookUrlProblem(raw: string, policy: WebhookUrlPolicy): string
   if (net.isIP(host)) {
     const reason = forbiddenAddressReason(host, { allowLoopback: policy.allowInsecure });
     if (reason) return `targets a forbidden address (${reason})`;
-  } else if (!policy.allowInsecure && (host === 'localhost' || host.endsWith('.localhost') || !host.includes('.'))) {
+  } else if (
+    !policy.allowInsecure &&
+    (host === 'localhost' || host.endsWith('.localhost') || !host.includes('.'))
+  ) {
     return 'must name a public host';
   }
   return null;

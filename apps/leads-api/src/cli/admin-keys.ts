@@ -8,7 +8,11 @@ const env = new EnvReader();
 const databaseUrl = env.url('DATABASE_URL', ['postgres:', 'postgresql:']);
 async function withKeys<T>(work: (keys: ApiKeyRepository) => Promise<T>): Promise<T> {
   env.done();
-  const dataSource = createDataSource({ url: databaseUrl, poolSize: 1, applicationName: 'leadhooks-admin-keys' });
+  const dataSource = createDataSource({
+    url: databaseUrl,
+    poolSize: 1,
+    applicationName: 'leadhooks-admin-keys',
+  });
   await dataSource.initialize();
   try {
     return await work(new ApiKeyRepository(dataSource));
@@ -52,7 +56,9 @@ program
   .action(() =>
     withKeys(async (keys) => {
       for (const key of await keys.list()) {
-        console.log(`${key.id}  ${key.name.padEnd(20)}  lh_${key.prefix}_…  ${key.revokedAt ? `revoked ${key.revokedAt.toISOString()}` : 'active'}`);
+        console.log(
+          `${key.id}  ${key.name.padEnd(20)}  lh_${key.prefix}_…  ${key.revokedAt ? `revoked ${key.revokedAt.toISOString()}` : 'active'}`,
+        );
       }
     }),
   );

@@ -8,7 +8,10 @@ const INTAKE_PATH = /^\/v1\/sites\/([^/?]+)\/leads(?:[/?]|$)/;
  */
 export function siteOriginCors(
   request: FastifyRequest,
-  callback: (error: Error | null, options: { origin: boolean | string; methods?: string[]; allowedHeaders?: string[]; maxAge?: number }) => void,
+  callback: (
+    error: Error | null,
+    options: { origin: boolean | string; methods?: string[]; allowedHeaders?: string[]; maxAge?: number },
+  ) => void,
 ): void {
   const origin = request.headers.origin;
   const match = INTAKE_PATH.exec(request.url);
@@ -21,5 +24,10 @@ export function siteOriginCors(
   }
   const site = decodeURIComponent(match[1]).toLowerCase();
   const allowed = host === site || host.endsWith(`.${site}`);
-  callback(null, allowed ? { origin, methods: ['POST'], allowedHeaders: ['content-type', 'idempotency-key'], maxAge: 600 } : { origin: false });
+  callback(
+    null,
+    allowed
+      ? { origin, methods: ['POST'], allowedHeaders: ['content-type', 'idempotency-key'], maxAge: 600 }
+      : { origin: false },
+  );
 }

@@ -6,7 +6,8 @@ import {
   LEAD_CREATED_TYPE,
   leadSnapshot,
 } from '@leadhooks/contracts';
-import { LeadRepository, newLeadFromEvent, uuidv7 } from '@leadhooks/db';
+import { LeadRepository, newLeadFromEvent } from '@leadhooks/db';
+import { v7 as uuidv7 } from 'uuid';
 import { OutboxWakeup } from '@leadhooks/outbox';
 import { IntakeMetrics } from '../metrics/intake-metrics.js';
 import { SiteDirectory } from '../sites/site-directory.service.js';

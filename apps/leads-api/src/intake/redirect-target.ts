@@ -10,7 +10,10 @@ export function redirectTarget(redirect: string | undefined, hostname: string): 
   try {
     url = new URL(redirect);
   } catch {
-    throw new BadRequestException({ message: 'redirect must be an absolute URL', errors: [{ field: 'redirect', message: 'not a URL' }] });
+    throw new BadRequestException({
+      message: 'redirect must be an absolute URL',
+      errors: [{ field: 'redirect', message: 'not a URL' }],
+    });
   }
   const host = url.hostname.toLowerCase();
   const site = hostname.toLowerCase();

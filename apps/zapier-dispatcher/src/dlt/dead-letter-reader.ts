@@ -6,12 +6,18 @@ import { type DeadLetter, toDeadLetter } from './dead-letter.js';
  * Reads the whole DLT up to its current end without disturbing anyone: a throw-away consumer group that never
  * commits, so the DLT can be listed again and again and other consumers' offsets are untouched.
  */
-export async function readDeadLetters(kafka: Kafka, topic: string, timeoutMs = 30_000): Promise<DeadLetter[]> {
+export async function readDeadLetters(
+  kafka: Kafka,
+  topic: string,
+  timeoutMs = 30_000,
+): Promise<DeadLetter[]> {
   const admin = kafka.admin();
   await admin.connect();
   const ends = await admin.fetchTopicOffsets(topic);
   await admin.disconnect();
-  const remaining = new Map(ends.filter((p) => Number(p.high) > Number(p.low)).map((p) => [p.partition, BigInt(p.high) - 1n]));
+  const remaining = new Map(
+    ends.filter((p) => Number(p.high) > Number(p.low)).map((p) => [p.partition, BigInt(p.high) - 1n]),
+  );
   if (remaining.size === 0) return [];
 
   const letters: DeadLetter[] = [];
@@ -19,7 +25,10 @@ export async function readDeadLetters(kafka: Kafka, topic: string, timeoutMs = 3
   await consumer.connect();
   await consumer.subscribe({ topic, fromBeginning: true });
   const done = new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`Reading ${topic} took longer than ${timeoutMs} ms`)), timeoutMs);
+    const timer = setTimeout(
+      () => reject(new Error(`Reading ${topic} took longer than ${timeoutMs} ms`)),
+      timeoutMs,
+    );
     void consumer.run({
       autoCommit: false,
       // eslint-disable-next-line @typescript-eslint/require-await -- kafkajs wants a promise-returning handler
@@ -40,5 +49,7 @@ export async function readDeadLetters(kafka: Kafka, topic: string, timeoutMs = 3
   } finally {
     await consumer.disconnect();
   }
-  return letters.sort((a, b) => a.deadLetteredAt.getTime() - b.deadLetteredAt.getTime() || a.partition - b.partition);
+  return letters.sort(
+    (a, b) => a.deadLetteredAt.getTime() - b.deadLetteredAt.getTime() || a.partition - b.partition,
+  );
 }

@@ -2,7 +2,12 @@ import { Gauge, type Registry } from 'prom-client';
 import type { Admin, Kafka } from 'kafkajs';
 
 /** Consumer lag per topic (sum over partitions), read from the broker when Prometheus scrapes. */
-export function registerConsumerLag(registry: Registry, kafka: Kafka, groupId: string, topics: string[]): () => Promise<void> {
+export function registerConsumerLag(
+  registry: Registry,
+  kafka: Kafka,
+  groupId: string,
+  topics: string[],
+): () => Promise<void> {
   let admin: Admin | undefined;
   new Gauge({
     name: 'leadhooks_consumer_lag',

@@ -1,4 +1,9 @@
-import { buildLeadCreatedEvent, type ExtraValue, type LeadCreatedEvent, leadSnapshot } from '@leadhooks/contracts';
+import {
+  buildLeadCreatedEvent,
+  type ExtraValue,
+  type LeadCreatedEvent,
+  leadSnapshot,
+} from '@leadhooks/contracts';
 
 /** The columns of a stored lead an event is rebuilt from (`SELECT l.*, s.hostname AS site_hostname`). */
 export interface StoredLeadRow {

@@ -43,9 +43,13 @@ export class InitialSchema1764000000000 implements MigrationInterface {
         locked_until timestamptz,
         created_at timestamptz NOT NULL DEFAULT now()
       )`);
-    await queryRunner.query(`CREATE UNIQUE INDEX lead_site_idempotency_key ON lead (site_id, idempotency_key)`);
+    await queryRunner.query(
+      `CREATE UNIQUE INDEX lead_site_idempotency_key ON lead (site_id, idempotency_key)`,
+    );
     await queryRunner.query(`CREATE INDEX lead_site_submitted ON lead (site_id, submitted_at DESC, id DESC)`);
-    await queryRunner.query(`CREATE INDEX lead_status_submitted ON lead (zapier_status, submitted_at DESC, id DESC)`);
+    await queryRunner.query(
+      `CREATE INDEX lead_status_submitted ON lead (zapier_status, submitted_at DESC, id DESC)`,
+    );
     await queryRunner.query(`
       CREATE TABLE outbox (
         id bigserial PRIMARY KEY,
@@ -58,8 +62,12 @@ export class InitialSchema1764000000000 implements MigrationInterface {
       )`);
     // The relay scans unpublished rows; pruning scans published ones. Both partial, both small.
     await queryRunner.query(`CREATE INDEX outbox_unpublished ON outbox (id) WHERE published_at IS NULL`);
-    await queryRunner.query(`CREATE INDEX outbox_unpublished_aggregate ON outbox (aggregate_id, id) WHERE published_at IS NULL`);
-    await queryRunner.query(`CREATE INDEX outbox_published_at ON outbox (published_at) WHERE published_at IS NOT NULL`);
+    await queryRunner.query(
+      `CREATE INDEX outbox_unpublished_aggregate ON outbox (aggregate_id, id) WHERE published_at IS NULL`,
+    );
+    await queryRunner.query(
+      `CREATE INDEX outbox_published_at ON outbox (published_at) WHERE published_at IS NOT NULL`,
+    );
     await queryRunner.query(`
       CREATE TABLE delivery_attempt (
         id bigserial PRIMARY KEY,

@@ -29,7 +29,9 @@ export class DltReplays1764000000001 implements MigrationInterface {
         created_at timestamptz NOT NULL DEFAULT now(),
         PRIMARY KEY (replay_id, dlt_partition, dlt_offset)
       )`);
-    await queryRunner.query(`CREATE INDEX dlt_replay_item_message ON dlt_replay_item (dlt_partition, dlt_offset)`);
+    await queryRunner.query(
+      `CREATE INDEX dlt_replay_item_message ON dlt_replay_item (dlt_partition, dlt_offset)`,
+    );
     await queryRunner.query(`CREATE INDEX dlt_replay_item_lead ON dlt_replay_item (lead_id)`);
   }
 

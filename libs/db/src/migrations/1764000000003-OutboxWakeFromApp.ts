@@ -21,6 +21,8 @@ export class OutboxWakeFromApp1764000000003 implements MigrationInterface {
         PERFORM pg_notify('outbox_new', '');
         RETURN NULL;
       END $$`);
-    await queryRunner.query(`CREATE TRIGGER outbox_notify AFTER INSERT ON outbox FOR EACH STATEMENT EXECUTE FUNCTION outbox_notify()`);
+    await queryRunner.query(
+      `CREATE TRIGGER outbox_notify AFTER INSERT ON outbox FOR EACH STATEMENT EXECUTE FUNCTION outbox_notify()`,
+    );
   }
 }

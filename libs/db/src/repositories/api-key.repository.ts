@@ -1,6 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import { uuidv7 } from '../ids/uuid-v7.js';
+import { v7 as uuidv7 } from 'uuid';
 
 export interface ApiKeyInfo {
   id: string;
@@ -28,7 +28,14 @@ function hash(secret: string): Buffer {
 }
 
 function info(row: ApiKeyRow): ApiKeyInfo {
-  return { id: row.id, name: row.name, prefix: row.prefix, createdAt: row.created_at, lastUsedAt: row.last_used_at, revokedAt: row.revoked_at };
+  return {
+    id: row.id,
+    name: row.name,
+    prefix: row.prefix,
+    createdAt: row.created_at,
+    lastUsedAt: row.last_used_at,
+    revokedAt: row.revoked_at,
+  };
 }
 
 /** Admin API keys (`lh_<prefix>_<secret>`), stored as SHA-256 hashes; the full key is returned only when made. */
@@ -76,7 +83,10 @@ export class ApiKeyRepository {
   async verify(key: string): Promise<ApiKeyInfo | null> {
     const match = KEY_FORMAT.exec(key);
     if (!match) return null;
-    const rows: ApiKeyRow[] = await this.dataSource.query(`SELECT * FROM api_key WHERE prefix = $1 AND revoked_at IS NULL`, [match[1]]);
+    const rows: ApiKeyRow[] = await this.dataSource.query(
+      `SELECT * FROM api_key WHERE prefix = $1 AND revoked_at IS NULL`,
+      [match[1]],
+    );
     const row = rows[0];
     if (!row || !timingSafeEqual(Buffer.from(row.secret_hash), hash(key))) return null;
     await this.dataSource.query(`UPDATE api_key SET last_used_at = now() WHERE id = $1`, [row.id]);

@@ -1,7 +1,7 @@
 import { DataSource } from 'typeorm';
 import { SecretBox, UnreadableSecretError } from '../crypto/secret-box.js';
 import { SiteEntity } from '../entities/index.js';
-import { uuidv7 } from '../ids/uuid-v7.js';
+import { v7 as uuidv7 } from 'uuid';
 import { isForeignKeyViolation, isUniqueViolation } from './postgres-errors.js';
 
 /** A site with its integration settings opened (decrypted). Never log this object whole. */

@@ -6,7 +6,8 @@ import {
   NotFoundException,
 } from '@nestjs/common';
 import { buildLeadCreatedEvent, leadSnapshot } from '@leadhooks/contracts';
-import { type Site, SiteRepository, uuidv7 } from '@leadhooks/db';
+import { type Site, SiteRepository } from '@leadhooks/db';
+import { v7 as uuidv7 } from 'uuid';
 import {
   generateWebhookSecret,
   isMaskOf,

@@ -7,7 +7,10 @@ export class ReplayRunDto {
   @ApiProperty({ example: 'ops@acme' }) actor!: string;
   @ApiProperty() started_at!: string;
   @ApiProperty({ nullable: true, type: String }) finished_at!: string | null;
-  @ApiProperty({ type: Object, description: 'the filters the replay was run with' }) filter!: Record<string, unknown>;
+  @ApiProperty({ type: Object, description: 'the filters the replay was run with' }) filter!: Record<
+    string,
+    unknown
+  >;
   @ApiProperty() dry_run!: boolean;
   @ApiProperty() selected!: number;
   @ApiProperty() replayed!: number;

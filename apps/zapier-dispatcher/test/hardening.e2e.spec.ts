@@ -1,16 +1,24 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { KafkaMessage } from 'kafkajs';
 import { HEADERS, requeueMessage } from '@leadhooks/contracts';
-import { LeadEntity, LeadRepository, SecretBox, type Site, SiteRepository } from '@leadhooks/db';
+import {
+  LeadEntity,
+  LeadRepository,
+  SecretBox,
+  type Site,
+  SiteRepository,
+  type ZapierStatus,
+} from '@leadhooks/db';
 import { EventPublisher } from '@leadhooks/messaging';
 import {
-  createTestDatabase,
-  createTestKafka,
   firstAttemptHeaders,
   seedLead,
   seedSite,
+  startTestbed,
+  type Testbed,
   type TestDatabase,
   type TestKafka,
+  waitForLeadStatus,
   waitUntil,
   WebhookReceiver,
 } from '@leadhooks/testing';
@@ -22,6 +30,7 @@ import { startTestDispatcher } from './dispatcher-harness.js';
  * its partition (not due yet, leased, unreadable) is seen by the next.
  */
 describe('zapier-dispatcher: one lead never stalls, loses or poisons another (real Kafka + Postgres)', () => {
+  let testbed: Testbed;
   let db: TestDatabase;
   let kafka: TestKafka;
   let receiver: WebhookReceiver;
@@ -31,11 +40,8 @@ describe('zapier-dispatcher: one lead never stalls, loses or poisons another (re
   let stopObserver: () => Promise<void>;
 
   beforeAll(async () => {
-    [db, kafka, receiver] = await Promise.all([
-      createTestDatabase('hardening'),
-      createTestKafka('hardening', 1),
-      WebhookReceiver.start(),
-    ]);
+    testbed = await startTestbed('hardening', { partitions: 1 });
+    ({ db, kafka, receiver } = testbed);
     publisher = new EventPublisher(kafka.kafka);
     ({ app: dispatcher } = await startTestDispatcher(db, kafka, {
       RETRY_DELAYS: '1s,1s,1s,1s,5s',
@@ -63,19 +69,13 @@ describe('zapier-dispatcher: one lead never stalls, loses or poisons another (re
     await dispatcher?.close();
     await stopObserver?.();
     await publisher?.disconnect();
-    await receiver?.stop();
-    await kafka?.cleanup();
-    await db?.drop();
+    await testbed?.stop();
   });
 
   const lead = (id: string) => db.dataSource.getRepository(LeadEntity).findOneByOrFail({ id });
   const requestsFor = (leadId: string) => receiver.requests.filter((r) => r.body.includes(leadId));
-  const waitForStatus = (id: string, status: string, timeoutMs = 15_000) =>
-    waitUntil(
-      `lead ${id} ${status}`,
-      async () => ((await lead(id)).zapierStatus === status ? true : undefined),
-      { timeoutMs },
-    );
+  const waitForStatus = (id: string, status: ZapierStatus, timeoutMs = 15_000) =>
+    waitForLeadStatus(db.dataSource, id, status, timeoutMs);
   const siteAt = (path: string) =>
     seedSite(db.dataSource, { webhookUrl: `${receiver.url}${path}`, enabled: true });
 

@@ -12,6 +12,7 @@ import {
   type TestDatabase,
   type TestKafka,
   waitForGroupToConsume,
+  waitForLeadStatus,
   waitUntil,
   WebhookReceiver,
 } from '@leadhooks/testing';
@@ -90,11 +91,7 @@ describe('zapier-dispatcher retry tiers and DLT (real Kafka + Postgres, delays s
 
   it('delivers after exactly N+1 attempts when the receiver fails N times, each retry within 1 s after its delay', async () => {
     const leadId = await submit(await siteAnswering('fail-2'));
-    await waitUntil(
-      'lead SENT',
-      async () => ((await lead(leadId)).zapierStatus === 'SENT' ? true : undefined),
-      { timeoutMs: 15_000 },
-    );
+    await waitForLeadStatus(db.dataSource, leadId, 'SENT', 15_000);
     const received = requestsFor(leadId);
     expect(received).toHaveLength(3);
     expect(received.map((r) => r.headers['webhook-id'])).toEqual(
@@ -115,21 +112,13 @@ describe('zapier-dispatcher retry tiers and DLT (real Kafka + Postgres, delays s
 
   it('counts 410 as a failure and retries it (never auto-disables)', async () => {
     const leadId = await submit(await siteAnswering('gone'));
-    await waitUntil(
-      'lead SENT',
-      async () => ((await lead(leadId)).zapierStatus === 'SENT' ? true : undefined),
-      { timeoutMs: 10_000 },
-    );
+    await waitForLeadStatus(db.dataSource, leadId, 'SENT', 10_000);
     expect((await attempts(leadId)).map((a) => a.httpStatus)).toEqual([410, 200]);
   });
 
   it('records a timeout as a failed attempt and retries', async () => {
     const leadId = await submit(await siteAnswering('slow'));
-    await waitUntil(
-      'lead SENT',
-      async () => ((await lead(leadId)).zapierStatus === 'SENT' ? true : undefined),
-      { timeoutMs: 15_000 },
-    );
+    await waitForLeadStatus(db.dataSource, leadId, 'SENT', 15_000);
     const [first, second] = await attempts(leadId);
     expect(first).toMatchObject({
       errorClass: 'timeout',
@@ -155,11 +144,7 @@ describe('zapier-dispatcher retry tiers and DLT (real Kafka + Postgres, delays s
 
   it('waits at least as long as a 429 Retry-After asks before the next attempt', async () => {
     const leadId = await submit(await siteAnswering('throttle'));
-    await waitUntil(
-      'lead SENT',
-      async () => ((await lead(leadId)).zapierStatus === 'SENT' ? true : undefined),
-      { timeoutMs: 15_000 },
-    );
+    await waitForLeadStatus(db.dataSource, leadId, 'SENT', 15_000);
     const [first, second] = requestsFor(leadId);
     expect(second.receivedAt - first.receivedAt).toBeGreaterThanOrEqual(3000);
     expect(second.receivedAt - first.receivedAt).toBeLessThan(4000);

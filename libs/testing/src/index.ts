@@ -6,3 +6,5 @@ export * from './fixtures.js';
 export * from './tcp-proxy.js';
 export * from './holding-proxy.js';
 export * from './wait-for-group.js';
+export * from './testbed.js';
+export * from './wait-for-lead-status.js';

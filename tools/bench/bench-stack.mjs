@@ -21,6 +21,15 @@ function run(label, command, args, env) {
     throw new Error(`${label} failed (exit ${result.status}):\n${result.stdout}\n${result.stderr}`);
 }
 
+/** Every app process started here; none outlives the script (a stray dispatcher would keep consuming). */
+const children = new Set();
+process.once('exit', () => {
+  for (const child of children) child.kill('SIGKILL');
+});
+for (const signal of /** @type {NodeJS.Signals[]} */ (['SIGINT', 'SIGTERM'])) {
+  process.once(signal, () => process.exit(130));
+}
+
 /** @returns {Promise<number>} */
 export function freePort() {
   return new Promise((resolve, reject) => {
@@ -50,6 +59,8 @@ export async function prepareBenchEnvironment(name) {
     DATABASE_URL: withDatabase(infra.serverUrl, name),
     KAFKA_BROKERS: infra.kafkaBrokers,
     KAFKA_TOPIC_PREFIX: `bench.${Date.now()}.`,
+    // A group of its own: members of one group subscribed to other topics (another run) would starve this one.
+    KAFKA_GROUP_ID: `bench-${Date.now()}`,
     KAFKA_TOPIC_PARTITIONS: '12',
     KAFKA_REPLICATION_FACTOR: '1',
     KAFKA_MIN_INSYNC_REPLICAS: '1',
@@ -79,12 +90,17 @@ export async function prepareBenchEnvironment(name) {
   return { infra, env };
 }
 
-/** A built app as its own process; resolves once /health/live answers. */
+/**
+ * A built app as its own process; resolves once /health/live answers (or, for a process without HTTP such as the
+ * standalone relay, once it has stayed up for a moment).
+ */
 export async function startApp(
   /** @type {'leads-api' | 'zapier-dispatcher'} */ app,
   /** @type {NodeJS.ProcessEnv} */ env,
+  /** @type {{ script?: string, port?: number }} */ options = {},
 ) {
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
+  const script = options.script ?? 'main.js';
   const output = /** @type {string[]} */ ([]);
   // BENCH_CPU_PROFILE=<dir>: write a V8 CPU profile of each app (open it in Chrome DevTools) to see where time goes.
   const profile = process.env.BENCH_CPU_PROFILE
@@ -99,7 +115,7 @@ export async function startApp(
     [
       ...profile,
       '--disable-warning=TimeoutNegativeWarning',
-      path.join(repoRoot, 'apps', app, 'dist', 'main.js'),
+      path.join(repoRoot, 'apps', app, 'dist', script),
     ],
     {
       env: { ...env, PORT: String(port), HOST: '127.0.0.1' },
@@ -107,22 +123,39 @@ export async function startApp(
     },
   );
   for (const stream of [child.stdout, child.stderr]) stream.on('data', (chunk) => output.push(String(chunk)));
+  children.add(child);
+  child.once('exit', () => children.delete(child));
   const url = `http://127.0.0.1:${port}`;
   for (let i = 0; ; i++) {
     if (child.exitCode !== null) throw new Error(`${app} exited (${child.exitCode}):\n${output.join('')}`);
-    try {
-      if ((await fetch(`${url}/health/live`)).ok) break;
-    } catch {}
+    if (script !== 'main.js') {
+      // No HTTP to ask: alive after a moment (it connected to Postgres and Kafka or would have exited).
+      if (i >= 15) break;
+    } else {
+      try {
+        if ((await fetch(`${url}/health/live`)).ok) break;
+      } catch {}
+    }
     if (i > 300) throw new Error(`${app} did not answer /health/live:\n${output.join('')}`);
     await sleep(100);
   }
+  const exited = new Promise((resolve) => child.once('exit', resolve));
   return {
     url,
+    port,
     pid: child.pid,
     output,
+    exited,
+    /** The exit code (or signal) once the process is gone, else null. */
+    exitCode: () => child.exitCode ?? child.signalCode,
+    /** kill -9 (or another signal); resolves when the process is gone for SIGKILL. @param {NodeJS.Signals} [signal] */
+    async kill(signal = 'SIGKILL') {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill(signal);
+      if (signal === 'SIGKILL') await exited;
+    },
     async stop() {
-      if (child.exitCode !== null) return;
-      const exited = new Promise((resolve) => child.once('exit', resolve));
+      if (child.exitCode !== null || child.signalCode !== null) return;
       child.kill('SIGTERM');
       await Promise.race([exited, sleep(10_000)]);
       if (child.exitCode === null) child.kill('SIGKILL');
@@ -143,7 +176,7 @@ export async function createSite(apiUrl, hostname, webhookUrl) {
   });
   if (response.status !== 201)
     throw new Error(`creating site ${hostname}: ${response.status} ${await response.text()}`);
-  return /** @type {{ id: string, hostname: string }} */ (await response.json());
+  return /** @type {{ id: string, hostname: string, zapier: { secret: string } }} */ (await response.json());
 }
 
 /** Nearest-rank percentile of an ascending array. @param {number[]} sorted @param {number} p */

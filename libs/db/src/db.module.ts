@@ -7,6 +7,7 @@ import { SecretBox } from './crypto/secret-box.js';
 import { type DatabaseSettings, dataSourceOptions } from './data-source.js';
 import { assertSchemaCurrent } from './migrate.js';
 import { ApiKeyRepository } from './repositories/api-key.repository.js';
+import { DeliveryStatsRepository } from './repositories/delivery-stats.repository.js';
 import { LeadLockRepository } from './repositories/lead-lock.repository.js';
 import { LeadRepository } from './repositories/lead.repository.js';
 import { OutboxRepository } from './repositories/outbox.repository.js';
@@ -31,6 +32,7 @@ const REPOSITORIES = [
   OutboxRepository,
   ReplayRepository,
   ApiKeyRepository,
+  DeliveryStatsRepository,
 ];
 
 /**
@@ -90,6 +92,11 @@ const REPOSITORIES = [
       provide: ApiKeyRepository,
       inject: [DataSource],
       useFactory: (ds: DataSource) => new ApiKeyRepository(ds),
+    },
+    {
+      provide: DeliveryStatsRepository,
+      inject: [DataSource],
+      useFactory: (ds: DataSource) => new DeliveryStatsRepository(ds),
     },
   ],
   exports: [SecretBox, ...REPOSITORIES],

@@ -9,6 +9,7 @@ export * from './migrate.js';
 export * from './query-logger.js';
 export * from './repositories/postgres-errors.js';
 export * from './repositories/api-key.repository.js';
+export * from './repositories/delivery-stats.repository.js';
 export * from './repositories/lead-lock.repository.js';
 export * from './repositories/lead.repository.js';
 export * from './repositories/outbox.repository.js';

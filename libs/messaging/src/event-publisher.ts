@@ -39,10 +39,20 @@ export class EventPublisher {
   private readonly queue: Pending[] = [];
   private draining: Promise<void> | undefined;
   private closed = false;
+  /** Bumped whenever the producer is given up on, so a connect that finishes late is not adopted. */
+  private generation = 0;
   /** How many producers were discarded after a failed send (observability and tests). */
   replacedProducers = 0;
 
-  constructor(private readonly kafka: Kafka) {}
+  /**
+   * @param sendTimeoutMs The longest a connect or a send may take before the producer is given up on. kafkajs can
+   *   leave a producer waiting forever after requests time out against a broker that was paused (its in-flight
+   *   slot is never freed); a send that hangs would hold the caller (and the relay's row locks) for good.
+   */
+  constructor(
+    private readonly kafka: Kafka,
+    private readonly sendTimeoutMs = 30_000,
+  ) {}
 
   async connect(): Promise<void> {
     await this.current();
@@ -53,7 +63,7 @@ export class EventPublisher {
     if (this.closed) return Promise.reject(new Error('the publisher is closed'));
     return new Promise<void>((resolve, reject) => {
       this.queue.push({ topic, messages, resolve, reject });
-      this.draining ??= this.drain().finally(() => (this.draining = undefined));
+      this.draining ??= this.drain();
     });
   }
 
@@ -63,24 +73,36 @@ export class EventPublisher {
     await this.discard();
   }
 
+  /**
+   * Sends until the queue is empty. It clears `draining` itself, in the same synchronous step as its last look at
+   * the queue: clearing it in a `.finally()` would leave a gap in which a publish sees a drain "running", queues,
+   * and is never sent.
+   */
   private async drain(): Promise<void> {
     while (this.queue.length) {
       const batch = this.queue.splice(0, MAX_PUBLISHES_PER_SEND);
       try {
-        const producer = await this.current();
-        await producer.sendBatch({ acks: -1, topicMessages: merge(batch) });
+        const producer = await within(this.current(), this.sendTimeoutMs, 'connecting to Kafka');
+        await within(
+          producer.sendBatch({ acks: -1, topicMessages: merge(batch) }),
+          this.sendTimeoutMs,
+          'a produce request',
+        );
         for (const pending of batch) pending.resolve();
       } catch (error) {
         for (const pending of batch) pending.reject(error);
         this.replacedProducers++;
-        await this.discard();
+        void this.discard();
       }
     }
+    this.draining = undefined;
   }
 
   private current(): Promise<Producer> {
     if (this.producer) return Promise.resolve(this.producer);
-    this.connecting ??= (async () => {
+    if (this.connecting) return this.connecting;
+    const generation = this.generation;
+    const connecting = (async () => {
       const producer = this.kafka.producer({
         idempotent: true,
         maxInFlightRequests: 1,
@@ -89,25 +111,42 @@ export class EventPublisher {
       try {
         await producer.connect();
       } catch (error) {
-        await producer.disconnect().catch(() => undefined);
+        void within(producer.disconnect(), this.sendTimeoutMs, 'disconnecting').catch(() => undefined);
         throw error;
       }
-      if (this.closed) {
-        // Closed while connecting: a producer made now would never be closed (and would keep the process alive).
-        await producer.disconnect().catch(() => undefined);
-        throw new Error('the publisher is closed');
+      if (this.closed || generation !== this.generation) {
+        // Closed, or given up on, while connecting: a producer kept now would never be closed.
+        void within(producer.disconnect(), this.sendTimeoutMs, 'disconnecting').catch(() => undefined);
+        throw new Error(this.closed ? 'the publisher is closed' : 'connecting to Kafka took too long');
       }
       this.producer = producer;
       return producer;
-    })().finally(() => (this.connecting = undefined));
-    return this.connecting;
+    })().finally(() => {
+      if (this.connecting === connecting) this.connecting = undefined;
+    });
+    this.connecting = connecting;
+    return connecting;
   }
 
-  private async discard(): Promise<void> {
+  /** Forgets the producer (and any connect in progress) at once; closing it may itself hang, so it is not awaited beyond the timeout. */
+  private discard(): Promise<void> {
     const producer = this.producer;
     this.producer = undefined;
-    await producer?.disconnect().catch(() => undefined);
+    this.connecting = undefined;
+    this.generation++;
+    return producer
+      ? within(producer.disconnect(), this.sendTimeoutMs, 'disconnecting').catch(() => undefined)
+      : Promise.resolve();
   }
+}
+
+/** Rejects when `promise` has not settled within `ms`. */
+function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not finish within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
 /** Consecutive publishes to one topic become one entry; order across topics is kept. */

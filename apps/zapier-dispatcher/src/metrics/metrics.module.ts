@@ -2,22 +2,27 @@ import { Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
 import type { Kafka } from 'kafkajs';
 import { Registry } from 'prom-client';
 import { CONSUMED_TOPICS, TopicNames } from '@leadhooks/contracts';
+import { DbModule, DeliveryStatsRepository } from '@leadhooks/db';
 import { KAFKA, KafkaModule } from '@leadhooks/messaging';
 import { ObservabilityModule } from '@leadhooks/observability';
 import { DISPATCHER_CONFIG } from '../config/config.module.js';
 import type { DispatcherConfig } from '../config/dispatcher.config.js';
 import { registerConsumerLag } from './consumer-lag.collector.js';
 import { DeliveryMetrics } from './delivery-metrics.js';
+import { registerFailingDestinations } from './failing-destinations.collector.js';
 
 const STOP_LAG = Symbol('STOP_LAG');
 
 @Module({
-  imports: [ObservabilityModule, KafkaModule],
+  imports: [ObservabilityModule, KafkaModule, DbModule],
   providers: [
     {
       provide: DeliveryMetrics,
-      inject: [Registry],
-      useFactory: (registry: Registry) => new DeliveryMetrics(registry),
+      inject: [Registry, DeliveryStatsRepository],
+      useFactory: (registry: Registry, stats: DeliveryStatsRepository) => {
+        registerFailingDestinations(registry, stats);
+        return new DeliveryMetrics(registry);
+      },
     },
     {
       provide: STOP_LAG,

@@ -3,6 +3,7 @@ import { DltReplays1764000000001 } from './1764000000001-DltReplays.js';
 import { ApiKeys1764000000002 } from './1764000000002-ApiKeys.js';
 import { OutboxWakeFromApp1764000000003 } from './1764000000003-OutboxWakeFromApp.js';
 import { DeliveryHandOn1764000000004 } from './1764000000004-DeliveryHandOn.js';
+import { AttemptTimeIndex1764000000005 } from './1764000000005-AttemptTimeIndex.js';
 
 /** Every migration, in order. Listed explicitly so bundles and tests need no file globbing. */
 export const MIGRATIONS = [
@@ -11,4 +12,5 @@ export const MIGRATIONS = [
   ApiKeys1764000000002,
   OutboxWakeFromApp1764000000003,
   DeliveryHandOn1764000000004,
+  AttemptTimeIndex1764000000005,
 ];

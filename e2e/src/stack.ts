@@ -22,6 +22,7 @@ export function stackEnv(
     RETRY_DELAYS: '1s,2s,4s,8s,16s',
     WEBHOOK_TIMEOUT_MS: '2000',
     LEAD_LEASE_MARGIN: '1s',
+    REDRIVE_INTERVAL: '0',
     OUTBOX_POLL_INTERVAL: '200ms',
     LOG_LEVEL: 'log',
     ...extra,

@@ -30,6 +30,7 @@ const { values: args } = parseArgs({
     duration: { type: 'string', default: '20' },
     sites: { type: 'string', default: '20' },
     dispatchers: { type: 'string', default: '1' },
+    json: { type: 'string' },
   },
 });
 const leadCount = Number(args.leads);
@@ -175,6 +176,31 @@ try {
   const ages = e2e.ages.sort((a, b) => a - b);
   const rssEnd = rss();
 
+  if (args.json) {
+    fs.writeFileSync(
+      args.json,
+      JSON.stringify({
+        sink: { perSecond: raw.requests.average, p50: raw.latency.p50, p99: raw.latency.p99 },
+        burst: {
+          deliveriesPerSecond,
+          fromStart: withStartup,
+          sent,
+          duplicates: burst.duplicates,
+          leads: leadCount,
+        },
+        endToEnd: {
+          rate,
+          p50: percentile(ages, 50),
+          p99: percentile(ages, 99),
+          max: ages.at(-1) ?? null,
+          accepted,
+          delivered: ages.length,
+          duplicates: e2e.duplicates,
+        },
+        dispatcherRssMb: { start: rssStart, afterBurst: rssAfterBurst, end: rssEnd },
+      }),
+    );
+  }
   console.log(
     `\nDispatch benchmark — ${machineLine()}; ${siteCount} sites, 12 partitions, ${dispatcherCount} dispatcher process(es)\n`,
   );

@@ -3,6 +3,7 @@
 // started as its own process, its outbox relay running, real Postgres + Kafka), and in the same run the
 // baseline: raw Postgres transactions inserting the same two rows (lead + outbox) from Node with `pg`.
 //   npm run bench:intake -- --connections 32 --duration 20 --pool 20 --write-concurrency 4
+import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import pg from 'pg';
@@ -23,6 +24,7 @@ const { values: args } = parseArgs({
     warmup: { type: 'string', default: '3' },
     pool: { type: 'string', default: '20' },
     'write-concurrency': { type: 'string', default: '4' },
+    json: { type: 'string' },
   },
 });
 const connections = Number(args.connections);
@@ -184,6 +186,21 @@ try {
     'statement',
   );
 
+  if (args.json) {
+    fs.writeFileSync(
+      args.json,
+      JSON.stringify({
+        intake: {
+          perSecond: result.requests.average,
+          p50: result.latency.p50,
+          p99: result.latency.p99,
+          errors: non2xx,
+        },
+        rawTransaction: { perSecond: raw.perSecond, p50: raw.p50, p99: raw.p99 },
+        rawStatement: { perSecond: rawStatement.perSecond, p50: rawStatement.p50, p99: rawStatement.p99 },
+      }),
+    );
+  }
   console.log(
     `\nIntake benchmark — ${machineLine()}; ${durationS}s, ${connections} connections, DB pool ${poolSize}, INTAKE_WRITE_CONCURRENCY ${args['write-concurrency']}\n`,
   );

@@ -7,7 +7,6 @@ import multipart from '@fastify/multipart';
 import { Logger as PinoLogger } from 'nestjs-pino';
 import { AppModule } from './app.module.js';
 import type { LeadsApiConfig } from './config/leads-api.config.js';
-import { HttpExceptionFilter } from './http/http-exception.filter.js';
 import { siteOriginCors } from './http/site-origin-cors.js';
 import { validationException } from './http/validation-errors.js';
 import { IntakeMetrics } from './metrics/intake-metrics.js';
@@ -23,6 +22,26 @@ export async function createLeadsApi(config: LeadsApiConfig): Promise<NestFastif
   // a file's content is never stored, only its fields. Anything else, text/plain included, is a 415.
   const fastify = app.getHttpAdapter().getInstance();
   fastify.removeContentTypeParser('text/plain');
+  // A 400 raised before any route runs (an empty or unparseable body) is answered by Nest's own layer; like every
+  // other 400 it names what was wrong: the body.
+  fastify.addHook('onSend', (_request, reply, payload, done) => {
+    if (reply.statusCode !== 400 || typeof payload !== 'string' || payload.includes('"errors"'))
+      return done(null, payload);
+    try {
+      const body = JSON.parse(payload) as { message?: unknown };
+      done(
+        null,
+        JSON.stringify({
+          ...body,
+          errors: [
+            { field: 'body', message: typeof body.message === 'string' ? body.message : 'invalid body' },
+          ],
+        }),
+      );
+    } catch {
+      done(null, payload);
+    }
+  });
   await app.register(multipart, {
     attachFieldsToBody: 'keyValues',
     limits: {
@@ -45,7 +64,6 @@ export async function createLeadsApi(config: LeadsApiConfig): Promise<NestFastif
       exceptionFactory: validationException,
     }),
   );
-  app.useGlobalFilters(new HttpExceptionFilter());
   app.enableCors(siteOriginCors as never);
 
   const metrics = app.get(IntakeMetrics);

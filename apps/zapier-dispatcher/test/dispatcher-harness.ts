@@ -24,6 +24,7 @@ export async function startTestDispatcher(
     WEBHOOK_TIMEOUT_MS: '2000',
     ALLOW_INSECURE_WEBHOOK_URLS: 'true',
     LEAD_LEASE_MARGIN: '2s',
+    REDRIVE_INTERVAL: '0',
     ...overrides,
   });
   return { app: await startDispatcher(config), config };

@@ -6,7 +6,7 @@ import {
   HttpStatus,
   Logger,
 } from '@nestjs/common';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { isDatabaseUnavailable } from '@leadhooks/db';
 
 /**
@@ -28,6 +28,27 @@ export class HttpExceptionFilter implements ExceptionFilter {
       void reply
         .status(status)
         .send({ ...body, statusCode: status, message: body.message ?? exception.message });
+      return;
+    }
+    // Errors Fastify and its plugins raise for what a client sent (a malformed multipart body, a bad header)
+    // carry their 4xx status: they are answered as such, never as a 500.
+    const clientStatus = (exception as { statusCode?: unknown } | null)?.statusCode;
+    if (typeof clientStatus === 'number' && clientStatus >= 400 && clientStatus < 500) {
+      const message = exception instanceof Error ? exception.message : 'Bad request';
+      void reply
+        .status(clientStatus)
+        .send({ statusCode: clientStatus, message, errors: [{ field: 'body', message }] });
+      return;
+    }
+    // The multipart parser (busboy) throws plain errors for a malformed body ("Unexpected end of multipart data").
+    const contentType = host.switchToHttp().getRequest<FastifyRequest>().headers?.['content-type'] ?? '';
+    if (
+      contentType.startsWith('multipart/') &&
+      exception instanceof Error &&
+      !isDatabaseUnavailable(exception)
+    ) {
+      const message = `The multipart body is malformed: ${exception.message}`;
+      void reply.status(400).send({ statusCode: 400, message, errors: [{ field: 'body', message }] });
       return;
     }
     if (isDatabaseUnavailable(exception)) {

@@ -38,6 +38,8 @@ export interface DispatcherConfig {
   siteRateLimitPerSecond: number;
   /** The stranded-lead sweep (StrandedLeadSweeper): how often, and how overdue a PENDING lead must be. */
   sweep: { intervalMs: number; marginMs: number };
+  /** Automatic re-drive of retryable dead letters (0 = off): how often, and for how long after submission. */
+  redrive: { intervalMs: number; windowMs: number };
   /** The dispatcher's outbox relay (publishes the hand-ons it records: next tiers, DLT). */
   relay: {
     enabled: boolean;
@@ -90,6 +92,10 @@ export function loadDispatcherConfig(
     sweep: {
       intervalMs: read.durationMs('SWEEP_INTERVAL', '1m'),
       marginMs: read.durationMs('SWEEP_MARGIN', '10m'),
+    },
+    redrive: {
+      intervalMs: read.durationMs('REDRIVE_INTERVAL', '1h'),
+      windowMs: read.durationMs('REDRIVE_WINDOW', '3d'),
     },
     relay: {
       enabled: read.bool('OUTBOX_RELAY_ENABLED', true),

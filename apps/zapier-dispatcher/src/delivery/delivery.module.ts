@@ -6,6 +6,7 @@ import { WebhookDelivery, WebhookSender } from '@leadhooks/webhooks';
 import { DISPATCHER_CONFIG } from '../config/config.module.js';
 import type { DispatcherConfig } from '../config/dispatcher.config.js';
 import { MetricsModule } from '../metrics/metrics.module.js';
+import { DeadLetterRedrive } from '../dlt/dead-letter-redrive.service.js';
 import { StrandedLeadSweeper } from '../sweep/stranded-lead.sweeper.js';
 import { DeliveryConsumer } from './delivery.consumer.js';
 import { DeliveryService } from './delivery.service.js';
@@ -16,6 +17,7 @@ import { DeliveryService } from './delivery.service.js';
   providers: [
     DeliveryService,
     StrandedLeadSweeper,
+    DeadLetterRedrive,
     {
       provide: WebhookDelivery,
       inject: [DISPATCHER_CONFIG],

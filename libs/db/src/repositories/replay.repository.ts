@@ -96,4 +96,30 @@ export class ReplayRepository {
     );
     return rows.map(toRun);
   }
+
+  /**
+   * Runs `work` while holding the re-drive advisory lock (one automatic re-drive at a time across dispatchers);
+   * undefined when another process holds it. The lock is a session lock on one pinned connection.
+   */
+  async withRedriveLock<T>(work: () => Promise<T>): Promise<T | undefined> {
+    const runner = this.dataSource.createQueryRunner();
+    await runner.connect();
+    try {
+      const rows = (await runner.query('SELECT pg_try_advisory_lock($1) AS locked', [
+        REDRIVE_LOCK_ID,
+      ])) as Array<{ locked: boolean }>;
+      const locked = rows[0]?.locked === true;
+      if (!locked) return undefined;
+      try {
+        return await work();
+      } finally {
+        await runner.query('SELECT pg_advisory_unlock($1)', [REDRIVE_LOCK_ID]).catch(() => undefined);
+      }
+    } finally {
+      await runner.release();
+    }
+  }
 }
+
+// Arbitrary constant: dispatchers serialise their automatic re-drives on it.
+const REDRIVE_LOCK_ID = 7_240_118_002;

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsBoolean, IsOptional, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
+import { IsOptionalNotNull } from '../../../http/is-optional-not-null.js';
 import { IsStorableText } from '../../../http/storable-text.js';
 
 export class ZapierSettingsDto {
@@ -16,7 +17,7 @@ export class ZapierSettingsDto {
   webhook_url?: string | null;
 
   @ApiPropertyOptional({ description: 'a URL alone does not enable delivery' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsBoolean()
   enabled?: boolean;
 }
@@ -43,7 +44,7 @@ export class CreateSiteDto {
 
 export class UpdateSiteDto {
   @ApiPropertyOptional()
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsString()
   @IsStorableText()
   @MaxLength(200)

@@ -439,9 +439,12 @@ function startReceiver() {
 
 /** The local broker's pid, when this machine runs it (tools/infra), else undefined. */
 function brokerPid() {
-  const fromFile = Number(
-    fs.readFileSync(path.join(infraDir, 'kafka', 'kafka.pid'), { encoding: 'utf8', flag: 'a+' }).trim(),
-  );
+  let fromFile = 0;
+  try {
+    fromFile = Number(fs.readFileSync(path.join(infraDir, 'kafka', 'kafka.pid'), 'utf8').trim());
+  } catch {
+    // Not started by this checkout: look for it among the processes.
+  }
   if (fromFile && isAlive(fromFile)) return fromFile;
   for (const entry of fs.readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;

@@ -102,8 +102,15 @@ describe('hardening across processes (built apps, real Postgres + Kafka)', () =>
     stalled.signal('SIGSTOP');
     await blocker.query('COMMIT');
     await blocker.end();
-    await waitUntil('the lease to be taken by the stopped dispatcher', async () =>
-      (await lead(leadId)).lockToken ? true : undefined,
+    await waitUntil(
+      'the lease to be taken by the stopped dispatcher (its fan-out created the delivery leased)',
+      async () => {
+        const rows: Array<{ lock_token: string | null }> = await db.dataSource.query(
+          `SELECT lock_token FROM delivery WHERE lead_id = $1`,
+          [leadId],
+        );
+        return rows[0]?.lock_token ? true : undefined;
+      },
     );
 
     const healthy = await start('zapier-dispatcher', dispatcherEnv);

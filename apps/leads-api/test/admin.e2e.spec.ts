@@ -90,10 +90,13 @@ describe('leads-api admin API (real Postgres + Kafka)', () => {
     );
     expect((await call('DELETE', `/v1/admin/sites/${site.id}`)).statusCode).toBe(204);
     expect((await call('GET', `/v1/admin/sites/${site.id}`)).statusCode).toBe(404);
-    const stored: Array<{ zapier_webhook_url: string }> = await db.dataSource.query(
-      `SELECT zapier_webhook_url FROM site`,
+    const stored: Array<{ url: string | null; secret: string }> = await db.dataSource.query(
+      `SELECT url, secret FROM endpoint`,
     );
-    for (const row of stored) expect(row.zapier_webhook_url ?? 'enc:v2:').toMatch(/^enc:v2:/);
+    for (const row of stored) {
+      expect(row.url ?? 'enc:v2:').toMatch(/^enc:v2:/);
+      expect(row.secret).toMatch(/^enc:v2:/);
+    }
   });
 
   it('makes intake see a site change at once (the cached site is dropped on update)', async () => {
@@ -197,21 +200,50 @@ describe('leads-api admin API (real Postgres + Kafka)', () => {
     expect(body2).toEqual({ items: [expect.objectContaining({ id: leadId })], next_cursor: null });
     expect((await call('GET', `/v1/leads?status=NOPE`)).statusCode).toBe(400);
 
+    // Its zapier delivery failed six times and was dead-lettered.
+    const [{ id: deliveryId, endpoint_id: endpointId }]: Array<{ id: string; endpoint_id: string }> =
+      await db.dataSource.query(
+        `INSERT INTO delivery (event_id, event_type, lead_id, site_id, endpoint_id, mirrors_lead, status, attempt_count)
+         SELECT $1, 'lead.created', $2, $3, e.id, true, 'FAILED', 6 FROM endpoint e WHERE e.site_id = $3 AND e.name = 'zapier'
+         RETURNING id, endpoint_id`,
+        [events[0].id, leadId, site.id],
+      );
     await db.dataSource.query(
       `UPDATE lead SET zapier_status = 'FAILED', zapier_attempt_count = 6 WHERE id = $1`,
       [leadId],
     );
     const redeliver = await call('POST', `/v1/leads/${leadId}/redeliver`);
     expect(redeliver.statusCode).toBe(202);
+    expect(redeliver.json()).toEqual({
+      id: leadId,
+      zapier_status: 'PENDING',
+      requeued: [{ delivery_id: deliveryId, endpoint_id: endpointId }],
+      fanned_out: false,
+    });
     const queued = await db.dataSource
       .getRepository(OutboxMessageEntity)
       .findOneByOrFail({ aggregateId: leadId });
-    expect(queued.headers).toMatchObject({ 'lh-attempt': '7', 'lh-cycle-step': '0' });
+    expect(queued.headers).toMatchObject({
+      'lh-attempt': '7',
+      'lh-cycle-step': '0',
+      'lh-delivery-id': deliveryId,
+      'lh-endpoint-id': endpointId,
+    });
     expect(queued.payload).toMatchObject({ id: events[0].id, data: { lead_id: leadId } });
     expect((await new LeadRepository(db.dataSource).findById(leadId))?.zapierStatus).toBe('PENDING');
 
-    await db.dataSource.query(`UPDATE lead SET zapier_status = 'SENT' WHERE id = $1`, [leadId]);
+    await db.dataSource.query(`UPDATE delivery SET status = 'SENT' WHERE id = $1`, [deliveryId]);
     expect((await call('POST', `/v1/leads/${leadId}/redeliver`)).statusCode).toBe(409);
+
+    // A lead never fanned out to an enabled endpoint goes out again to fan out.
+    const fresh = events[1].data.lead_id;
+    const fanned = await call('POST', `/v1/leads/${fresh}/redeliver`);
+    expect(fanned.statusCode).toBe(202);
+    expect(fanned.json()).toMatchObject({ requeued: [], fanned_out: true, zapier_status: 'PENDING' });
+    const message = await db.dataSource
+      .getRepository(OutboxMessageEntity)
+      .findOneByOrFail({ aggregateId: fresh });
+    expect(message.headers).toEqual({ 'lh-attempt': '1', 'lh-cycle-step': '0' });
   });
 
   it('lists recorded DLT replays', async () => {

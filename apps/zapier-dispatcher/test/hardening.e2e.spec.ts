@@ -2,8 +2,8 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { KafkaMessage } from 'kafkajs';
 import { HEADERS, requeueMessage } from '@leadhooks/contracts';
 import {
+  DeliveryRepository,
   LeadEntity,
-  LeadRepository,
   SecretBox,
   type Site,
   SiteRepository,
@@ -113,12 +113,17 @@ describe('zapier-dispatcher: one lead never stalls, loses or poisons another (re
       expect((await lead(id)).zapierLastError).toContain(reason);
     }
     // Once the code understands it, a replay rebuilds the event from the stored lead (through the outbox) and delivers it.
-    const leads = new LeadRepository(db.dataSource);
-    expect(await leads.requeue(future.data.lead_id, (count) => requeueMessage(count))).toBe('requeued');
+    const deliveries = new DeliveryRepository(db.dataSource);
+    const redelivery = await deliveries.redeliverLead(
+      future.data.lead_id,
+      {},
+      ({ event, delivery, attemptCount }) => requeueMessage(event, delivery, attemptCount),
+    );
+    expect(redelivery).toMatchObject({ kind: 'done', fannedOut: true });
     await waitForStatus(future.data.lead_id, 'SENT');
   });
 
-  it('fails only the lead of a site sealed under another key (to the DLT, with the reason); its neighbours are delivered at once', async () => {
+  it('fails only the lead of an endpoint sealed under another key (to the DLT, with the reason); its neighbours are delivered at once', async () => {
     const foreign = new SiteRepository(db.dataSource, new SecretBox(SecretBox.generateKey()));
     const alien = (await foreign.create({
       hostname: `alien-${Date.now()}.test`,
@@ -139,16 +144,19 @@ describe('zapier-dispatcher: one lead never stalls, loses or poisons another (re
     const dead = await waitUntil('the DLT message', () =>
       deadLetters.find((m) => m.key?.toString() === poisoned),
     );
-    expect(dead.headers?.[HEADERS.deadLetterReason]?.toString()).toBe('unreadable-site');
+    expect(dead.headers?.[HEADERS.deadLetterReason]?.toString()).toBe('unreadable-endpoint');
     expect(requestsFor(poisoned)).toHaveLength(0);
   });
 
   it('does not hold a lead back behind a leased one on the same partition', async () => {
     const site = await siteAt('leased');
     const leased = await seedLead(db.dataSource, site);
+    // Its delivery exists and is leased by someone else (as if a worker had died holding it).
     await db.dataSource.query(
-      `UPDATE lead SET lock_token = gen_random_uuid(), locked_until = now() + interval '6 seconds' WHERE id = $1`,
-      [leased.data.lead_id],
+      `INSERT INTO delivery (event_id, event_type, lead_id, site_id, endpoint_id, mirrors_lead, lock_token, locked_until)
+       SELECT $1, 'lead.created', $2, $3, e.id, true, gen_random_uuid(), now() + interval '6 seconds'
+         FROM endpoint e WHERE e.site_id = $3 AND e.name = 'zapier'`,
+      [leased.id, leased.data.lead_id, site.id],
     );
     await publisher.publish(kafka.topics.main, [
       { key: leased.data.lead_id, value: JSON.stringify(leased), headers: firstAttemptHeaders() },
@@ -175,16 +183,30 @@ describe('zapier-dispatcher: one lead never stalls, loses or poisons another (re
     expect(waited.receivedAt - asked.receivedAt).toBeLessThan(5_000);
   });
 
-  it('finds a PENDING lead that nothing will attempt (its message was lost) and delivers it, counting it', async () => {
+  it('finds an event never fanned out and a PENDING delivery that nothing will attempt (their messages were lost) and delivers both, counting them', async () => {
     const site = await siteAt('stranded');
     const stranded = await seedLead(db.dataSource, site);
-    // No message at all: as if the broker lost it. Its next attempt was due long ago.
+    // No message at all: as if the broker lost it before any dispatcher read it.
+    await db.dataSource.query(`UPDATE lead SET created_at = now() - interval '1 minute' WHERE id = $1`, [
+      stranded.data.lead_id,
+    ]);
+    const orphan = await seedLead(db.dataSource, site);
+    // Fanned out and failed once; its retry message lost. Its next attempt was due long ago.
     await db.dataSource.query(
-      `UPDATE lead SET zapier_next_attempt_at = now() - interval '1 minute' WHERE id = $1`,
-      [stranded.data.lead_id],
+      `UPDATE lead SET fanned_out_at = now() - interval '1 minute', zapier_attempt_count = 1 WHERE id = $1`,
+      [orphan.data.lead_id],
+    );
+    await db.dataSource.query(
+      `INSERT INTO delivery (event_id, event_type, lead_id, site_id, endpoint_id, mirrors_lead, attempt_count, next_attempt_at, cycle_step)
+       SELECT $1, 'lead.created', $2, $3, e.id, true, 1, now() - interval '1 minute', 1
+         FROM endpoint e WHERE e.site_id = $3 AND e.name = 'zapier'`,
+      [orphan.id, orphan.data.lead_id, site.id],
     );
     await waitForStatus(stranded.data.lead_id, 'SENT', 15_000);
+    await waitForStatus(orphan.data.lead_id, 'SENT', 15_000);
     expect(requestsFor(stranded.data.lead_id)).toHaveLength(1);
+    expect(requestsFor(orphan.data.lead_id)).toHaveLength(1);
+    expect((await lead(orphan.data.lead_id)).zapierAttemptCount).toBe(2);
     const metrics = (
       await dispatcher.getHttpAdapter().getInstance().inject({ method: 'GET', url: '/metrics' })
     ).body;

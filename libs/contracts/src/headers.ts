@@ -1,9 +1,9 @@
 import type { NextStep } from './retry-plan.js';
-import { LEAD_CREATED_TOPIC } from './topics.js';
+import type { EventType } from './topics.js';
 
-/** Kafka header names carried by lead.created messages on the main, retry and dead-letter topics. */
+/** Kafka header names carried by event messages (lead.created, lead.updated) on main, retry and dead-letter topics. */
 export const HEADERS = {
-  /** The lead attempt number this message is for (1 for the first delivery). */
+  /** The delivery attempt number this message is for (1 for the first). */
   attempt: 'lh-attempt',
   /** Position in the current retry cycle: 0 = main topic, 1..5 = retry tiers. A replay starts a fresh cycle. */
   cycleStep: 'lh-cycle-step',
@@ -17,12 +17,15 @@ export const HEADERS = {
   lastStatus: 'lh-last-status',
   /** JSON array of every failed attempt in this cycle (DLT only). */
   history: 'lh-history',
-  /** Why the message was dead-lettered (exhausted, invalid-event, unknown-version, unreadable-site). */
+  /** Why the message was dead-lettered (exhausted, invalid-json, invalid-event, unknown-version, unreadable-endpoint). */
   deadLetterReason: 'lh-dead-letter-reason',
   /** Whether the last failure was worth retrying later (5xx, 429, timeout, connection): automatic re-drive. */
   retryable: 'lh-retryable',
   replayedAt: 'lh-replayed-at',
   replayId: 'lh-replay-id',
+  /** The delivery (one event to one endpoint) a retry, replay or dead letter is for. None on a fresh event: it fans out. */
+  deliveryId: 'lh-delivery-id',
+  endpointId: 'lh-endpoint-id',
 } as const;
 
 export type KafkaHeaderValue = Buffer | string | (Buffer | string)[] | undefined;
@@ -42,6 +45,9 @@ export interface RetryState {
   firstFailureAt: string | undefined;
   /** Set when the message is the first attempt of a DLT replay (or an admin redelivery). */
   replayId: string | undefined;
+  /** The delivery the message is for; undefined on a fresh event (the dispatcher fans it out to its endpoints). */
+  deliveryId: string | undefined;
+  endpointId: string | undefined;
 }
 
 function positiveInt(text: string | undefined): number | undefined {
@@ -59,7 +65,21 @@ export function readRetryState(headers: KafkaHeaders | undefined): RetryState {
     dueAt: dueAt && dueAt > 0 ? dueAt : undefined,
     firstFailureAt: headerText(headers, HEADERS.firstFailureAt),
     replayId: headerText(headers, HEADERS.replayId),
+    deliveryId: uuidOrUndefined(headerText(headers, HEADERS.deliveryId)),
+    endpointId: uuidOrUndefined(headerText(headers, HEADERS.endpointId)),
   };
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function uuidOrUndefined(text: string | undefined): string | undefined {
+  return text !== undefined && UUID.test(text) ? text.toLowerCase() : undefined;
+}
+
+/** The delivery a message is for, carried from tier to tier. */
+export interface DeliveryRef {
+  deliveryId: string;
+  endpointId: string;
 }
 
 /** One failed attempt as the DLT message's history records it. */
@@ -114,15 +134,22 @@ export const DeliveryHeaders = {
     return { [HEADERS.attempt]: '1', [HEADERS.cycleStep]: '0' };
   },
 
-  /** A fresh retry cycle for a lead that has made `attemptCount` attempts (admin redeliver, DLT replay, sweep). */
+  /**
+   * A fresh retry cycle for a delivery that has made `attemptCount` attempts (admin redeliver, DLT replay, sweep);
+   * with no delivery, a fresh event to fan out again (attempt 1 for every endpoint that has no delivery of it yet).
+   */
   requeue(
+    delivery: DeliveryRef | null,
     attemptCount: number,
     replay?: { replayId: string; at: Date },
     cycleStep = 0,
   ): Record<string, string> {
     return {
-      [HEADERS.attempt]: String(attemptCount + 1),
-      [HEADERS.cycleStep]: String(cycleStep),
+      [HEADERS.attempt]: String(delivery ? attemptCount + 1 : 1),
+      [HEADERS.cycleStep]: String(delivery ? cycleStep : 0),
+      ...(delivery
+        ? { [HEADERS.deliveryId]: delivery.deliveryId, [HEADERS.endpointId]: delivery.endpointId }
+        : {}),
       ...(replay
         ? { [HEADERS.replayId]: replay.replayId, [HEADERS.replayedAt]: replay.at.toISOString() }
         : {}),
@@ -138,6 +165,7 @@ export const DeliveryHeaders = {
     origin: { topic: string; partition: number; offset: string },
     failure: AttemptFailure,
     next: NextStep,
+    delivery: DeliveryRef,
   ): Record<string, string> {
     const history = [
       ...readHistory(incoming),
@@ -159,6 +187,8 @@ export const DeliveryHeaders = {
       [HEADERS.lastError]: (failure.error ?? 'unknown error').slice(0, MAX_ERROR),
       [HEADERS.lastStatus]: failure.status === null ? '' : String(failure.status),
       [HEADERS.history]: JSON.stringify(history),
+      [HEADERS.deliveryId]: delivery.deliveryId,
+      [HEADERS.endpointId]: delivery.endpointId,
     };
     const replayId = headerText(incoming, HEADERS.replayId);
     if (replayId) headers[HEADERS.replayId] = replayId;
@@ -172,12 +202,13 @@ export const DeliveryHeaders = {
     return headers;
   },
 
-  /** A message that cannot be delivered at all (unreadable event, unknown version, unreadable site settings). */
+  /** A message that cannot be delivered at all (unreadable event, unknown version, unreadable endpoint settings). */
   deadLetter(
     incoming: KafkaHeaders | undefined,
     origin: { topic: string; partition: number; offset: string },
     reason: string,
     error: string,
+    delivery?: DeliveryRef,
   ): Record<string, string> {
     const kept = Object.fromEntries(
       Object.entries(incoming ?? {})
@@ -195,6 +226,9 @@ export const DeliveryHeaders = {
       [HEADERS.originalPartition]:
         headerText(incoming, HEADERS.originalPartition) ?? String(origin.partition),
       [HEADERS.originalOffset]: headerText(incoming, HEADERS.originalOffset) ?? origin.offset,
+      ...(delivery
+        ? { [HEADERS.deliveryId]: delivery.deliveryId, [HEADERS.endpointId]: delivery.endpointId }
+        : {}),
     };
   },
 
@@ -216,15 +250,18 @@ export const DeliveryHeaders = {
 } as const;
 
 /**
- * The message that puts a lead back on the delivery path (admin redelivery, DLT replay, the stranded-lead sweep):
- * lead.created again, for its next attempt, from `cycleStep` of a retry cycle (0: a fresh cycle).
+ * The message that puts a delivery back on its path (admin redelivery, DLT replay, the stranded-delivery sweep): its
+ * event's main topic again, for its next attempt, from `cycleStep` of a retry cycle (0: a fresh cycle). Without a
+ * delivery, the event itself to fan out again.
  */
 export function requeueMessage(
+  event: EventType,
+  delivery: DeliveryRef | null,
   attemptCount: number,
   options: { replay?: { replayId: string; at: Date }; cycleStep?: number } = {},
 ): { topic: string; headers: Record<string, string> } {
   return {
-    topic: LEAD_CREATED_TOPIC,
-    headers: DeliveryHeaders.requeue(attemptCount, options.replay, options.cycleStep ?? 0),
+    topic: event,
+    headers: DeliveryHeaders.requeue(delivery, attemptCount, options.replay, options.cycleStep ?? 0),
   };
 }

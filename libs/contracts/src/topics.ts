@@ -1,26 +1,57 @@
-/** Kafka topic names (SPEC §10). Retry topics are named by their default tier even when delays are scaled. */
+/** The event types the product publishes; each has its own topic family (main, retry tiers, DLT). */
+export const EVENT_TYPES = ['lead.created', 'lead.updated'] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
+
+/** Kafka topic names (SPEC §10, §11). Retry topics are named by their default tier even when delays are scaled. */
 export const LEAD_CREATED_TOPIC = 'lead.created';
+export const LEAD_UPDATED_TOPIC = 'lead.updated';
 export const RETRY_TIERS = ['1m', '2m', '4m', '8m', '16m'] as const;
 export type RetryTier = (typeof RETRY_TIERS)[number];
 export const LEAD_CREATED_DLT = 'lead.created.dlt';
+export const LEAD_UPDATED_DLT = 'lead.updated.dlt';
 
-export function retryTopic(tier: RetryTier): string {
-  return `${LEAD_CREATED_TOPIC}.retry.${tier}`;
+export function isEventType(value: unknown): value is EventType {
+  return (EVENT_TYPES as readonly unknown[]).includes(value);
 }
 
-/** Every topic the product uses, in delivery order: main, retry tiers, DLT. */
-export const ALL_TOPICS: readonly string[] = [
-  LEAD_CREATED_TOPIC,
-  ...RETRY_TIERS.map(retryTopic),
-  LEAD_CREATED_DLT,
-];
+/** `lead.created.retry.1m` … for an event family (lead.created by default). */
+export function retryTopic(tier: RetryTier, event: EventType = 'lead.created'): string {
+  return `${event}.retry.${tier}`;
+}
 
-/** What the dispatcher consumes: the main topic and every retry tier (never the DLT). */
-export const CONSUMED_TOPICS: readonly string[] = [LEAD_CREATED_TOPIC, ...RETRY_TIERS.map(retryTopic)];
+export function dltTopic(event: EventType = 'lead.created'): string {
+  return `${event}.dlt`;
+}
 
-/** The retry tier a logical topic is, or undefined for the main topic and the DLT. */
+/** Every topic the product uses, per event family in delivery order: main, retry tiers, DLT. */
+export const ALL_TOPICS: readonly string[] = EVENT_TYPES.flatMap((event) => [
+  event,
+  ...RETRY_TIERS.map((tier) => retryTopic(tier, event)),
+  dltTopic(event),
+]);
+
+/** What the dispatcher consumes: each family's main topic and retry tiers (never a DLT). */
+export const CONSUMED_TOPICS: readonly string[] = EVENT_TYPES.flatMap((event) => [
+  event,
+  ...RETRY_TIERS.map((tier) => retryTopic(tier, event)),
+]);
+
+/** Which family a logical topic belongs to, and which tier it is (undefined: the main topic), or undefined. */
+export function topicInfo(
+  logical: string,
+): { event: EventType; tier: RetryTier | undefined; dlt: boolean } | undefined {
+  for (const event of EVENT_TYPES) {
+    if (logical === event) return { event, tier: undefined, dlt: false };
+    if (logical === dltTopic(event)) return { event, tier: undefined, dlt: true };
+    const tier = RETRY_TIERS.find((candidate) => retryTopic(candidate, event) === logical);
+    if (tier) return { event, tier, dlt: false };
+  }
+  return undefined;
+}
+
+/** The retry tier a logical topic is, or undefined for a main topic and a DLT. */
 export function tierOfTopic(logical: string): RetryTier | undefined {
-  return RETRY_TIERS.find((tier) => retryTopic(tier) === logical);
+  return topicInfo(logical)?.tier;
 }
 
 /**
@@ -38,6 +69,7 @@ export class TopicNames {
     return physical.startsWith(this.prefix) ? physical.slice(this.prefix.length) : physical;
   }
 
+  /** lead.created's main topic (the default family everywhere). */
   get main(): string {
     return this.physical(LEAD_CREATED_TOPIC);
   }
@@ -46,8 +78,16 @@ export class TopicNames {
     return this.physical(LEAD_CREATED_DLT);
   }
 
-  retry(tier: RetryTier): string {
-    return this.physical(retryTopic(tier));
+  mainOf(event: EventType): string {
+    return this.physical(event);
+  }
+
+  dltOf(event: EventType): string {
+    return this.physical(dltTopic(event));
+  }
+
+  retry(tier: RetryTier, event: EventType = 'lead.created'): string {
+    return this.physical(retryTopic(tier, event));
   }
 
   all(): string[] {

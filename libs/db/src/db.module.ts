@@ -7,8 +7,10 @@ import { SecretBox } from './crypto/secret-box.js';
 import { type DatabaseSettings, dataSourceOptions } from './data-source.js';
 import { assertSchemaCurrent } from './migrate.js';
 import { ApiKeyRepository } from './repositories/api-key.repository.js';
+import { DeliveryLockRepository } from './repositories/delivery-lock.repository.js';
 import { DeliveryStatsRepository } from './repositories/delivery-stats.repository.js';
-import { LeadLockRepository } from './repositories/lead-lock.repository.js';
+import { DeliveryRepository } from './repositories/delivery.repository.js';
+import { EndpointRepository } from './repositories/endpoint.repository.js';
 import { LeadRepository } from './repositories/lead.repository.js';
 import { OutboxRepository } from './repositories/outbox.repository.js';
 import { ReplayRepository } from './repositories/replay.repository.js';
@@ -21,14 +23,16 @@ export interface DbSettings extends DatabaseSettings {
   encryptionKeys: EncryptionKeys;
   /** Group commit of intake writes (leads-api). */
   intakeBatching?: GroupCommitOptions;
-  /** Group commit of lead-lock claims and outcomes (dispatcher). */
+  /** Group commit of delivery fan-outs, claims and outcomes (dispatcher). */
   lockBatching?: GroupCommitOptions;
 }
 
 const REPOSITORIES = [
   SiteRepository,
+  EndpointRepository,
   LeadRepository,
-  LeadLockRepository,
+  DeliveryRepository,
+  DeliveryLockRepository,
   OutboxRepository,
   ReplayRepository,
   ApiKeyRepository,
@@ -73,10 +77,20 @@ const REPOSITORIES = [
       useFactory: (ds: DataSource, s: DbSettings) => new LeadRepository(ds, s.intakeBatching),
     },
     {
-      provide: LeadLockRepository,
-      inject: [DataSource, SiteRepository, DB_SETTINGS],
-      useFactory: (ds: DataSource, sites: SiteRepository, s: DbSettings) =>
-        new LeadLockRepository(ds, sites, s.lockBatching),
+      provide: EndpointRepository,
+      inject: [DataSource, SecretBox],
+      useFactory: (ds: DataSource, box: SecretBox) => new EndpointRepository(ds, box),
+    },
+    {
+      provide: DeliveryRepository,
+      inject: [DataSource],
+      useFactory: (ds: DataSource) => new DeliveryRepository(ds),
+    },
+    {
+      provide: DeliveryLockRepository,
+      inject: [DataSource, EndpointRepository, DB_SETTINGS],
+      useFactory: (ds: DataSource, endpoints: EndpointRepository, s: DbSettings) =>
+        new DeliveryLockRepository(ds, endpoints, s.lockBatching),
     },
     {
       provide: OutboxRepository,

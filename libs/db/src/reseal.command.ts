@@ -1,10 +1,10 @@
 #!/usr/bin/env node
 // `npm run reseal`: after rotating DATA_ENCRYPTION_KEY (the old key listed in DATA_ENCRYPTION_PREVIOUS_KEYS),
-// re-seals every stored hook URL and secret under the current key. Safe to run again; prints what it did.
+// re-seals every stored endpoint URL, custom headers and secret under the current key. Safe to run again; prints what it did.
 import { EnvReader } from '@leadhooks/config';
 import { readEncryptionKeys, secretBoxFor } from './crypto/encryption-keys.js';
 import { createDataSource } from './data-source.js';
-import { SiteRepository } from './repositories/site.repository.js';
+import { EndpointRepository } from './repositories/endpoint.repository.js';
 
 async function main(): Promise<number> {
   const env = new EnvReader();
@@ -15,13 +15,13 @@ async function main(): Promise<number> {
   const dataSource = createDataSource({ url, poolSize: 2, applicationName: 'leadhooks-reseal' });
   await dataSource.initialize();
   try {
-    const outcome = await new SiteRepository(dataSource, box).reseal();
+    const outcome = await new EndpointRepository(dataSource, box).reseal();
     console.log(
-      `Current key ${box.currentKeyId}: re-sealed ${outcome.resealed} site(s), ${outcome.current} already current, ${outcome.unreadable.length} unreadable.`,
+      `Current key ${box.currentKeyId}: re-sealed ${outcome.resealed} endpoint(s), ${outcome.current} already current, ${outcome.unreadable.length} unreadable.`,
     );
-    for (const site of outcome.unreadable) {
+    for (const endpoint of outcome.unreadable) {
       console.log(
-        `  unreadable: ${site.hostname} (${site.id}): ${site.problem}; add its key to DATA_ENCRYPTION_PREVIOUS_KEYS, or set a new URL and rotate its secret`,
+        `  unreadable: endpoint ${endpoint.name} (${endpoint.id}) of site ${endpoint.siteId}: ${endpoint.problem}; add its key to DATA_ENCRYPTION_PREVIOUS_KEYS, or set a new URL and rotate its secret`,
       );
     }
     return outcome.unreadable.length ? 1 : 0;

@@ -7,7 +7,10 @@ import {
   leadSnapshot,
 } from '@leadhooks/contracts';
 import {
+  type Endpoint,
+  EndpointRepository,
   LeadRepository,
+  type NewEndpoint,
   newLeadFromEvent,
   SecretBox,
   type Site,
@@ -34,6 +37,41 @@ export async function seedSite(
   });
   if (site === 'hostname-taken') throw new Error(`seedSite: hostname ${options.hostname} is taken`);
   return site;
+}
+
+/** Adds an endpoint to a site (enabled, lead.created, standard_webhooks and flat unless told otherwise). */
+export async function seedEndpoint(
+  dataSource: DataSource,
+  site: Pick<Site, 'id'>,
+  options: Partial<Omit<NewEndpoint, 'siteId'>> & { url: string },
+): Promise<Endpoint> {
+  const endpoints = new EndpointRepository(dataSource, new SecretBox(TEST_ENCRYPTION_KEY));
+  const endpoint = await endpoints.create({
+    siteId: site.id,
+    name: options.name ?? `endpoint-${randomBytes(3).toString('hex')}`,
+    kind: options.kind ?? 'manual',
+    url: options.url,
+    enabled: options.enabled ?? true,
+    events: options.events ?? ['lead.created'],
+    auth: options.auth ?? 'standard_webhooks',
+    format: options.format ?? 'flat',
+    headers: options.headers ?? {},
+    timeoutMs: options.timeoutMs ?? null,
+    rateLimitPerSecond: options.rateLimitPerSecond ?? null,
+    secret: options.secret ?? generateWebhookSecret(),
+  });
+  if (typeof endpoint === 'string') throw new Error(`seedEndpoint: ${endpoint}`);
+  return endpoint;
+}
+
+/** The site's `zapier` endpoint (every site has one: its §10 hook). */
+export async function zapierEndpointOf(dataSource: DataSource, site: Pick<Site, 'id'>): Promise<Endpoint> {
+  const endpoints = await new EndpointRepository(dataSource, new SecretBox(TEST_ENCRYPTION_KEY)).listBySite(
+    site.id,
+  );
+  const zapier = endpoints.find((endpoint) => endpoint.name === 'zapier');
+  if (!zapier) throw new Error(`site ${site.id} has no zapier endpoint`);
+  return zapier;
 }
 
 /** Stores a lead the way intake does (without the outbox row) and returns its lead.created event. */

@@ -71,16 +71,24 @@ export class WebhookSender {
     });
   }
 
-  async post(url: string, body: string, headers: Record<string, string>): Promise<WebhookResult> {
+  /** POSTs `body`; `options.timeoutMs` overrides the sender's timeout for this request (an endpoint's own). */
+  async post(
+    url: string,
+    body: string,
+    headers: Record<string, string>,
+    options: { timeoutMs?: number } = {},
+  ): Promise<WebhookResult> {
     const started = performance.now();
     const elapsed = () => Math.round(performance.now() - started);
+    const timeoutMs = options.timeoutMs ?? this.options.timeoutMs;
     const problem = webhookUrlProblem(url, this.options);
     if (problem) return failure('forbidden-target', `hook URL ${problem}`, elapsed());
     const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), this.options.timeoutMs);
+    const timer = setTimeout(() => controller.abort(), timeoutMs);
     try {
       const response = await this.client.post<Readable>(url, body, {
         signal: controller.signal,
+        timeout: timeoutMs,
         headers: {
           ...headers,
           'content-type': 'application/json',
@@ -103,7 +111,7 @@ export class WebhookSender {
         retryAfter,
       };
     } catch (error) {
-      return classify(error, elapsed(), this.options.timeoutMs);
+      return classify(error, elapsed(), timeoutMs);
     } finally {
       clearTimeout(timer);
     }

@@ -5,6 +5,10 @@ import { LEADS_API_CONFIG } from '../config/config.module.js';
 import type { LeadsApiConfig } from '../config/leads-api.config.js';
 import { SitesModule } from '../sites/sites.module.js';
 import { AdminAuthGuard } from './auth/admin-auth.guard.js';
+import { AdminDeliveriesController } from './deliveries/admin-deliveries.controller.js';
+import { AdminEndpointsController } from './endpoints/admin-endpoints.controller.js';
+import { AdminEndpointsService } from './endpoints/admin-endpoints.service.js';
+import { EndpointTester } from './endpoints/endpoint-tester.service.js';
 import { AdminLeadsController } from './leads/admin-leads.controller.js';
 import { AdminLeadsService } from './leads/admin-leads.service.js';
 import { AdminReplaysController } from './replays/admin-replays.controller.js';
@@ -13,10 +17,18 @@ import { AdminSitesService } from './sites/admin-sites.service.js';
 
 @Module({
   imports: [DbModule, SitesModule],
-  controllers: [AdminSitesController, AdminLeadsController, AdminReplaysController],
+  controllers: [
+    AdminSitesController,
+    AdminEndpointsController,
+    AdminLeadsController,
+    AdminDeliveriesController,
+    AdminReplaysController,
+  ],
   providers: [
     AdminAuthGuard,
     AdminSitesService,
+    AdminEndpointsService,
+    EndpointTester,
     AdminLeadsService,
     {
       provide: WebhookDelivery,

@@ -3,8 +3,8 @@ import os from 'node:os';
 import readline from 'node:readline/promises';
 import cliProgress from 'cli-progress';
 import { EnvReader } from '@leadhooks/config';
-import { TopicNames } from '@leadhooks/contracts';
-import { createDataSource, LeadRepository, ReplayRepository } from '@leadhooks/db';
+import { EVENT_TYPES, type EventType, TopicNames } from '@leadhooks/contracts';
+import { createDataSource, DeliveryRepository, LeadRepository, ReplayRepository } from '@leadhooks/db';
 import { createKafka } from '@leadhooks/messaging';
 import type { DeadLetterFilter } from '../dlt/dead-letter.js';
 import type { ListedDeadLetter } from '../dlt/dead-letter.js';
@@ -27,13 +27,21 @@ function parseTime(value: string): Date {
 
 function parseUuid(value: string): string {
   if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value))
-    throw new InvalidArgumentError('expected a lead id (uuid)');
+    throw new InvalidArgumentError('expected an id (uuid)');
   return value.toLowerCase();
 }
 
+function parseEvent(value: string): EventType {
+  if (!(EVENT_TYPES as readonly string[]).includes(value))
+    throw new InvalidArgumentError(`expected one of ${EVENT_TYPES.join(', ')}`);
+  return value as EventType;
+}
+
 interface FilterOptions {
+  event?: EventType;
   site?: string;
   lead?: string;
+  endpoint?: string;
   since?: Date;
   until?: Date;
   error?: string;
@@ -41,8 +49,14 @@ interface FilterOptions {
 
 function withFilters(command: Command): Command {
   return command
+    .option(
+      '--event <type>',
+      `only this event's DLT (${EVENT_TYPES.join(' or ')}; both by default)`,
+      parseEvent,
+    )
     .option('--site <hostname-or-id>', 'only leads of this site')
     .option('--lead <id>', 'only this lead', parseUuid)
+    .option('--endpoint <id>', 'only deliveries to this endpoint', parseUuid)
     .option('--since <time>', 'dead-lettered at or after (ISO time or age: 30m, 12h, 7d)', parseTime)
     .option('--until <time>', 'dead-lettered at or before (ISO time or age)', parseTime)
     .option('--error <text>', 'last error contains this text (case-insensitive)');
@@ -50,8 +64,10 @@ function withFilters(command: Command): Command {
 
 function filterOf(options: FilterOptions): DeadLetterFilter {
   return {
+    event: options.event,
     site: options.site,
     lead: options.lead,
+    endpoint: options.endpoint,
     since: options.since,
     until: options.until,
     error: options.error,
@@ -68,7 +84,9 @@ function describeFilter(options: FilterOptions & { all?: boolean }): Record<stri
 
 function printTable(letters: ListedDeadLetter[], out: NodeJS.WritableStream): void {
   const rows = letters.map((l) => [
+    l.eventType,
     l.leadId ?? '?',
+    l.endpointId ?? '-',
     l.status ?? '?',
     l.siteHostname ?? '?',
     l.attempts === null ? '-' : String(l.attempts),
@@ -78,7 +96,9 @@ function printTable(letters: ListedDeadLetter[], out: NodeJS.WritableStream): vo
     (l.lastError ?? l.reason ?? '').slice(0, 60),
   ]);
   const header = [
+    'EVENT',
     'LEAD',
+    'ENDPOINT',
     'STATUS',
     'SITE',
     'ATTEMPTS',
@@ -136,8 +156,9 @@ function connect(): { service: DltReplayService; close: () => Promise<void>; ini
   return {
     service: new DltReplayService(
       kafka,
-      new TopicNames(prefix).dlt,
+      new TopicNames(prefix),
       new ReplayRepository(dataSource),
+      new DeliveryRepository(dataSource),
       new LeadRepository(dataSource),
     ),
     init: async () => void (await dataSource.initialize()),
@@ -149,15 +170,17 @@ function connect(): { service: DltReplayService; close: () => Promise<void>; ini
 export async function runDltCli(argv: string[], io: CliIo = defaultIo): Promise<number> {
   let exitCode = 0;
   const program = new Command('dlt')
-    .description('Inspect and replay dead-lettered leads (lead.created.dlt)')
+    .description('Inspect and replay dead-lettered deliveries (lead.created.dlt and lead.updated.dlt)')
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out.write(s), writeErr: (s) => io.err.write(s) })
     .showHelpAfterError('(run with --help for usage)');
 
   withFilters(
-    program.command('list').description('show what is in the DLT (leads delivered since are left out)'),
+    program
+      .command('list')
+      .description('show what is in the DLTs (deliveries that succeeded since are left out)'),
   )
-    .option('--all', 'also show dead letters whose lead has been delivered since (SENT)')
+    .option('--all', 'also show dead letters whose delivery has succeeded since (SENT)')
     .option('--json', 'print JSON instead of a table')
     .action(async (options: FilterOptions & { json?: boolean; all?: boolean }) => {
       const { service, init, close } = connect();
@@ -178,8 +201,8 @@ export async function runDltCli(argv: string[], io: CliIo = defaultIo): Promise<
       }
     });
 
-  withFilters(program.command('replay').description('send dead-lettered leads back through delivery'))
-    .option('--all', 'replay everything in the DLT (required when no filter is given)')
+  withFilters(program.command('replay').description('send dead-lettered deliveries back through delivery'))
+    .option('--all', 'replay everything in the DLTs (required when no filter is given)')
     .option('--dry-run', 'show what would be replayed and change nothing')
     .option('--yes', 'do not ask for confirmation')
     .addOption(
@@ -194,7 +217,7 @@ export async function runDltCli(argv: string[], io: CliIo = defaultIo): Promise<
           throw new CommanderError(
             EXIT_USAGE,
             'dlt.scope',
-            'error: say what to replay: a filter (--lead, --site, --since, --until, --error) or --all\n',
+            'error: say what to replay: a filter (--event, --lead, --site, --endpoint, --since, --until, --error) or --all\n',
           );
         }
         const { service, init, close } = connect();
@@ -207,7 +230,7 @@ export async function runDltCli(argv: string[], io: CliIo = defaultIo): Promise<
           if (options.dryRun) {
             for (const letter of selected)
               io.out.write(
-                `  would replay ${letter.leadId} (${letter.siteHostname}, DLT ${letter.partition}:${letter.offset})\n`,
+                `  would replay ${letter.leadId} (${letter.siteHostname}, ${letter.eventType}${letter.endpointId ? ` to endpoint ${letter.endpointId}` : ''}, DLT ${letter.topic} ${letter.partition}:${letter.offset})\n`,
               );
             return;
           }
@@ -250,7 +273,7 @@ export async function runDltCli(argv: string[], io: CliIo = defaultIo): Promise<
           bar?.stop();
           for (const item of summary.items.filter((i) => i.outcome !== 'replayed')) {
             io.out.write(
-              `  ${item.outcome}: ${item.letter.leadId}${item.detail ? ` (${item.detail})` : ''}\n`,
+              `  ${item.outcome}: ${item.letter.leadId} (${item.letter.eventType})${item.detail ? ` (${item.detail})` : ''}\n`,
             );
           }
           io.out.write(

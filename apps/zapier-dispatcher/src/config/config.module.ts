@@ -21,7 +21,7 @@ export class ConfigModule {
       poolSize: config.dbPoolSize,
       applicationName: app,
       encryptionKeys: config.dataEncryptionKeys,
-      lockBatching: config.leadLockBatching,
+      lockBatching: config.lockBatching,
     };
     const kafka: KafkaModuleSettings = {
       brokers: config.kafkaBrokers,

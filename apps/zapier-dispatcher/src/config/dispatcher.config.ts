@@ -23,8 +23,8 @@ export interface DispatcherConfig {
   maxBufferedPerPartition: number;
   /** How often handled offsets are committed. */
   commitIntervalMs: number;
-  /** Group commit of lead-lock claims and outcomes: statements in flight at once, deliveries per statement. */
-  leadLockBatching: { concurrency: number; maxBatch: number };
+  /** Group commit of fan-outs, delivery claims and outcomes: statements in flight at once, deliveries per statement. */
+  lockBatching: { concurrency: number; maxBatch: number };
   /** One delay per retry tier (1m,2m,4m,8m,16m by default). */
   retryDelaysMs: number[];
   retryJitterRatio: number;
@@ -32,11 +32,11 @@ export interface DispatcherConfig {
   webhookTimeoutMs: number;
   webhookMaxResponseBytes: number;
   allowInsecureWebhookUrls: boolean;
-  /** The lead lease outlives the HTTP timeout by this margin (see LeadLockRepository). */
+  /** The delivery lease outlives the endpoint's HTTP timeout by this margin (see DeliveryLockRepository). */
   leaseMarginMs: number;
-  /** Outbound requests per second per site (0 = unlimited). */
-  siteRateLimitPerSecond: number;
-  /** The stranded-lead sweep (StrandedLeadSweeper): how often, and how overdue a PENDING lead must be. */
+  /** Outbound requests per second per endpoint unless the endpoint sets its own (0 = unlimited). */
+  endpointRateLimitPerSecond: number;
+  /** The stranded-delivery sweep (StrandedDeliverySweeper): how often, and how overdue a PENDING delivery must be. */
   sweep: { intervalMs: number; marginMs: number };
   /** Automatic re-drive of retryable dead letters (0 = off): how often, and for how long after submission. */
   redrive: { intervalMs: number; windowMs: number };
@@ -72,7 +72,7 @@ export function loadDispatcherConfig(
     maxInFlightPerPartition: read.int('DELIVERY_CONCURRENCY_PER_PARTITION', 16, { min: 1, max: 1000 }),
     maxBufferedPerPartition: read.int('DELIVERY_BUFFER_PER_PARTITION', 500, { min: 1, max: 100_000 }),
     commitIntervalMs: read.durationMs('KAFKA_COMMIT_INTERVAL', '500ms'),
-    leadLockBatching: {
+    lockBatching: {
       concurrency: read.int('LEAD_LOCK_WRITE_CONCURRENCY', 4, { min: 1, max: 500 }),
       maxBatch: read.int('LEAD_LOCK_BATCH_MAX', 100, { min: 1, max: 1000 }),
     },
@@ -88,7 +88,12 @@ export function loadDispatcherConfig(
       if (ms < 1_000) throw new Error('must be at least 1s (the lease must outlive the webhook timeout)');
       return ms;
     }),
-    siteRateLimitPerSecond: read.int('SITE_RATE_LIMIT_PER_SECOND', 25, { min: 0, max: 100_000 }),
+    // SITE_RATE_LIMIT_PER_SECOND is the name from before endpoints (one hook per site); still read.
+    endpointRateLimitPerSecond: read.int(
+      'ENDPOINT_RATE_LIMIT_PER_SECOND',
+      read.int('SITE_RATE_LIMIT_PER_SECOND', 25, { min: 0, max: 100_000 }),
+      { min: 0, max: 100_000 },
+    ),
     sweep: {
       intervalMs: read.durationMs('SWEEP_INTERVAL', '1m'),
       marginMs: read.durationMs('SWEEP_MARGIN', '10m'),

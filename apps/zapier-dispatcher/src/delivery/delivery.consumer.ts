@@ -1,13 +1,16 @@
 import { Controller, Inject } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
-import { LEAD_CREATED_TOPIC, retryTopic } from '@leadhooks/contracts';
+import { LEAD_CREATED_TOPIC, LEAD_UPDATED_TOPIC, retryTopic } from '@leadhooks/contracts';
 import type { ConsumedMessage, HandlerOutcome } from '@leadhooks/messaging';
 import { DeliveryService } from './delivery.service.js';
 
 /** Every consumed topic carries a ConsumedMessage (see DueTimeKafkaServer). */
 type DeliveryTopics = Record<string, ConsumedMessage>;
 
-/** lead.created and its retry tiers all run the same delivery; the tier is read from the message. */
+/**
+ * lead.created and lead.updated, each with its retry tiers: all run the same delivery; the event family comes
+ * from the topic, the tier and the delivery from the message headers.
+ */
 @Controller()
 export class DeliveryConsumer {
   constructor(@Inject(DeliveryService) private readonly delivery: DeliveryService) {}
@@ -18,27 +21,57 @@ export class DeliveryConsumer {
   }
 
   @EventPattern<DeliveryTopics>(retryTopic('1m'))
-  onRetry1m(@Payload() message: ConsumedMessage): Promise<HandlerOutcome> {
+  onLeadCreatedRetry1m(@Payload() message: ConsumedMessage): Promise<HandlerOutcome> {
     return this.delivery.handle(message);
   }
 
   @EventPattern<DeliveryTopics>(retryTopic('2m'))
-  onRetry2m(@Payload() message: ConsumedMessage): Promise<HandlerOutcome> {
+  onLeadCreatedRetry2m(@Payload() message: ConsumedMessage): Promise<HandlerOutcome> {
     return this.delivery.handle(message);
   }
 
   @EventPattern<DeliveryTopics>(retryTopic('4m'))
-  onRetry4m(@Payload() message: ConsumedMessage): Promise<HandlerOutcome> {
+  onLeadCreatedRetry4m(@Payload() message: ConsumedMessage): Promise<HandlerOutcome> {
     return this.delivery.handle(message);
   }
 
   @EventPattern<DeliveryTopics>(retryTopic('8m'))
-  onRetry8m(@Payload() message: ConsumedMessage): Promise<HandlerOutcome> {
+  onLeadCreatedRetry8m(@Payload() message: ConsumedMessage): Promise<HandlerOutcome> {
     return this.delivery.handle(message);
   }
 
   @EventPattern<DeliveryTopics>(retryTopic('16m'))
-  onRetry16m(@Payload() message: ConsumedMessage): Promise<HandlerOutcome> {
+  onLeadCreatedRetry16m(@Payload() message: ConsumedMessage): Promise<HandlerOutcome> {
+    return this.delivery.handle(message);
+  }
+
+  @EventPattern<DeliveryTopics>(LEAD_UPDATED_TOPIC)
+  onLeadUpdated(@Payload() message: ConsumedMessage): Promise<HandlerOutcome> {
+    return this.delivery.handle(message);
+  }
+
+  @EventPattern<DeliveryTopics>(retryTopic('1m', 'lead.updated'))
+  onLeadUpdatedRetry1m(@Payload() message: ConsumedMessage): Promise<HandlerOutcome> {
+    return this.delivery.handle(message);
+  }
+
+  @EventPattern<DeliveryTopics>(retryTopic('2m', 'lead.updated'))
+  onLeadUpdatedRetry2m(@Payload() message: ConsumedMessage): Promise<HandlerOutcome> {
+    return this.delivery.handle(message);
+  }
+
+  @EventPattern<DeliveryTopics>(retryTopic('4m', 'lead.updated'))
+  onLeadUpdatedRetry4m(@Payload() message: ConsumedMessage): Promise<HandlerOutcome> {
+    return this.delivery.handle(message);
+  }
+
+  @EventPattern<DeliveryTopics>(retryTopic('8m', 'lead.updated'))
+  onLeadUpdatedRetry8m(@Payload() message: ConsumedMessage): Promise<HandlerOutcome> {
+    return this.delivery.handle(message);
+  }
+
+  @EventPattern<DeliveryTopics>(retryTopic('16m', 'lead.updated'))
+  onLeadUpdatedRetry16m(@Payload() message: ConsumedMessage): Promise<HandlerOutcome> {
     return this.delivery.handle(message);
   }
 }

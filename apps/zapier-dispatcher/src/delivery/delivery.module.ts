@@ -7,8 +7,9 @@ import { DISPATCHER_CONFIG } from '../config/config.module.js';
 import type { DispatcherConfig } from '../config/dispatcher.config.js';
 import { MetricsModule } from '../metrics/metrics.module.js';
 import { DeadLetterRedrive } from '../dlt/dead-letter-redrive.service.js';
-import { StrandedLeadSweeper } from '../sweep/stranded-lead.sweeper.js';
+import { StrandedDeliverySweeper } from '../sweep/stranded-delivery.sweeper.js';
 import { DeliveryConsumer } from './delivery.consumer.js';
+import { DeliveryRunner } from './delivery-runner.service.js';
 import { DeliveryService } from './delivery.service.js';
 
 @Module({
@@ -16,7 +17,8 @@ import { DeliveryService } from './delivery.service.js';
   controllers: [DeliveryConsumer],
   providers: [
     DeliveryService,
-    StrandedLeadSweeper,
+    DeliveryRunner,
+    StrandedDeliverySweeper,
     DeadLetterRedrive,
     {
       provide: WebhookDelivery,

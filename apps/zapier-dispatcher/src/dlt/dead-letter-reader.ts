@@ -9,6 +9,7 @@ import { type DeadLetter, toDeadLetter } from './dead-letter.js';
 export async function readDeadLetters(
   kafka: Kafka,
   topic: string,
+  logicalTopic: string,
   timeoutMs = 30_000,
 ): Promise<DeadLetter[]> {
   const admin = kafka.admin();
@@ -35,7 +36,7 @@ export async function readDeadLetters(
       eachMessage: async ({ partition, message }) => {
         const last = remaining.get(partition);
         if (last === undefined) return;
-        if (BigInt(message.offset) <= last) letters.push(toDeadLetter(partition, message));
+        if (BigInt(message.offset) <= last) letters.push(toDeadLetter(logicalTopic, partition, message));
         if (BigInt(message.offset) >= last) remaining.delete(partition);
         if (remaining.size === 0) {
           clearTimeout(timer);

@@ -7,10 +7,11 @@ import {
 } from '@nestjs/common';
 import type { Kafka } from 'kafkajs';
 import { TopicNames } from '@leadhooks/contracts';
-import { LeadRepository, ReplayRepository } from '@leadhooks/db';
+import { DeliveryRepository, LeadRepository, ReplayRepository } from '@leadhooks/db';
 import { KAFKA } from '@leadhooks/messaging';
 import { DISPATCHER_CONFIG } from '../config/config.module.js';
 import type { DispatcherConfig } from '../config/dispatcher.config.js';
+import { letterKey } from './dead-letter.js';
 import { DltReplayService } from './dlt-replay.service.js';
 
 /** Who the automatic re-drive is, in the replay log (GET /v1/admin/replays, `npm run dlt -- list`). */
@@ -18,9 +19,9 @@ export const REDRIVE_ACTOR = 'auto-redrive';
 
 /**
  * Long outages (SPEC §6): the retry tiers give up after about 31 minutes, a receiver can be down for longer. Every
- * REDRIVE_INTERVAL this replays the dead letters whose last failure may heal by itself (5xx, 429, timeout,
- * connection) and whose lead is still FAILED and younger than REDRIVE_WINDOW, each dead letter at most once (a lead
- * that fails again is dead-lettered again, and so re-driven at the next interval). Runs are recorded like a manual
+ * REDRIVE_INTERVAL this replays the dead letters of both event types whose last failure may heal by itself (5xx,
+ * 429, timeout, connection), whose delivery is still FAILED and whose event is younger than REDRIVE_WINDOW, each
+ * dead letter at most once (a delivery that fails again is dead-lettered again, and re-driven at the next interval). Runs are recorded like a manual
  * replay, by REDRIVE_ACTOR. With several dispatchers, one runs it at a time (a Postgres advisory lock).
  */
 @Injectable()
@@ -35,9 +36,10 @@ export class DeadLetterRedrive implements OnApplicationBootstrap, OnApplicationS
     @Inject(KAFKA) kafka: Kafka,
     @Inject(TopicNames) topics: TopicNames,
     @Inject(ReplayRepository) private readonly replays: ReplayRepository,
+    @Inject(DeliveryRepository) deliveries: DeliveryRepository,
     @Inject(LeadRepository) leads: LeadRepository,
   ) {
-    this.replay = new DltReplayService(kafka, topics.dlt, replays, leads);
+    this.replay = new DltReplayService(kafka, topics, replays, deliveries, leads);
   }
 
   onApplicationBootstrap(): void {
@@ -58,16 +60,16 @@ export class DeadLetterRedrive implements OnApplicationBootstrap, OnApplicationS
     await this.running;
   }
 
-  /** One re-drive; the number of leads replayed, or undefined when another dispatcher is running one. */
+  /** One re-drive; the number of deliveries replayed, or undefined when another dispatcher is running one. */
   async redrive(now = Date.now()): Promise<number | undefined> {
     return this.replays.withRedriveLock(async () => {
       const replayed = await this.replays.replayedMessages();
       const letters = (await this.replay.select({})).filter(
         (letter) =>
           letter.retryable &&
-          !replayed.has(`${letter.partition}:${letter.offset}`) &&
+          !replayed.has(letterKey(letter)) &&
           letter.event !== null &&
-          now - Date.parse(letter.event.data.submitted_at) <= this.config.redrive.windowMs,
+          now - Date.parse(letter.event.occurred_at) <= this.config.redrive.windowMs,
       );
       if (!letters.length) return 0;
       const summary = await this.replay.replay(letters, {
@@ -76,7 +78,7 @@ export class DeadLetterRedrive implements OnApplicationBootstrap, OnApplicationS
         dryRun: false,
       });
       this.log.log({
-        message: `Re-drove ${summary.replayed} dead-lettered lead(s) whose last failure was retryable (skipped ${summary.skipped}, failed ${summary.failed})`,
+        message: `Re-drove ${summary.replayed} dead-lettered deliver(ies) whose last failure was retryable (skipped ${summary.skipped}, failed ${summary.failed})`,
         replayId: summary.replayId,
       });
       return summary.replayed;

@@ -3,10 +3,15 @@ import type { KafkaMessage } from 'kafkajs';
 import { type DeadLetter, matchesFilter, toDeadLetter } from './dead-letter.js';
 
 const letter = (overrides: Partial<DeadLetter> = {}): DeadLetter => ({
+  topic: 'lead.created.dlt',
+  eventType: 'lead.created',
   partition: 0,
   offset: '7',
   deadLetteredAt: new Date('2026-11-30T10:00:00Z'),
   leadId: '0193a2b4-0000-7000-8000-000000000001',
+  eventId: null,
+  deliveryId: '0193a2b4-0000-7000-8000-0000000000d1',
+  endpointId: '0193a2b4-0000-7000-8000-0000000000e1',
   siteId: '0193a2b4-0000-7000-8000-0000000000aa',
   siteHostname: 'acme.test',
   attempts: 6,
@@ -37,6 +42,10 @@ describe(matchesFilter.name, () => {
     expect(matchesFilter(sut, { error: 'exhausted' })).toBe(true);
     expect(matchesFilter(sut, { error: '404' })).toBe(false);
     expect(matchesFilter(sut, { site: 'acme.test', error: '404' })).toBe(false);
+    expect(matchesFilter(sut, { event: 'lead.created' })).toBe(true);
+    expect(matchesFilter(sut, { event: 'lead.updated' })).toBe(false);
+    expect(matchesFilter(sut, { endpoint: sut.endpointId! })).toBe(true);
+    expect(matchesFilter(sut, { endpoint: '0193a2b4-0000-7000-8000-0000000000e2' })).toBe(false);
   });
 });
 
@@ -52,7 +61,9 @@ describe(toDeadLetter.name, () => {
         [HEADERS.lastError]: 'message value is not JSON',
       },
     } as unknown as KafkaMessage;
-    expect(toDeadLetter(2, message)).toMatchObject({
+    expect(toDeadLetter('lead.updated.dlt', 2, message)).toMatchObject({
+      topic: 'lead.updated.dlt',
+      eventType: 'lead.updated',
       partition: 2,
       offset: '3',
       leadId: '0193a2b4-0000-7000-8000-000000000009',

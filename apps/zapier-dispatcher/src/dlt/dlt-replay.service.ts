@@ -1,9 +1,23 @@
 import type { Kafka } from 'kafkajs';
-import { requeueMessage } from '@leadhooks/contracts';
-import { LeadRepository, type ReplayOutcome, ReplayRepository, type RequeueResult } from '@leadhooks/db';
+import {
+  dltTopic,
+  EVENT_TYPES,
+  LEAD_CREATED_TYPE,
+  requeueMessage,
+  type TopicNames,
+} from '@leadhooks/contracts';
+import {
+  DeliveryRepository,
+  LeadRepository,
+  type ReplayOutcome,
+  ReplayRepository,
+  type RequeueMessage,
+  type RequeueResult,
+} from '@leadhooks/db';
 import {
   type DeadLetter,
   type DeadLetterFilter,
+  letterKey,
   type ListedDeadLetter,
   matchesFilter,
 } from './dead-letter.js';
@@ -29,52 +43,74 @@ const OUTCOMES: Record<RequeueResult, ReplayOutcome> = {
   'in-flight': 'skipped-in-flight',
 };
 
-/** What `npm run dlt` does, behind its argument parsing: list and replay dead-lettered leads. */
+/** The delivery a dead letter stands for: named in it, or (older letters) its lead's `zapier` lead.created delivery. */
+interface Resolved {
+  letter: DeadLetter;
+  deliveryId: string | null;
+}
+
+/** What `npm run dlt` does, behind its argument parsing: list and replay dead-lettered deliveries of both event types. */
 export class DltReplayService {
   constructor(
     private readonly kafka: Kafka,
-    private readonly dltTopic: string,
+    private readonly topics: TopicNames,
     private readonly replays: ReplayRepository,
+    private readonly deliveries: DeliveryRepository,
     private readonly leads: LeadRepository,
   ) {}
 
   /**
-   * Dead letters matching the filter, each with its lead's current status. A lead that was delivered after all
-   * (SENT: replayed since, or its failure raced a crash) is left out unless `includeSent`.
+   * Dead letters matching the filter, each with its delivery's current status. One delivered after all (SENT:
+   * replayed since, or its failure raced a crash) is left out unless `includeSent`.
    */
   async list(filter: DeadLetterFilter, { includeSent = false } = {}): Promise<ListedDeadLetter[]> {
-    const [letters, replayed] = await Promise.all([
-      readDeadLetters(this.kafka, this.dltTopic),
+    const families = filter.event ? [filter.event] : EVENT_TYPES;
+    const [perTopic, replayed] = await Promise.all([
+      Promise.all(
+        families.map((event) =>
+          readDeadLetters(this.kafka, this.topics.physical(dltTopic(event)), dltTopic(event)),
+        ),
+      ),
       this.replays.replayedMessages(),
     ]);
-    const matching = letters.filter((letter) => matchesFilter(letter, filter));
-    const statuses = await this.leads.statuses([
-      ...new Set(matching.flatMap((letter) => (letter.leadId ? [letter.leadId] : []))),
-    ]);
-    return matching
-      .map((letter) => ({
+    const matching = perTopic
+      .flat()
+      .filter((letter) => matchesFilter(letter, filter))
+      .sort((a, b) => a.deadLetteredAt.getTime() - b.deadLetteredAt.getTime());
+    const resolved = await this.resolve(matching);
+    const statuses = await this.statuses(resolved);
+    return resolved
+      .map(({ letter, deliveryId }) => ({
         ...letter,
-        status: letter.leadId ? (statuses.get(letter.leadId) ?? null) : null,
-        replayedAt: replayed.get(`${letter.partition}:${letter.offset}`) ?? null,
+        deliveryId,
+        status: deliveryId
+          ? (statuses.deliveries.get(deliveryId) ?? null)
+          : letter.leadId && letter.eventType === LEAD_CREATED_TYPE
+            ? (statuses.leads.get(letter.leadId) ?? null)
+            : null,
+        replayedAt: replayed.get(letterKey(letter)) ?? null,
       }))
       .filter((letter) => includeSent || letter.status !== 'SENT');
   }
 
   /**
-   * The latest dead letter per lead among those matching and not SENT (a lead can be dead-lettered more than
-   * once). A letter whose event is unreadable is selected by its key: the replay rebuilds the event from the lead.
+   * The latest dead letter per delivery among those matching and not SENT (a delivery can be dead-lettered more
+   * than once). A letter whose event is unreadable is selected by its delivery or lead: the replay rebuilds the event.
    */
-  async select(filter: DeadLetterFilter): Promise<DeadLetter[]> {
-    const latest = new Map<string, DeadLetter>();
+  async select(filter: DeadLetterFilter): Promise<ListedDeadLetter[]> {
+    const latest = new Map<string, ListedDeadLetter>();
     for (const letter of await this.list(filter)) {
-      if (letter.leadId) latest.set(letter.leadId, letter);
+      const key =
+        letter.deliveryId ??
+        (letter.leadId ? `${letter.eventType}/${letter.eventId ?? letter.leadId}` : null);
+      if (key) latest.set(key, letter);
     }
     return [...latest.values()];
   }
 
   /**
-   * Replays the selection: each lead back to PENDING with a fresh retry cycle via the outbox (its event rebuilt
-   * from the stored lead). One failure does not stop the rest. Dry runs change nothing (not even the replay log).
+   * Replays the selection: each delivery back to PENDING with a fresh retry cycle via the outbox (its event as it
+   * was emitted). One failure does not stop the rest. Dry runs change nothing (not even the replay log).
    */
   async replay(
     letters: DeadLetter[],
@@ -97,17 +133,18 @@ export class DltReplayService {
       let detail: string | undefined;
       try {
         const at = new Date();
-        const result = await this.leads.requeue(letter.leadId ?? '', (attemptCount) =>
-          requeueMessage(attemptCount, { replay: { replayId, at } }),
-        );
-        outcome = OUTCOMES[result];
+        const next: RequeueMessage = ({ event, delivery, attemptCount }) =>
+          requeueMessage(event, delivery, attemptCount, { replay: { replayId, at } });
+        ({ outcome, detail } = await this.replayOne(letter, next));
       } catch (error) {
         outcome = 'failed';
         detail = error instanceof Error ? error.message : String(error);
       }
       await this.replays
         .recordItem(replayId, {
-          leadId: letter.leadId ?? '',
+          leadId: letter.leadId ?? '00000000-0000-0000-0000-000000000000',
+          deliveryId: letter.deliveryId,
+          topic: letter.topic,
           partition: letter.partition,
           offset: letter.offset,
           outcome,
@@ -123,5 +160,62 @@ export class DltReplayService {
     }
     await this.replays.finishRun(replayId, progress);
     return { ...progress, replayId, items };
+  }
+
+  private async replayOne(
+    letter: DeadLetter,
+    next: RequeueMessage,
+  ): Promise<{ outcome: ReplayOutcome; detail?: string }> {
+    if (letter.deliveryId)
+      return { outcome: OUTCOMES[await this.deliveries.requeue(letter.deliveryId, next)] };
+    if (!letter.leadId) return { outcome: 'skipped-missing', detail: 'the dead letter names no lead' };
+    if (letter.eventType === LEAD_CREATED_TYPE) {
+      // From before endpoints, or an event never fanned out: the lead's lead.created goes out again.
+      const result = await this.deliveries.redeliverLead(letter.leadId, {}, next);
+      if (result.kind === 'missing') return { outcome: 'skipped-missing' };
+      if (result.requeued.length || result.fannedOut) return { outcome: 'replayed' };
+      return {
+        outcome: result.alreadySent
+          ? 'skipped-sent'
+          : result.inFlight
+            ? 'skipped-in-flight'
+            : 'skipped-missing',
+      };
+    }
+    if (!letter.eventId)
+      return { outcome: 'skipped-missing', detail: 'unreadable lead.updated: cannot tell which update' };
+    return { outcome: OUTCOMES[await this.deliveries.republishUpdate(letter.eventId, next)] };
+  }
+
+  /** Letters from before endpoints name no delivery: theirs is the lead's `zapier` lead.created delivery. */
+  private async resolve(letters: DeadLetter[]): Promise<Resolved[]> {
+    const legacy = letters.filter(
+      (letter) =>
+        !letter.deliveryId &&
+        letter.leadId &&
+        letter.eventType === LEAD_CREATED_TYPE &&
+        letter.reason === 'exhausted',
+    );
+    const zapier = await this.deliveries.zapierDeliveries([
+      ...new Set(legacy.map((letter) => letter.leadId as string)),
+    ]);
+    return letters.map((letter) => ({
+      letter,
+      deliveryId:
+        letter.deliveryId ??
+        (legacy.includes(letter) ? (zapier.get(letter.leadId as string)?.id ?? null) : null),
+    }));
+  }
+
+  private async statuses(resolved: Resolved[]) {
+    const deliveryIds = [...new Set(resolved.flatMap((r) => (r.deliveryId ? [r.deliveryId] : [])))];
+    const leadIds = [
+      ...new Set(resolved.flatMap((r) => (!r.deliveryId && r.letter.leadId ? [r.letter.leadId] : []))),
+    ];
+    const [deliveries, leads] = await Promise.all([
+      this.deliveries.statuses(deliveryIds),
+      this.leads.statuses(leadIds),
+    ]);
+    return { deliveries: deliveries as Map<string, string>, leads: leads as Map<string, string | null> };
   }
 }

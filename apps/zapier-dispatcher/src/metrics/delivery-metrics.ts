@@ -1,47 +1,61 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import { EVENT_TYPES } from '@leadhooks/contracts';
+import { FAILURE_REASONS } from '../delivery/failure-reason.js';
 
-export type DeliveryOutcome = 'sent' | 'retry' | 'dead_letter' | 'forbidden_target';
+export type DeliveryOutcome = 'sent' | 'retry' | 'dead_letter' | 'forbidden_target' | 'endpoint_removed';
 
-/** Delivery metrics (SPEC §6): outcomes by tier, latency, DLT total, lead age at delivery. */
+/**
+ * Delivery metrics (SPEC §6, §11): outcomes by event and tier, retries by reason, latency, DLT total, event age at
+ * delivery. Labels are bounded sets only (event type, outcome, tier, reason): never a site, an endpoint or a lead.
+ */
 export class DeliveryMetrics {
-  readonly deliveries: Counter<'outcome' | 'tier'>;
-  readonly attemptDuration: Histogram<'tier'>;
-  readonly deadLettered: Counter<'reason'>;
+  readonly deliveries: Counter<'event' | 'outcome' | 'tier'>;
+  readonly retries: Counter<'event' | 'reason'>;
+  readonly attemptDuration: Histogram<'event' | 'tier'>;
+  readonly deadLettered: Counter<'event' | 'reason'>;
   readonly leadAgeAtDelivery: Histogram;
   readonly skipped: Counter<'reason'>;
   readonly inFlight: Gauge;
   readonly leasesGivenUp: Counter;
-  readonly strandedRequeued: Counter;
+  readonly strandedRequeued: Counter<'kind'>;
 
   constructor(registry: Registry) {
     this.deliveries = new Counter({
       name: 'leadhooks_deliveries_total',
-      help: 'Delivery attempts by outcome and tier',
-      labelNames: ['outcome', 'tier'],
+      help: 'Delivery attempts by event type, outcome and tier',
+      labelNames: ['event', 'outcome', 'tier'],
       registers: [registry],
     });
+    this.retries = new Counter({
+      name: 'leadhooks_delivery_retries_total',
+      help: 'Failed attempts handed on to a retry tier, by event type and reason (http_5xx, http_4xx, http_429, timeout, connection, forbidden_target)',
+      labelNames: ['event', 'reason'],
+      registers: [registry],
+    });
+    for (const event of EVENT_TYPES)
+      for (const reason of FAILURE_REASONS) this.retries.inc({ event, reason }, 0);
     this.attemptDuration = new Histogram({
       name: 'leadhooks_delivery_duration_seconds',
       help: 'HTTP duration of delivery attempts',
-      labelNames: ['tier'],
+      labelNames: ['event', 'tier'],
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 15, 30],
       registers: [registry],
     });
     this.deadLettered = new Counter({
       name: 'leadhooks_dlt_total',
-      help: 'Messages published to the dead-letter topic',
-      labelNames: ['reason'],
+      help: 'Messages published to a dead-letter topic, by event type and reason',
+      labelNames: ['event', 'reason'],
       registers: [registry],
     });
     this.leadAgeAtDelivery = new Histogram({
       name: 'leadhooks_lead_age_at_delivery_seconds',
-      help: 'Time from lead submission to the 2xx that delivered it',
+      help: 'Time from the event (lead submitted or changed) to the 2xx that delivered it',
       buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5, 30, 60, 300, 900, 1800, 3600],
       registers: [registry],
     });
     this.skipped = new Counter({
       name: 'leadhooks_delivery_skipped_total',
-      help: 'Messages acknowledged without a request (already SENT, stale, not configured, missing lead)',
+      help: 'Deliveries acknowledged without a request (already SENT, stale, endpoint disabled/deleted/unsubscribed, no endpoint, missing)',
       labelNames: ['reason'],
       registers: [registry],
     });
@@ -57,7 +71,8 @@ export class DeliveryMetrics {
     });
     this.strandedRequeued = new Counter({
       name: 'leadhooks_stranded_leads_requeued_total',
-      help: 'PENDING leads the sweep found with nothing to attempt them and put back on the delivery path (should stay 0)',
+      help: 'Deliveries (kind=delivery) and events never fanned out (kind=event) the sweep found with nothing to attempt them and put back (should stay 0)',
+      labelNames: ['kind'],
       registers: [registry],
     });
   }

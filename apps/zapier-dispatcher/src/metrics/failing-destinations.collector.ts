@@ -1,22 +1,20 @@
 import { Gauge, type Registry } from 'prom-client';
-import type { DeliveryStatsRepository } from '@leadhooks/db';
-
-/** A destination with this many attempts in the window and no 2xx among them counts as failing. */
-export const FAILING = { windowMs: 30 * 60_000, minAttempts: 5 } as const;
+import { type DeliveryStatsRepository, FAILING_AFTER_CONSECUTIVE_FAILURES } from '@leadhooks/db';
 
 /**
- * `leadhooks_endpoints_failing`: destinations failing continuously (no 2xx in their last 30 minutes of attempts),
- * read from Postgres when Prometheus scrapes. 404/410 are never auto-disabled (SPEC §6); this is how someone
- * notices.
+ * `leadhooks_endpoints_failing`: live, enabled endpoints failing continuously (their last
+ * FAILING_AFTER_CONSECUTIVE_FAILURES attempts failed, or the last one answered 410), read from Postgres when
+ * Prometheus scrapes. The same flag as `failing` in the endpoint stats. 404/410 never disable an endpoint (SPEC
+ * §6); this is how someone notices. A count, never a label per endpoint.
  */
 export function registerFailingDestinations(registry: Registry, stats: DeliveryStatsRepository): void {
   let last = 0;
   new Gauge({
     name: 'leadhooks_endpoints_failing',
-    help: 'Destinations whose every attempt in the last 30 minutes failed (at least 5 attempts)',
+    help: `Enabled endpoints whose last ${FAILING_AFTER_CONSECUTIVE_FAILURES} attempts all failed, or whose last answer was 410`,
     registers: [registry],
     async collect() {
-      last = await stats.failingSiteCount(FAILING.windowMs, FAILING.minAttempts).catch(() => last);
+      last = await stats.failingEndpointCount().catch(() => last);
       this.set(last);
     },
   });

@@ -1,6 +1,6 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 
-/** One row per HTTP attempt to deliver a lead (SPEC §2). */
+/** One row per HTTP attempt of a delivery (SPEC §2, §11). */
 @Entity({ name: 'delivery_attempt' })
 @Index('delivery_attempt_lead', ['leadId', 'attempt'])
 export class DeliveryAttemptEntity {
@@ -9,6 +9,16 @@ export class DeliveryAttemptEntity {
 
   @Column({ name: 'lead_id', type: 'uuid' })
   leadId!: string;
+
+  /** The delivery (one event to one endpoint) this attempt belongs to. */
+  @Column({ name: 'delivery_id', type: 'uuid', nullable: true })
+  deliveryId!: string | null;
+
+  @Column({ name: 'endpoint_id', type: 'uuid', nullable: true })
+  endpointId!: string | null;
+
+  @Column({ name: 'event_type', type: 'text', default: 'lead.created' })
+  eventType!: string;
 
   @Column({ type: 'int' })
   attempt!: number;
@@ -36,7 +46,7 @@ export class DeliveryAttemptEntity {
   @Column({ name: 'response_snippet', type: 'text', nullable: true })
   responseSnippet!: string | null;
 
-  /** The attempt's lease was taken over before its outcome was recorded: the outcome did not change the lead. */
+  /** The attempt's lease was taken over before its outcome was recorded: the outcome did not change the delivery. */
   @Column({ name: 'lease_lost', type: 'boolean', default: false })
   leaseLost!: boolean;
 }

@@ -6,6 +6,10 @@ export class DltReplayItemEntity {
   @PrimaryColumn({ name: 'replay_id', type: 'uuid' })
   replayId!: string;
 
+  /** The dead-letter topic (logical name: lead.created.dlt or lead.updated.dlt). */
+  @PrimaryColumn({ name: 'dlt_topic', type: 'text' })
+  dltTopic!: string;
+
   @PrimaryColumn({ name: 'dlt_partition', type: 'int' })
   dltPartition!: number;
 
@@ -14,6 +18,10 @@ export class DltReplayItemEntity {
 
   @Column({ name: 'lead_id', type: 'uuid' })
   leadId!: string;
+
+  /** The delivery put back (null for a dead letter from before endpoints existed that no delivery matched). */
+  @Column({ name: 'delivery_id', type: 'uuid', nullable: true })
+  deliveryId!: string | null;
 
   /** replayed, skipped-sent, skipped-in-flight, skipped-missing or failed. */
   @Column({ type: 'text' })

@@ -51,6 +51,7 @@ export class LeadEntity {
   @Column({ name: 'event_id', type: 'uuid' })
   eventId!: string;
 
+  /** The state of this lead's lead.created delivery to the site's `zapier` endpoint (SPEC §10, §11). */
   @Column({ name: 'zapier_status', type: 'text', nullable: true })
   zapierStatus!: ZapierStatus | null;
 
@@ -66,20 +67,16 @@ export class LeadEntity {
   @Column({ name: 'zapier_sent_at', type: 'timestamptz', nullable: true })
   zapierSentAt!: Date | null;
 
-  /** When the next attempt is due while PENDING (the sweep looks for leads long past it); null otherwise. */
-  @Column({ name: 'zapier_next_attempt_at', type: 'timestamptz', nullable: true })
-  zapierNextAttemptAt!: Date | null;
+  /** Increments with every real change (PATCH): receivers of lead.updated drop a version older than one they hold. */
+  @Column({ type: 'int', default: 1 })
+  version!: number;
 
-  /** Step of the current retry cycle the next attempt belongs to (0 = first try of the cycle). */
-  @Column({ name: 'zapier_cycle_step', type: 'int', default: 0 })
-  zapierCycleStep!: number;
+  @Column({ name: 'updated_at', type: 'timestamptz', nullable: true })
+  updatedAt!: Date | null;
 
-  /** Delivery lease (the lead lock): who may be delivering this lead right now, and until when. */
-  @Column({ name: 'lock_token', type: 'uuid', nullable: true })
-  lockToken!: string | null;
-
-  @Column({ name: 'locked_until', type: 'timestamptz', nullable: true })
-  lockedUntil!: Date | null;
+  /** When the dispatcher created the deliveries of its lead.created event (null: not yet). */
+  @Column({ name: 'fanned_out_at', type: 'timestamptz', nullable: true })
+  fannedOutAt!: Date | null;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;

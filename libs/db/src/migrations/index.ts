@@ -4,6 +4,7 @@ import { ApiKeys1764000000002 } from './1764000000002-ApiKeys.js';
 import { OutboxWakeFromApp1764000000003 } from './1764000000003-OutboxWakeFromApp.js';
 import { DeliveryHandOn1764000000004 } from './1764000000004-DeliveryHandOn.js';
 import { AttemptTimeIndex1764000000005 } from './1764000000005-AttemptTimeIndex.js';
+import { Endpoints1764000000006 } from './1764000000006-Endpoints.js';
 
 /** Every migration, in order. Listed explicitly so bundles and tests need no file globbing. */
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   OutboxWakeFromApp1764000000003,
   DeliveryHandOn1764000000004,
   AttemptTimeIndex1764000000005,
+  Endpoints1764000000006,
 ];

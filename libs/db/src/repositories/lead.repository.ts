@@ -1,8 +1,20 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { type ExtraValue, LEAD_CREATED_TYPE, type LeadCreatedEvent } from '@leadhooks/contracts';
+import {
+  type ExtraValue,
+  LEAD_CREATED_TYPE,
+  type LeadCreatedEvent,
+  type LeadFields,
+  type LeadUpdatedData,
+  type LeadUpdatedEvent,
+  leadSnapshot,
+  LEAD_UPDATED_TOPIC,
+  LEAD_UPDATED_TYPE,
+  ZAPIER_ENDPOINT_NAME,
+} from '@leadhooks/contracts';
 import { GroupCommit, type GroupCommitOptions } from '../batching/group-commit.js';
-import { DeliveryAttemptEntity, LeadEntity, type ZapierStatus } from '../entities/index.js';
-import { leadCreatedEventOf, type StoredLeadRow } from '../leads/lead-snapshot.js';
+import { LeadEntity, type ZapierStatus } from '../entities/index.js';
+import { type LeadPatch, leadChanges } from '../leads/lead-changes.js';
+import { leadFieldsOf, type StoredLeadRow } from '../leads/lead-snapshot.js';
 import { type NewOutboxMessage, notifyOutboxRelays } from './outbox.repository.js';
 
 export interface NewLead {
@@ -46,17 +58,6 @@ export function newLeadFromEvent(
   };
 }
 
-export type RequeueResult = 'requeued' | 'missing' | 'already-sent' | 'in-flight';
-
-/**
- * Where a requeued lead's next message goes and with which headers, given the attempts it has made and the
- * retry-cycle step to start from (the caller knows the Kafka protocol; this repository does not).
- */
-export type RequeueMessage = (
-  attemptCount: number,
-  cycleStep: number,
-) => { topic: string; headers: Record<string, string> };
-
 const LEAD_COLUMNS = `id, site_id, submitted_at, page_url, lead_source, form_type, name, email, phone, message,
   extra, client_ip, user_agent, idempotency_key, event_id`;
 
@@ -82,6 +83,19 @@ function leadValues(lead: NewLead): unknown[] {
 
 /** A lead stored by intake, with the status the insert decided; `not-stored`: its idempotency key was taken first, or its site is gone. */
 export type StoreResult = { kind: 'stored'; zapierStatus: ZapierStatus } | { kind: 'not-stored' };
+
+/** What a PATCH did: nothing (no value changed: no event), or a new version with its lead.updated event. */
+export type LeadUpdateResult =
+  | { kind: 'missing' }
+  | { kind: 'invalid'; field: string; message: string }
+  | { kind: 'unchanged'; lead: LeadEntity }
+  | { kind: 'updated'; lead: LeadEntity; event: LeadUpdatedEvent };
+
+/** Whether the site's `zapier` endpoint takes lead.created now (a lead's initial `zapier_status`). */
+const ZAPIER_TAKES_LEAD_CREATED = (siteId: string) => `EXISTS (
+  SELECT 1 FROM endpoint e
+   WHERE e.site_id = ${siteId} AND e.name = '${ZAPIER_ENDPOINT_NAME}' AND e.kind = 'manual' AND e.deleted_at IS NULL
+     AND e.enabled AND e.url IS NOT NULL AND '${LEAD_CREATED_TYPE}' = ANY (e.events))`;
 
 type IntakeItem = { lead: NewLead; event: Omit<NewOutboxMessage, 'aggregateId'> };
 
@@ -110,11 +124,14 @@ export class LeadRepository {
     return this.intake.submit({ lead, event });
   }
 
-  /** Inserts a lead alone (no event) with a given status, inside the caller's transaction (tools and tests). */
+  /**
+   * Inserts a lead alone (no event) with a given status, inside the caller's transaction (tools and tests). A
+   * PENDING one counts as not fanned out yet (its event is the caller's to publish); any other as handled.
+   */
   async insert(manager: EntityManager, lead: NewLead, zapierStatus: ZapierStatus): Promise<void> {
     await manager.query(
-      `INSERT INTO lead (${LEAD_COLUMNS}, zapier_status, zapier_next_attempt_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, CASE WHEN $16 = 'PENDING' THEN now() END)`,
+      `INSERT INTO lead (${LEAD_COLUMNS}, zapier_status, fanned_out_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, CASE WHEN $16 = 'PENDING' THEN NULL ELSE now() END)`,
       [...leadValues(lead), zapierStatus],
     );
   }
@@ -122,8 +139,8 @@ export class LeadRepository {
   /**
    * The intake write for many leads at once (group commit): every lead and its outbox event in ONE statement,
    * so one round trip and one commit for the lot; all rows commit or none do. Each lead's `zapier_status` is
-   * decided from the site row as this statement reads it, so a hook enabled or disabled through any instance
-   * applies to every lead committed after it (no cached site decides delivery). A lead whose idempotency key is
+   * decided from the site's `zapier` endpoint as this statement reads it, so a hook enabled or disabled through any
+   * instance applies to every lead committed after it (no cached site decides delivery). A lead whose idempotency key is
    * already taken (stored before, or earlier in this batch), or whose site no longer exists, is not stored; the
    * returned map holds the stored leads' ids and statuses.
    */
@@ -151,15 +168,15 @@ export class LeadRepository {
     }));
     const stored: Array<{ id: string; zapier_status: ZapierStatus }> = await this.dataSource.query(
       `WITH input AS (
-         SELECT t.*, CASE WHEN s.zapier_enabled AND s.zapier_webhook_url IS NOT NULL THEN 'PENDING' ELSE 'NOT_CONFIGURED' END AS status
+         SELECT t.*, CASE WHEN ${ZAPIER_TAKES_LEAD_CREATED('s.id')} THEN 'PENDING' ELSE 'NOT_CONFIGURED' END AS status
            FROM jsonb_to_recordset($1::jsonb) AS t(
                   id uuid, site_id uuid, submitted_at timestamptz, page_url text, lead_source text, form_type text, name text,
                   email text, phone text, message text, extra jsonb, client_ip text, user_agent text, idempotency_key text,
                   event_id uuid, topic text, event_type text, payload jsonb, headers jsonb)
            JOIN site s ON s.id = t.site_id
        ), stored AS (
-         INSERT INTO lead (${LEAD_COLUMNS}, zapier_status, zapier_next_attempt_at)
-         SELECT ${LEAD_COLUMNS}, status, CASE WHEN status = 'PENDING' THEN submitted_at END FROM input
+         INSERT INTO lead (${LEAD_COLUMNS}, zapier_status)
+         SELECT ${LEAD_COLUMNS}, status FROM input
          ON CONFLICT (site_id, idempotency_key) DO NOTHING
          RETURNING id, zapier_status
        ), events AS (
@@ -217,97 +234,76 @@ export class LeadRepository {
       .getMany();
   }
 
-  listAttempts(leadId: string): Promise<DeliveryAttemptEntity[]> {
-    return this.dataSource
-      .getRepository(DeliveryAttemptEntity)
-      .find({ where: { leadId }, order: { attempt: 'ASC', id: 'ASC' } });
-  }
-
   /**
-   * Sends a lead through delivery again (admin redeliver, DLT replay), in one transaction: back to PENDING
-   * (history kept) and its lead.created event, rebuilt from the row with its original event id, in the outbox
-   * for its next attempt, starting a fresh retry cycle. A SENT lead is never requeued, nor one whose delivery is
-   * in flight; the lead lock still guards the delivery itself.
+   * A PATCH (SPEC §11): the values that really change are written with a new version, and the lead.updated event
+   * (the whole lead as it now is, `changes`, `version`) goes into the outbox in the same transaction; a PATCH that
+   * changes nothing writes nothing and emits nothing. `check` sees the lead as it would become (e.g. "email or
+   * phone") and may refuse it; `event` builds the envelope; `headers` are the outbox message's (first attempt).
    */
-  async requeue(leadId: string, next: RequeueMessage): Promise<RequeueResult> {
+  async update(
+    leadId: string,
+    patch: LeadPatch,
+    options: {
+      check: (next: LeadFields) => { field: string; message: string } | null;
+      event: (data: LeadUpdatedData) => LeadUpdatedEvent;
+      headers: Record<string, string>;
+    },
+  ): Promise<LeadUpdateResult> {
     return this.dataSource.transaction(async (manager) => {
-      const rows: Array<LeadEntityRow> = await manager.query(
-        `SELECT l.*, s.hostname AS site_hostname, (l.locked_until IS NOT NULL AND l.locked_until > now()) AS in_flight
-           FROM lead l JOIN site s ON s.id = l.site_id WHERE l.id = $1 FOR UPDATE OF l`,
+      const rows: StoredLeadRow[] = await manager.query(
+        `SELECT l.*, s.hostname AS site_hostname FROM lead l JOIN site s ON s.id = l.site_id WHERE l.id = $1 FOR UPDATE OF l`,
         [leadId],
       );
       const row = rows[0];
-      if (!row) return 'missing';
-      if (row.zapier_status === 'SENT') return 'already-sent';
-      if (row.in_flight) return 'in-flight';
-      await this.enqueueNext(manager, row, next(row.zapier_attempt_count, 0), 0);
-      await notifyOutboxRelays(manager);
-      return 'requeued';
-    });
-  }
-
-  /**
-   * PENDING leads nothing will attempt again: not leased, their next attempt long overdue (past `olderThan`), and
-   * no unpublished outbox row of theirs waiting. Each is put back on the delivery path at the retry step it was
-   * at (same attempt number, so any late copy of its lost message stays a no-op), and returned. This should
-   * never find anything; when it does, a message was lost somewhere and this is what saves the lead.
-   */
-  async requeueStranded(
-    olderThan: Date,
-    limit: number,
-    next: RequeueMessage,
-  ): Promise<Array<{ id: string; siteId: string; attempt: number }>> {
-    return this.dataSource.transaction(async (manager) => {
-      const rows: Array<LeadEntityRow> = await manager.query(
-        `SELECT l.*, s.hostname AS site_hostname
-           FROM lead l JOIN site s ON s.id = l.site_id
-          WHERE l.zapier_status = 'PENDING' AND l.zapier_next_attempt_at < $1
-            AND (l.locked_until IS NULL OR l.locked_until < now())
-            AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.aggregate_id = l.id AND o.published_at IS NULL)
-          ORDER BY l.zapier_next_attempt_at
-          LIMIT $2
-            FOR UPDATE OF l SKIP LOCKED`,
-        [olderThan, limit],
+      if (!row) return { kind: 'missing' };
+      const current = leadFieldsOf(row);
+      const { next, changes } = leadChanges(current, patch);
+      const repository = manager.getRepository(LeadEntity);
+      if (!Object.keys(changes).length)
+        return { kind: 'unchanged', lead: (await repository.findOneBy({ id: leadId }))! };
+      const problem = options.check(next);
+      if (problem) return { kind: 'invalid', ...problem };
+      const [updated]: [Array<{ version: number }>, number] = await manager.query(
+        `UPDATE lead SET name = $2, email = $3, phone = $4, message = $5, page_url = $6, lead_source = $7, form_type = $8,
+                         extra = $9, version = version + 1, updated_at = now()
+          WHERE id = $1 RETURNING version`,
+        [
+          leadId,
+          next.name,
+          next.email,
+          next.phone,
+          next.message,
+          next.pageUrl,
+          next.leadSource,
+          next.formType,
+          JSON.stringify(next.extra),
+        ],
       );
-      for (const row of rows)
-        await this.enqueueNext(
-          manager,
-          row,
-          next(row.zapier_attempt_count, row.zapier_cycle_step),
-          row.zapier_cycle_step,
-        );
-      if (rows.length) await notifyOutboxRelays(manager);
-      return rows.map((row) => ({ id: row.id, siteId: row.site_id, attempt: row.zapier_attempt_count + 1 }));
+      const version = updated[0].version;
+      const event = options.event({ ...leadSnapshot(next), version, changes });
+      await manager.query(
+        `INSERT INTO lead_update (event_id, lead_id, version, payload) VALUES ($1, $2, $3, $4)`,
+        [event.id, leadId, version, JSON.stringify(event)],
+      );
+      await manager.query(
+        `INSERT INTO outbox (aggregate_id, topic, event_type, payload, headers) VALUES ($1, $2, $3, $4, $5)`,
+        [
+          leadId,
+          LEAD_UPDATED_TOPIC,
+          LEAD_UPDATED_TYPE,
+          JSON.stringify(event),
+          JSON.stringify(options.headers),
+        ],
+      );
+      await notifyOutboxRelays(manager);
+      return { kind: 'updated', lead: (await repository.findOneBy({ id: leadId }))!, event };
     });
   }
 
-  private async enqueueNext(
-    manager: EntityManager,
-    row: LeadEntityRow,
-    message: { topic: string; headers: Record<string, string> },
-    cycleStep: number,
-  ): Promise<void> {
-    await manager.query(
-      `UPDATE lead SET zapier_status = 'PENDING', zapier_next_attempt_at = now(), zapier_cycle_step = $2 WHERE id = $1`,
-      [row.id, cycleStep],
-    );
-    await manager.query(
-      `INSERT INTO outbox (aggregate_id, topic, event_type, payload, headers) VALUES ($1, $2, $3, $4, $5)`,
-      [
-        row.id,
-        message.topic,
-        LEAD_CREATED_TYPE,
-        JSON.stringify(leadCreatedEventOf(row)),
-        JSON.stringify(message.headers),
-      ],
-    );
+  /** The newest leads of a site (Zapier's sample list). */
+  listNewest(siteId: string, limit: number): Promise<LeadEntity[]> {
+    return this.dataSource
+      .getRepository(LeadEntity)
+      .find({ where: { siteId }, order: { submittedAt: 'DESC', id: 'DESC' }, take: limit });
   }
-}
-
-/** A lead row as `SELECT l.*, s.hostname AS site_hostname` returns it. */
-interface LeadEntityRow extends StoredLeadRow {
-  zapier_status: ZapierStatus | null;
-  zapier_attempt_count: number;
-  zapier_cycle_step: number;
-  in_flight?: boolean;
 }

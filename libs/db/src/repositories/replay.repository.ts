@@ -71,19 +71,36 @@ export class ReplayRepository {
 
   async recordItem(
     replayId: string,
-    item: { leadId: string; partition: number; offset: string; outcome: ReplayOutcome; detail?: string },
+    item: {
+      leadId: string;
+      deliveryId: string | null;
+      topic: string;
+      partition: number;
+      offset: string;
+      outcome: ReplayOutcome;
+      detail?: string;
+    },
   ): Promise<void> {
     await this.dataSource.query(
-      `INSERT INTO dlt_replay_item (replay_id, lead_id, dlt_partition, dlt_offset, outcome, detail)
-       VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING`,
-      [replayId, item.leadId, item.partition, item.offset, item.outcome, item.detail ?? null],
+      `INSERT INTO dlt_replay_item (replay_id, lead_id, delivery_id, dlt_topic, dlt_partition, dlt_offset, outcome, detail)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING`,
+      [
+        replayId,
+        item.leadId,
+        item.deliveryId,
+        item.topic,
+        item.partition,
+        item.offset,
+        item.outcome,
+        item.detail ?? null,
+      ],
     );
   }
 
-  /** DLT messages already replayed, as `partition:offset` → replay time. */
+  /** DLT messages already replayed, as `topic:partition:offset` (logical DLT topic) → replay time. */
   async replayedMessages(): Promise<Map<string, Date>> {
     const rows: Array<{ key: string; at: Date }> = await this.dataSource.query(
-      `SELECT dlt_partition || ':' || dlt_offset AS key, max(created_at) AS at
+      `SELECT dlt_topic || ':' || dlt_partition || ':' || dlt_offset AS key, max(created_at) AS at
          FROM dlt_replay_item WHERE outcome = 'replayed' GROUP BY 1`,
     );
     return new Map(rows.map((row) => [row.key, row.at]));

@@ -1,4 +1,5 @@
 import { DataSource } from 'typeorm';
+import { ZAPIER_ENDPOINT_NAME } from '@leadhooks/contracts';
 import { SecretBox, UnreadableSecretError } from '../crypto/secret-box.js';
 import { SiteEntity } from '../entities/index.js';
 import { v7 as uuidv7 } from 'uuid';
@@ -39,7 +40,7 @@ export interface SitePatch {
   enabled?: boolean;
 }
 
-/** The sealed columns of a site row as SQL returns them (also selected by the lead lock). */
+/** A site row with its `zapier` endpoint's sealed settings, as SITE_SELECT returns it. */
 export interface SealedSiteRow {
   id: string;
   hostname: string;
@@ -53,18 +54,35 @@ export interface SealedSiteRow {
   updated_at: Date | string;
 }
 
-/** Sites and their sealed integration settings. */
+/** A site with the settings of its `zapier` endpoint under the §10 names. */
+const SITE_SELECT = `
+  SELECT s.id, s.hostname, s.name, s.created_at, s.updated_at, e.url AS zapier_webhook_url,
+         coalesce(e.enabled, false) AS zapier_enabled, e.secret AS zapier_secret,
+         e.previous_secret AS zapier_previous_secret, e.previous_secret_expires_at AS zapier_previous_secret_expires_at
+    FROM site s
+    LEFT JOIN endpoint e ON e.site_id = s.id AND e.name = '${ZAPIER_ENDPOINT_NAME}' AND e.deleted_at IS NULL`;
+
+/** Sites; their §10 `zapier` object is the endpoint named `zapier` (SPEC §11). */
 export class SiteRepository {
   constructor(
     private readonly dataSource: DataSource,
     private readonly secretBox: SecretBox,
   ) {}
 
+  /** A site and its `zapier` endpoint (the §10 hook), in one statement. */
   async create(site: NewSite): Promise<Site | 'hostname-taken'> {
     try {
       const [row]: SealedSiteRow[] = await this.dataSource.query(
-        `INSERT INTO site (id, hostname, name, zapier_webhook_url, zapier_enabled, zapier_secret)
-         VALUES ($1, $2, $3, $4, $5, $6) RETURNING *`,
+        `WITH s AS (
+           INSERT INTO site (id, hostname, name) VALUES ($1, $2, $3) RETURNING *
+         ), e AS (
+           INSERT INTO endpoint (site_id, name, url, enabled, secret)
+           SELECT id, '${ZAPIER_ENDPOINT_NAME}', $4, $5, $6 FROM s RETURNING *
+         )
+         SELECT s.id, s.hostname, s.name, s.created_at, s.updated_at, e.url AS zapier_webhook_url,
+                e.enabled AS zapier_enabled, e.secret AS zapier_secret, e.previous_secret AS zapier_previous_secret,
+                e.previous_secret_expires_at AS zapier_previous_secret_expires_at
+           FROM s, e`,
         [
           uuidv7(),
           site.hostname.toLowerCase(),
@@ -82,12 +100,12 @@ export class SiteRepository {
   }
 
   async findById(id: string): Promise<Site | null> {
-    const rows: SealedSiteRow[] = await this.dataSource.query(`SELECT * FROM site WHERE id = $1`, [id]);
+    const rows: SealedSiteRow[] = await this.dataSource.query(`${SITE_SELECT} WHERE s.id = $1`, [id]);
     return rows[0] ? this.open(rows[0]) : null;
   }
 
   async findByHostname(hostname: string): Promise<Site | null> {
-    const rows: SealedSiteRow[] = await this.dataSource.query(`SELECT * FROM site WHERE hostname = $1`, [
+    const rows: SealedSiteRow[] = await this.dataSource.query(`${SITE_SELECT} WHERE s.hostname = $1`, [
       hostname.toLowerCase(),
     ]);
     return rows[0] ? this.open(rows[0]) : null;
@@ -103,33 +121,49 @@ export class SiteRepository {
   }
 
   async list(): Promise<Site[]> {
-    const rows: SealedSiteRow[] = await this.dataSource.query(`SELECT * FROM site ORDER BY hostname`);
+    const rows: SealedSiteRow[] = await this.dataSource.query(`${SITE_SELECT} ORDER BY s.hostname`);
     return rows.map((row) => this.open(row));
   }
 
+  /** Name on the site; the §10 `zapier` settings on its `zapier` endpoint; one transaction. */
   async update(id: string, patch: SitePatch): Promise<Site | null> {
-    const changes: Partial<SiteEntity> = {};
-    if (patch.name !== undefined) changes.name = patch.name;
-    if (patch.webhookUrl !== undefined)
-      changes.zapierWebhookUrlSealed = this.secretBox.sealNullable(patch.webhookUrl);
-    if (patch.enabled !== undefined) changes.zapierEnabled = patch.enabled;
-    if (Object.keys(changes).length) await this.dataSource.getRepository(SiteEntity).update({ id }, changes);
+    await this.dataSource.transaction(async (manager) => {
+      const [, found]: [unknown, number] = await manager.query(
+        `UPDATE site SET name = coalesce($2, name), updated_at = now() WHERE id = $1`,
+        [id, patch.name ?? null],
+      );
+      if (!found || (patch.webhookUrl === undefined && patch.enabled === undefined)) return;
+      const sets: string[] = [];
+      const values: unknown[] = [id];
+      if (patch.webhookUrl !== undefined) {
+        values.push(this.secretBox.sealNullable(patch.webhookUrl));
+        sets.push(`url = $${values.length}`);
+      }
+      if (patch.enabled !== undefined) {
+        values.push(patch.enabled);
+        sets.push(`enabled = $${values.length}`);
+      }
+      await manager.query(
+        `UPDATE endpoint SET ${sets.join(', ')}, updated_at = now()
+          WHERE site_id = $1 AND name = '${ZAPIER_ENDPOINT_NAME}' AND deleted_at IS NULL`,
+        values,
+      );
+    });
     return this.findById(id);
   }
 
   /**
-   * Installs a new secret and keeps the current one valid until `graceUntil`, in one statement: two concurrent
-   * rotations cannot both read the same "current" secret and drop the other's new one. The previous value moves
-   * as sealed, so even a secret this process cannot open keeps its grace.
+   * Installs a new secret on the site's `zapier` endpoint and keeps the current one valid until `graceUntil`, in
+   * one statement: two concurrent rotations cannot both read the same "current" secret and drop the other's new
+   * one. The previous value moves as sealed, so even a secret this process cannot open keeps its grace.
    */
   async rotateSecret(id: string, newSecret: string, graceUntil: Date): Promise<Site | null> {
-    const [rows]: [SealedSiteRow[], number] = await this.dataSource.query(
-      `UPDATE site SET zapier_previous_secret = zapier_secret, zapier_previous_secret_expires_at = $3,
-                       zapier_secret = $2, updated_at = now()
-        WHERE id = $1 RETURNING *`,
+    await this.dataSource.query(
+      `UPDATE endpoint SET previous_secret = secret, previous_secret_expires_at = $3, secret = $2, updated_at = now()
+        WHERE site_id = $1 AND name = '${ZAPIER_ENDPOINT_NAME}' AND deleted_at IS NULL`,
       [id, this.secretBox.seal(newSecret), graceUntil],
     );
-    return rows[0] ? this.open(rows[0]) : null;
+    return this.findById(id);
   }
 
   async delete(id: string): Promise<'deleted' | 'missing' | 'has-leads'> {
@@ -140,46 +174,6 @@ export class SiteRepository {
       if (isForeignKeyViolation(error)) return 'has-leads';
       throw error;
     }
-  }
-
-  /** Sealed values not sealed under the current key, re-sealed under it (`npm run reseal`). */
-  async reseal(): Promise<{
-    resealed: number;
-    current: number;
-    unreadable: Array<{ id: string; hostname: string; problem: string }>;
-  }> {
-    const rows: SealedSiteRow[] = await this.dataSource.query(`SELECT * FROM site ORDER BY hostname`);
-    const outcome = {
-      resealed: 0,
-      current: 0,
-      unreadable: [] as Array<{ id: string; hostname: string; problem: string }>,
-    };
-    for (const row of rows) {
-      const columns = ['zapier_webhook_url', 'zapier_secret', 'zapier_previous_secret'] as const;
-      try {
-        const moved = columns.filter(
-          (column) => row[column] !== null && !this.secretBox.isCurrent(row[column]),
-        );
-        if (!moved.length) {
-          outcome.current++;
-          continue;
-        }
-        const values = moved.map((column) => this.secretBox.seal(this.secretBox.open(row[column] as string)));
-        const sets = moved.map((column, index) => `${column} = $${index + 2}`).join(', ');
-        // Guarded by the sealed values read, so a concurrent admin change is never overwritten.
-        const guards = moved.map((column, index) => `${column} = $${index + 2 + moved.length}`).join(' AND ');
-        await this.dataSource.query(`UPDATE site SET ${sets} WHERE id = $1 AND ${guards}`, [
-          row.id,
-          ...values,
-          ...moved.map((c) => row[c]),
-        ]);
-        outcome.resealed++;
-      } catch (error) {
-        if (!(error instanceof UnreadableSecretError)) throw error;
-        outcome.unreadable.push({ id: row.id, hostname: row.hostname, problem: error.message });
-      }
-    }
-    return outcome;
   }
 
   /** Opens a sealed site row. A value that cannot be opened reads as null and is named in `problem`. */

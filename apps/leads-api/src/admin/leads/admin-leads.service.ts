@@ -5,31 +5,32 @@ import {
   Injectable,
   NotFoundException,
 } from '@nestjs/common';
-import { requeueMessage } from '@leadhooks/contracts';
-import { type DeliveryAttemptEntity, type LeadEntity, LeadRepository } from '@leadhooks/db';
-import type { LeadDto, LeadPageDto, ListLeadsQueryDto } from './dto/lead.dto.js';
+import {
+  buildLeadUpdatedEvent,
+  DeliveryHeaders,
+  LEAD_TEXT_FIELDS,
+  requeueMessage,
+} from '@leadhooks/contracts';
+import {
+  type DeliveryAttemptEntity,
+  DeliveryRepository,
+  type LeadEntity,
+  LeadRepository,
+  type LeadPatch,
+} from '@leadhooks/db';
+import { v7 as uuidv7 } from 'uuid';
+import { decodeCursor, encodeCursor } from '../../http/keyset-cursor.js';
+import { EXTRA_LIMITS } from '../../intake/lead-submission.parser.js';
+import { toAttemptDto, toDeliveryDto } from '../deliveries/delivery-view.js';
+import type { DeliveryDto } from '../deliveries/dto/delivery.dto.js';
+import type { LeadDto, LeadPageDto, ListLeadsQueryDto, RedeliveryDto } from './dto/lead.dto.js';
+import type { UpdateLeadDto } from './dto/update-lead.dto.js';
+import { parseExtraPatch } from './extra-patch.js';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-function encodeCursor(lead: LeadEntity): string {
-  return Buffer.from(JSON.stringify([lead.submittedAt.toISOString(), lead.id])).toString('base64url');
-}
-
-function decodeCursor(cursor: string): { submittedAt: Date; id: string } {
-  try {
-    const [submittedAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString()) as [string, string];
-    const date = new Date(submittedAt);
-    if (Number.isNaN(date.getTime()) || !UUID.test(id)) throw new Error('bad cursor');
-    return { submittedAt: date, id };
-  } catch {
-    throw new BadRequestException({
-      message: 'cursor is invalid',
-      errors: [{ field: 'cursor', message: 'use next_cursor from a previous page' }],
-    });
-  }
-}
-
-export function toLeadDto(lead: LeadEntity, attempts?: DeliveryAttemptEntity[]): LeadDto {
+export function toLeadDto(
+  lead: LeadEntity,
+  details?: { attempts: DeliveryAttemptEntity[]; deliveries: DeliveryDto[] },
+): LeadDto {
   return {
     id: lead.id,
     site_id: lead.siteId,
@@ -47,62 +48,118 @@ export function toLeadDto(lead: LeadEntity, attempts?: DeliveryAttemptEntity[]):
     zapier_last_attempt_at: lead.zapierLastAttemptAt?.toISOString() ?? null,
     zapier_last_error: lead.zapierLastError,
     zapier_sent_at: lead.zapierSentAt?.toISOString() ?? null,
-    ...(attempts
-      ? {
-          attempts: attempts.map((a) => ({
-            attempt: a.attempt,
-            tier: a.tier,
-            http_status: a.httpStatus,
-            error: a.error,
-            error_class: a.errorClass,
-            duration_ms: a.durationMs,
-            started_at: a.startedAt.toISOString(),
-          })),
-        }
-      : {}),
+    version: lead.version,
+    updated_at: lead.updatedAt?.toISOString() ?? null,
+    ...(details ? { attempts: details.attempts.map(toAttemptDto), deliveries: details.deliveries } : {}),
   };
 }
 
 @Injectable()
 export class AdminLeadsService {
-  constructor(@Inject(LeadRepository) private readonly leads: LeadRepository) {}
+  constructor(
+    @Inject(LeadRepository) private readonly leads: LeadRepository,
+    @Inject(DeliveryRepository) private readonly deliveries: DeliveryRepository,
+  ) {}
 
   async get(id: string): Promise<LeadDto> {
     const lead = await this.leads.findById(id);
     if (!lead) throw new NotFoundException(`No lead ${id}`);
-    return toLeadDto(lead, await this.leads.listAttempts(id));
+    const [attempts, deliveries] = await Promise.all([
+      this.deliveries.listZapierAttempts(id),
+      this.deliveries.listByLead(id),
+    ]);
+    return toLeadDto(lead, {
+      attempts,
+      deliveries: deliveries.map((delivery) => toDeliveryDto(delivery, delivery.attempts)),
+    });
   }
 
   async list(query: ListLeadsQueryDto): Promise<LeadPageDto> {
     const limit = query.limit ?? 50;
+    const after = query.cursor ? decodeCursor(query.cursor) : undefined;
     const page = await this.leads.list({
       siteId: query.site_id,
       status: query.status,
       since: query.since ? new Date(query.since) : undefined,
       until: query.until ? new Date(query.until) : undefined,
-      after: query.cursor ? decodeCursor(query.cursor) : undefined,
+      after: after && { submittedAt: new Date(after.at), id: after.id },
       limit: limit + 1,
     });
     const items = page.slice(0, limit);
+    const last = items[items.length - 1];
     return {
       items: items.map((lead) => toLeadDto(lead)),
-      next_cursor: page.length > limit ? encodeCursor(items[items.length - 1]) : null,
+      next_cursor: page.length > limit ? encodeCursor(last.submittedAt.toISOString(), last.id) : null,
     };
   }
 
-  async redeliver(id: string): Promise<{ id: string; zapier_status: 'PENDING' }> {
-    const result = await this.leads.requeue(id, (attemptCount) => requeueMessage(attemptCount));
-    switch (result) {
-      case 'missing':
-        throw new NotFoundException(`No lead ${id}`);
-      case 'already-sent':
+  /**
+   * Sends the lead's lead.created through delivery again: every delivery of it not SENT and not in flight (or only
+   * the one to `endpointId`), and, without an endpoint, to subscribed endpoints that never had it. A delivery
+   * already SENT is never sent again.
+   */
+  async redeliver(id: string, endpointId?: string): Promise<RedeliveryDto> {
+    const result = await this.deliveries.redeliverLead(
+      id,
+      { endpointId },
+      ({ event, delivery, attemptCount }) => requeueMessage(event, delivery, attemptCount),
+    );
+    if (result.kind === 'missing') throw new NotFoundException(`No lead ${id}`);
+    if (!result.requeued.length && !result.fannedOut) {
+      if (result.inFlight)
+        throw new ConflictException('A delivery of this lead is in progress; try again shortly');
+      if (result.alreadySent)
         throw new ConflictException(
           'The lead was already delivered (a 2xx is recorded); it is never sent again',
         );
-      case 'in-flight':
-        throw new ConflictException('A delivery of this lead is in progress; try again shortly');
-      case 'requeued':
-        return { id, zapier_status: 'PENDING' };
+      throw new ConflictException(
+        endpointId
+          ? `The lead has no delivery to endpoint ${endpointId}`
+          : 'No enabled endpoint of the site takes lead.created; enable one, then redeliver',
+      );
+    }
+    return {
+      id,
+      zapier_status: result.zapierStatus as RedeliveryDto['zapier_status'],
+      requeued: result.requeued.map((r) => ({ delivery_id: r.deliveryId, endpoint_id: r.endpointId })),
+      fanned_out: result.fannedOut,
+    };
+  }
+
+  /**
+   * PATCH (SPEC §11): changes the lead; when a value really changes, the row and its lead.updated event (whole
+   * lead, `changes`, `version`) commit together. A PATCH that changes nothing emits nothing.
+   */
+  async update(id: string, dto: UpdateLeadDto): Promise<LeadDto> {
+    const patch: LeadPatch = {
+      fields: Object.fromEntries(
+        LEAD_TEXT_FIELDS.filter((field) => dto[field] !== undefined).map((field) => [
+          field,
+          dto[field] ?? null,
+        ]),
+      ),
+      extra: parseExtraPatch(dto.extra),
+    };
+    const result = await this.leads.update(id, patch, {
+      check: (next) => {
+        if (!next.email && !next.phone)
+          return { field: 'email', message: 'a lead must keep an email or a phone' };
+        if (Object.keys(next.extra).length > EXTRA_LIMITS.maxFields)
+          return { field: 'extra', message: `at most ${EXTRA_LIMITS.maxFields} extra fields are accepted` };
+        return null;
+      },
+      event: (data) => buildLeadUpdatedEvent(uuidv7(), new Date(), data),
+      headers: DeliveryHeaders.firstAttempt(),
+    });
+    switch (result.kind) {
+      case 'missing':
+        throw new NotFoundException(`No lead ${id}`);
+      case 'invalid':
+        throw new BadRequestException({ message: 'The lead change is invalid', errors: [result] });
+      case 'unchanged':
+        return toLeadDto(result.lead);
+      case 'updated':
+        return toLeadDto(result.lead);
     }
   }
 }

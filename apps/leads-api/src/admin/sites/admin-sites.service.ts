@@ -5,16 +5,10 @@ import {
   Injectable,
   NotFoundException,
 } from '@nestjs/common';
-import { buildLeadCreatedEvent, leadSnapshot } from '@leadhooks/contracts';
-import { type Site, SiteRepository } from '@leadhooks/db';
-import { v7 as uuidv7 } from 'uuid';
-import {
-  generateWebhookSecret,
-  isMaskOf,
-  maskUrl,
-  WebhookDelivery,
-  webhookUrlProblem,
-} from '@leadhooks/webhooks';
+import { LEAD_CREATED_TYPE } from '@leadhooks/contracts';
+import { EndpointRepository, isZapierEndpoint, type Site, SiteRepository } from '@leadhooks/db';
+import { generateWebhookSecret, isMaskOf, maskUrl, webhookUrlProblem } from '@leadhooks/webhooks';
+import { EndpointTester } from '../endpoints/endpoint-tester.service.js';
 import { SiteDirectory } from '../../sites/site-directory.service.js';
 import { LEADS_API_CONFIG } from '../../config/config.module.js';
 import type { LeadsApiConfig } from '../../config/leads-api.config.js';
@@ -26,7 +20,8 @@ export class AdminSitesService {
     @Inject(LEADS_API_CONFIG) private readonly config: LeadsApiConfig,
     @Inject(SiteRepository) private readonly sites: SiteRepository,
     @Inject(SiteDirectory) private readonly directory: SiteDirectory,
-    @Inject(WebhookDelivery) private readonly delivery: WebhookDelivery,
+    @Inject(EndpointRepository) private readonly endpoints: EndpointRepository,
+    @Inject(EndpointTester) private readonly tester: EndpointTester,
   ) {}
 
   /** The one answer that shows the hook URL and the secret in full: the admin just typed the one and needs the other. */
@@ -74,7 +69,7 @@ export class AdminSitesService {
     this.directory.invalidate(site.hostname);
   }
 
-  /** A new secret, shown once; the previous one keeps verifying for SECRET_ROTATION_GRACE. */
+  /** A new secret for the `zapier` endpoint, shown once; the previous one keeps verifying for SECRET_ROTATION_GRACE. */
   async rotateSecret(id: string): Promise<SiteResponseDto> {
     const site = await this.sites.rotateSecret(
       id,
@@ -85,47 +80,26 @@ export class AdminSitesService {
     return toResponse(site, { secret: true });
   }
 
-  /** Sends a signed sample lead.created to the site's hook now and reports what the receiver said. */
+  /** Sends a signed sample lead.created to the site's `zapier` endpoint now and reports what the receiver said. */
   async sendTest(id: string): Promise<ZapierTestResultDto> {
     const site = await this.found(id);
-    if (site.problem) throw new ConflictException(`The site's hook settings cannot be read: ${site.problem}`);
-    if (!site.zapier.webhookUrl)
+    const endpoint = (await this.endpoints.listBySite(id)).find(isZapierEndpoint);
+    if (site.problem || endpoint?.problem)
+      throw new ConflictException(
+        `The site's hook settings cannot be read: ${site.problem ?? endpoint?.problem}`,
+      );
+    if (!endpoint?.url)
       throw new BadRequestException({
         message: 'The site has no webhook URL',
         errors: [{ field: 'zapier.webhook_url', message: 'not set' }],
       });
-    const now = new Date();
-    const event = buildLeadCreatedEvent(
-      uuidv7(),
-      now,
-      leadSnapshot({
-        id: '00000000-0000-7000-8000-000000000000',
-        siteId: site.id,
-        siteHostname: site.hostname,
-        submittedAt: now,
-        pageUrl: `https://${site.hostname}/contact`,
-        leadSource: 'leadhooks-test',
-        formType: 'test',
-        name: 'Test Lead',
-        email: 'test@example.com',
-        phone: null,
-        message: 'This is a test event from leadhooks.',
-        extra: { test: true },
-      }),
-    );
-    const result = await this.delivery.deliver(
-      event,
-      site,
-      1,
-      { url: site.zapier.webhookUrl, secrets: site.zapier },
-      now,
-    );
+    const result = await this.tester.send(site, endpoint, LEAD_CREATED_TYPE);
     return {
       ok: result.ok,
       status: result.status,
-      duration_ms: result.durationMs,
+      duration_ms: result.duration_ms,
       error: result.error,
-      response_snippet: result.responseSnippet,
+      response_snippet: result.response_snippet,
     };
   }
 

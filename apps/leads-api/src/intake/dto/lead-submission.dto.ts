@@ -2,7 +2,8 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsEmail, IsOptional, IsString, IsUrl, Matches, MaxLength, ValidateIf } from 'class-validator';
 
 /** Digits with the usual separators, an optional leading +, and an optional extension (`ext. 12`, `x12`, `#12`). */
-const PHONE = /^(?=(?:\D*\d){6})\+?[0-9 ().\/-]{6,48}(?:\s*(?:x|ext\.?|extension|#)\s*[0-9]{1,8})?$/i;
+export const PHONE_PATTERN =
+  /^(?=(?:\D*\d){6})\+?[0-9 ().\/-]{6,48}(?:\s*(?:x|ext\.?|extension|#)\s*[0-9]{1,8})?$/i;
 
 /** The fields a form may send that map to lead columns. Anything else goes to `extra`. */
 export class LeadSubmissionDto {
@@ -20,7 +21,7 @@ export class LeadSubmissionDto {
 
   @ApiPropertyOptional()
   @ValidateIf((dto: LeadSubmissionDto) => dto.phone !== undefined || dto.email === undefined)
-  @Matches(PHONE, { message: 'phone must be a phone number of at least 6 digits (or send an email)' })
+  @Matches(PHONE_PATTERN, { message: 'phone must be a phone number of at least 6 digits (or send an email)' })
   @MaxLength(64)
   phone?: string;
 

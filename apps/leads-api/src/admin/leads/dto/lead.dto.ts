@@ -3,6 +3,7 @@ import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, IsUUID, Max, Min } from 'class-validator';
 import { IsRealDate } from '../../../http/is-real-date.js';
 import { ZAPIER_STATUSES, type ZapierStatus } from '@leadhooks/db';
+import { DeliveryDto } from '../../deliveries/dto/delivery.dto.js';
 
 export class AttemptDto {
   @ApiProperty() attempt!: number;
@@ -32,7 +33,35 @@ export class LeadDto {
   @ApiProperty({ nullable: true, type: String }) zapier_last_attempt_at!: string | null;
   @ApiProperty({ nullable: true, type: String }) zapier_last_error!: string | null;
   @ApiProperty({ nullable: true, type: String }) zapier_sent_at!: string | null;
-  @ApiPropertyOptional({ type: [AttemptDto] }) attempts?: AttemptDto[];
+  @ApiProperty({ description: 'increments with every change (PATCH); lead.updated carries it' })
+  version!: number;
+  @ApiProperty({ nullable: true, type: String }) updated_at!: string | null;
+  @ApiPropertyOptional({
+    type: [AttemptDto],
+    description: 'attempts of the lead.created delivery to the `zapier` endpoint (what zapier_* describe)',
+  })
+  attempts?: AttemptDto[];
+  @ApiPropertyOptional({
+    type: [DeliveryDto],
+    description: 'every delivery of every event of this lead, with attempts',
+  })
+  deliveries?: DeliveryDto[];
+}
+
+export class RedeliverDto {
+  @ApiPropertyOptional({ format: 'uuid', description: 'only the delivery to this endpoint' })
+  @IsOptional()
+  @IsUUID()
+  endpoint_id?: string;
+}
+
+export class RedeliveryDto {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ enum: ZAPIER_STATUSES, nullable: true }) zapier_status!: ZapierStatus | null;
+  @ApiProperty({ description: 'deliveries put back on their path' })
+  requeued!: Array<{ delivery_id: string; endpoint_id: string }>;
+  @ApiProperty({ description: 'published again for subscribed endpoints that never had a delivery of it' })
+  fanned_out!: boolean;
 }
 
 export class LeadPageDto {

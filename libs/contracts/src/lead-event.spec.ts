@@ -1,4 +1,5 @@
-import { buildLeadCreatedEvent, parseLeadCreatedEvent } from './lead-created.event.js';
+import { buildLeadCreatedEvent } from './lead-created.event.js';
+import { parseLeadCreatedEvent } from './lead-event.js';
 
 const valid = buildLeadCreatedEvent('0193a2b4-0000-7000-8000-00000000e001', new Date(), {
   lead_id: '0193a2b4-0000-7000-8000-000000000001',

@@ -1,5 +1,5 @@
 import { buildLeadCreatedEvent } from './lead-created.event.js';
-import { buildZapierPayload } from './zapier-payload.js';
+import { buildZapierPayload } from './webhook-payload.js';
 
 const event = buildLeadCreatedEvent('evt_1', new Date('2026-11-24T10:00:00.000Z'), {
   lead_id: '0193a2b4-0000-7000-8000-000000000001',

@@ -1,0 +1,355 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import {
+  DeliveryHeaders,
+  dltTopic,
+  type LeadEvent,
+  parseRetryAfter,
+  planNextAttempt,
+  retryTopic,
+} from '@leadhooks/contracts';
+import {
+  type AttemptRecord,
+  type ClaimResult,
+  DeliveryLockRepository,
+  type HandOn,
+  type LeasePolicy,
+} from '@leadhooks/db';
+import { type ConsumedMessage, DONE, type HandlerOutcome } from '@leadhooks/messaging';
+import { OutboxRelayService } from '@leadhooks/outbox';
+import { TokenBucketLimiter } from '@leadhooks/throttling';
+import { maskUrl, type WebhookResult, WebhookDelivery } from '@leadhooks/webhooks';
+import { DISPATCHER_CONFIG } from '../config/config.module.js';
+import type { DispatcherConfig } from '../config/dispatcher.config.js';
+import { DeliveryMetrics } from '../metrics/delivery-metrics.js';
+import { failureReason } from './failure-reason.js';
+import { isRetryable } from './retryable.js';
+
+export type Claimed = Extract<ClaimResult, { kind: 'claimed' }>;
+
+/** One message's attempt at one delivery: what was consumed, the event, and where the delivery is in its cycle. */
+export interface DeliveryAttemptContext {
+  consumed: ConsumedMessage;
+  event: LeadEvent;
+  attempt: number;
+  cycleStep: number;
+  /** main, 1m … 16m, or replay (the first try of a DLT replay or redelivery). */
+  tier: string;
+}
+
+/** Kept free between the end of a lease and the end of the HTTP timeout, for recording the outcome. */
+const FENCE_SLACK_MS = 250;
+/** Back-off after giving a lease up (a stall ate into it): try again with a fresh lease soon. */
+const FENCE_RETRY_MS = 200;
+
+/**
+ * Runs one claimed delivery: endpoint rate limit → fence → POST → record (+ hand-on) — or reports why it did not.
+ *
+ * A failure is recorded together with the message that carries the delivery on (its next retry tier, or the DLT),
+ * in one statement through the outbox; the relay publishes it. So a crash at any point leaves either nothing
+ * recorded (the message is consumed again and the delivery retried) or both the failure and its hand-on: a
+ * delivery is never left PENDING with nothing to attempt it, nor FAILED without its dead letter.
+ */
+@Injectable()
+export class DeliveryRunner {
+  private readonly log = new Logger(DeliveryRunner.name);
+  private readonly rateLimiter: TokenBucketLimiter;
+
+  constructor(
+    @Inject(DISPATCHER_CONFIG) private readonly config: DispatcherConfig,
+    @Inject(DeliveryLockRepository) private readonly lock: DeliveryLockRepository,
+    @Inject(OutboxRelayService) private readonly relay: OutboxRelayService,
+    @Inject(WebhookDelivery) private readonly delivery: WebhookDelivery,
+    @Inject(DeliveryMetrics) private readonly metrics: DeliveryMetrics,
+  ) {
+    this.rateLimiter = new TokenBucketLimiter(config.endpointRateLimitPerSecond);
+  }
+
+  get lease(): LeasePolicy {
+    return { defaultTimeoutMs: this.config.webhookTimeoutMs, marginMs: this.config.leaseMarginMs };
+  }
+
+  /** ms until the endpoint may take another request (0: now), without using its token. */
+  rateWait(endpointId: string, ratePerSecond: number | null): number {
+    return this.rateLimiter.wait(endpointId, ratePerSecond);
+  }
+
+  /** What a claim verdict means for the message: run it, wait for a lease, or nothing to do. */
+  async run(context: DeliveryAttemptContext, claim: ClaimResult): Promise<HandlerOutcome> {
+    if (claim.kind !== 'claimed') return this.skip(context, claim);
+    const { endpoint } = claim.target;
+    const waitMs = this.rateLimiter.take(endpoint.id, endpoint.rateLimitPerSecond);
+    if (waitMs > 0) {
+      await this.lock.release(claim.deliveryId, claim.token);
+      return { kind: 'defer', untilMs: Date.now() + waitMs, reason: 'endpoint rate limit' };
+    }
+    if (endpoint.problem || !endpoint.url || !endpoint.secret)
+      return this.failUnreadableEndpoint(context, claim);
+    // Fencing: a worker that stalled after its claim (GC, VM pause, SIGSTOP) may find its lease too short to
+    // cover a whole request. It must not send then: another worker may already own (or have delivered) it.
+    if (claim.leaseDeadline - performance.now() < this.timeoutOf(claim) + FENCE_SLACK_MS)
+      return this.giveUp(context, claim);
+    return this.deliver(context, claim);
+  }
+
+  private timeoutOf(claim: Claimed): number {
+    return claim.target.endpoint.timeoutMs ?? this.config.webhookTimeoutMs;
+  }
+
+  private logContext(context: DeliveryAttemptContext, claim?: Claimed, deliveryId?: string) {
+    return {
+      leadId: context.event.data.lead_id,
+      event: context.event.type,
+      deliveryId: claim?.deliveryId ?? deliveryId,
+      ...(claim ? { site: claim.target.site.hostname, endpoint: claim.target.endpoint.name } : {}),
+      attempt: context.attempt,
+      topic: context.consumed.topic,
+      partition: context.consumed.partition,
+      offset: context.consumed.message.offset,
+    };
+  }
+
+  private skip(
+    context: DeliveryAttemptContext,
+    claim: Exclude<ClaimResult, { kind: 'claimed' }>,
+  ): HandlerOutcome {
+    // Another attempt holds the delivery: wait for its lease to end (it records first, or it died and the lease lapses).
+    if (claim.kind === 'leased')
+      return { kind: 'defer', untilMs: claim.until.getTime() + 50, reason: 'delivery leased' };
+    const reason = claim.kind === 'skipped' ? claim.reason : claim.kind;
+    this.metrics.skipped.inc({ reason });
+    const log = this.logContext(context);
+    const leadId = context.event.data.lead_id;
+    switch (claim.kind) {
+      case 'missing':
+        this.log.warn({ message: `Delivery of lead ${leadId} does not exist; message skipped`, ...log });
+        break;
+      case 'skipped':
+        this.log.log({
+          message: `Delivery of lead ${leadId} (${context.event.type}) SKIPPED: ${claim.reason.replace('-', ' ')}`,
+          ...log,
+        });
+        break;
+      case 'already-sent':
+      case 'not-pending':
+      case 'stale':
+        this.log.debug({
+          message: `Delivery of lead ${leadId}: attempt ${context.attempt} is a no-op (${reason})`,
+          ...log,
+        });
+    }
+    return DONE;
+  }
+
+  private async giveUp(context: DeliveryAttemptContext, claim: Claimed): Promise<HandlerOutcome> {
+    const released = await this.lock.release(claim.deliveryId, claim.token);
+    this.metrics.leasesGivenUp.inc();
+    this.log.warn({
+      message: `Lead ${context.event.data.lead_id}: the lease no longer covers a ${this.timeoutOf(claim)} ms request (this worker stalled); not sending`,
+      ...this.logContext(context, claim),
+      released,
+    });
+    return { kind: 'defer', untilMs: Date.now() + FENCE_RETRY_MS, reason: 'lease too short' };
+  }
+
+  private async deliver(context: DeliveryAttemptContext, claim: Claimed): Promise<HandlerOutcome> {
+    const { event, attempt, tier } = context;
+    const { site, endpoint } = claim.target;
+    const leadId = event.data.lead_id;
+    const startedAt = new Date();
+    const url = endpoint.url as string;
+    this.metrics.inFlight.inc();
+    const result = await this.delivery.deliver(
+      event,
+      site,
+      attempt,
+      {
+        url,
+        auth: endpoint.auth,
+        format: endpoint.format,
+        headers: endpoint.headers,
+        timeoutMs: endpoint.timeoutMs ?? undefined,
+        secrets: endpoint,
+        deliveryId: claim.deliveryId,
+      },
+      startedAt,
+    );
+    this.metrics.inFlight.dec();
+    this.metrics.attemptDuration.observe({ event: event.type, tier }, result.durationMs / 1000);
+    const record: AttemptRecord = {
+      attempt,
+      tier,
+      startedAt,
+      durationMs: result.durationMs,
+      httpStatus: result.status,
+      errorClass: result.errorClass,
+      error: result.error,
+      responseSnippet: result.responseSnippet,
+    };
+    const log = {
+      ...this.logContext(context, claim),
+      target: maskUrl(url),
+      tier,
+      status: result.status,
+      durationMs: result.durationMs,
+    };
+    if (!result.ok) {
+      if (result.status === 410 && endpoint.kind === 'zapier_rest_hook')
+        return this.handleGone(claim, record, log);
+      return this.handleFailure(context, claim, result, record, log);
+    }
+    const recorded = await this.lock.recordSuccess(claim.deliveryId, claim.token, record);
+    this.metrics.deliveries.inc({ event: event.type, outcome: 'sent', tier });
+    this.metrics.leadAgeAtDelivery.observe((Date.now() - Date.parse(event.occurred_at)) / 1000);
+    this.log.log({
+      message: `Delivered ${event.type} of lead ${leadId} to ${endpoint.name} at ${log.target} (attempt ${attempt}, ${result.status} in ${result.durationMs} ms)`,
+      ...log,
+    });
+    if (!recorded)
+      this.log.warn({ message: `Lead ${leadId}: lease lost before the 2xx was recorded`, ...log });
+    return DONE;
+  }
+
+  /** A Zap's REST hook answered 410: the Zap is gone (SPEC §12). The endpoint is removed; nothing is retried. */
+  private async handleGone(
+    claim: Claimed,
+    record: AttemptRecord,
+    log: Record<string, unknown>,
+  ): Promise<HandlerOutcome> {
+    const recorded = await this.lock.recordGone(claim.deliveryId, claim.token, record);
+    this.metrics.deliveries.inc({ event: String(log.event), outcome: 'endpoint_removed', tier: record.tier });
+    this.log.warn({
+      message: `REST hook ${claim.target.endpoint.id} answered 410 Gone: unsubscribed (endpoint removed)${recorded ? '' : ' (lease lost first)'}`,
+      ...log,
+    });
+    return DONE;
+  }
+
+  private async handleFailure(
+    context: DeliveryAttemptContext,
+    claim: Claimed,
+    result: WebhookResult,
+    record: AttemptRecord,
+    log: Record<string, unknown>,
+  ): Promise<HandlerOutcome> {
+    const { consumed, event, attempt, cycleStep, tier } = context;
+    const now = Date.now();
+    const next = planNextAttempt({
+      failedCycleStep: cycleStep,
+      delaysMs: this.config.retryDelaysMs,
+      now,
+      retryAfterMs:
+        result.status === 429 || result.status === 503
+          ? parseRetryAfter(result.retryAfter, now, this.config.retryAfterMaxMs)
+          : undefined,
+      jitterRatio: this.config.retryJitterRatio,
+      random: Math.random,
+    });
+    const delivery = { deliveryId: claim.deliveryId, endpointId: claim.target.endpoint.id };
+    const headers = DeliveryHeaders.afterFailure(
+      consumed.message.headers,
+      { topic: consumed.topic, partition: consumed.partition, offset: consumed.message.offset },
+      {
+        attempt,
+        tier,
+        at: new Date(now),
+        status: result.status,
+        error: result.error,
+        retryable: isRetryable(result),
+      },
+      next,
+      delivery,
+    );
+    const handOn: HandOn = {
+      topic: next.kind === 'retry' ? retryTopic(next.topicTier, event.type) : dltTopic(event.type),
+      payload: event,
+      headers,
+    };
+    const recorded = await this.lock.recordFailure(claim.deliveryId, claim.token, record, {
+      final: next.kind === 'dead-letter',
+      handOn,
+      nextAttemptAt: next.kind === 'retry' ? new Date(next.dueAt) : null,
+      nextCycleStep: next.kind === 'retry' ? next.cycleStep : 0,
+    });
+    this.relay.wake();
+    const reason = failureReason(result);
+    const outcome =
+      reason === 'forbidden_target' ? 'forbidden_target' : next.kind === 'retry' ? 'retry' : 'dead_letter';
+    this.metrics.deliveries.inc({ event: event.type, outcome, tier });
+    const leadId = event.data.lead_id;
+    const where = `${claim.target.endpoint.name} at ${String(log.target)}`;
+    if (!recorded) {
+      this.log.warn({
+        message: `Lead ${leadId}: lease lost before the failure was recorded; the new holder carries it on`,
+        ...log,
+      });
+    } else if (next.kind === 'retry') {
+      this.metrics.retries.inc({ event: event.type, reason });
+      this.log.warn({
+        message: `${event.type} of lead ${leadId} failed at ${where} (attempt ${attempt}): ${result.error}; retry ${next.tier} in ${Math.round(next.delayMs / 1000)} s`,
+        ...log,
+        error: result.error,
+        reason,
+        nextTier: next.tier,
+        dueAt: new Date(next.dueAt).toISOString(),
+      });
+    } else {
+      this.metrics.deadLettered.inc({ event: event.type, reason: 'exhausted' });
+      this.log.error({
+        message: `${event.type} of lead ${leadId} failed at ${where} (attempt ${attempt}): ${result.error}; retries exhausted, dead-lettered, FAILED`,
+        ...log,
+        error: result.error,
+        reason,
+      });
+    }
+    return DONE;
+  }
+
+  /** The endpoint's sealed settings cannot be opened here (another key): this delivery fails alone, to the DLT. */
+  private async failUnreadableEndpoint(
+    context: DeliveryAttemptContext,
+    claim: Claimed,
+  ): Promise<HandlerOutcome> {
+    const { consumed, attempt, tier, event } = context;
+    const { endpoint, site } = claim.target;
+    const problem = `endpoint ${endpoint.name} of ${site.hostname}: ${endpoint.problem ?? 'no URL or secret'}`;
+    const origin = { topic: consumed.topic, partition: consumed.partition, offset: consumed.message.offset };
+    const delivery = { deliveryId: claim.deliveryId, endpointId: endpoint.id };
+    await this.lock.recordFailure(
+      claim.deliveryId,
+      claim.token,
+      {
+        attempt,
+        tier,
+        startedAt: new Date(),
+        durationMs: 0,
+        httpStatus: null,
+        errorClass: 'unreadable-endpoint',
+        error: problem,
+        responseSnippet: null,
+      },
+      {
+        final: true,
+        handOn: {
+          topic: dltTopic(event.type),
+          payload: event,
+          headers: DeliveryHeaders.deadLetter(
+            consumed.message.headers,
+            origin,
+            'unreadable-endpoint',
+            problem,
+            delivery,
+          ),
+        },
+        nextAttemptAt: null,
+        nextCycleStep: 0,
+      },
+    );
+    this.relay.wake();
+    this.metrics.deadLettered.inc({ event: event.type, reason: 'unreadable-endpoint' });
+    this.log.error({
+      message: `${event.type} of lead ${event.data.lead_id} dead-lettered: ${problem} (fix the key, then replay it)`,
+      ...this.logContext(context, claim),
+    });
+    return DONE;
+  }
+}

@@ -1,0 +1,76 @@
+import { LEAD_CREATED_TYPE, LEAD_CREATED_VERSION, type LeadCreatedEvent } from './lead-created.event.js';
+import { isExtraValue, isIsoDate, isRecord, snapshotProblems } from './lead-snapshot.js';
+import { LEAD_UPDATED_TYPE, LEAD_UPDATED_VERSION, type LeadUpdatedEvent } from './lead-updated.event.js';
+
+/** Every event a delivery can carry. */
+export type LeadEvent = LeadCreatedEvent | LeadUpdatedEvent;
+
+export type EventParseResult<E extends LeadEvent = LeadEvent> =
+  | { ok: true; event: E }
+  | { ok: false; reason: string; code: 'invalid-json' | 'invalid-event' | 'unknown-version' };
+
+const VERSIONS: Record<string, number> = {
+  [LEAD_CREATED_TYPE]: LEAD_CREATED_VERSION,
+  [LEAD_UPDATED_TYPE]: LEAD_UPDATED_VERSION,
+};
+
+/**
+ * Validates an event received from Kafka (or about to be sent), of either type. Never throws: an unreadable or
+ * unknown-version event is reported with a code and a reason naming the problem, to be dead-lettered.
+ */
+export function parseLeadEvent(raw: unknown): EventParseResult {
+  let value: unknown = raw;
+  if (typeof raw === 'string' || Buffer.isBuffer(raw)) {
+    try {
+      value = JSON.parse(raw.toString());
+    } catch {
+      return { ok: false, code: 'invalid-json', reason: 'message value is not JSON' };
+    }
+  }
+  if (!isRecord(value)) return { ok: false, code: 'invalid-event', reason: 'event must be a JSON object' };
+  const version = typeof value.type === 'string' ? VERSIONS[value.type] : undefined;
+  if (version === undefined) {
+    return {
+      ok: false,
+      code: 'invalid-event',
+      reason: `type must be one of ${Object.keys(VERSIONS).join(', ')} (got ${JSON.stringify(value.type)})`,
+    };
+  }
+  if (value.version !== version) {
+    return {
+      ok: false,
+      code: 'unknown-version',
+      reason: `unsupported ${String(value.type)} version ${JSON.stringify(value.version)} (this build understands ${version})`,
+    };
+  }
+  const problems: string[] = [];
+  if (typeof value.id !== 'string' || !value.id) problems.push('id must be a non-empty string');
+  if (!isIsoDate(value.occurred_at)) problems.push('occurred_at must be an ISO date');
+  problems.push(...snapshotProblems(value.data));
+  if (value.type === LEAD_UPDATED_TYPE && isRecord(value.data)) {
+    if (!Number.isInteger(value.data.version) || (value.data.version as number) < 1)
+      problems.push('data.version must be a positive integer');
+    if (!isRecord(value.data.changes)) problems.push('data.changes must be an object');
+    else {
+      for (const [field, change] of Object.entries(value.data.changes)) {
+        if (!isRecord(change) || !isExtraValue(change.from) || !isExtraValue(change.to))
+          problems.push(`data.changes.${field} must be {from, to}`);
+      }
+    }
+  }
+  if (problems.length) return { ok: false, code: 'invalid-event', reason: problems.join('; ') };
+  return { ok: true, event: value as unknown as LeadEvent };
+}
+
+/** A lead.created event only (what intake produces); anything else is reported as invalid. */
+export function parseLeadCreatedEvent(raw: unknown): EventParseResult<LeadCreatedEvent> {
+  const parsed = parseLeadEvent(raw);
+  if (parsed.ok && parsed.event.type !== LEAD_CREATED_TYPE) {
+    return {
+      ok: false,
+      code: 'invalid-event',
+      reason: `type must be '${LEAD_CREATED_TYPE}' (got '${parsed.event.type}')`,
+    };
+  }
+  return parsed as EventParseResult<LeadCreatedEvent>;
+}

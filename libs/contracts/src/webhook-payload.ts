@@ -1,0 +1,114 @@
+import type { LeadEvent } from './lead-event.js';
+import type { ExtraValue } from './lead-snapshot.js';
+import { LEAD_UPDATED_TYPE } from './lead-updated.event.js';
+
+export interface SiteIdentity {
+  id: string;
+  hostname: string;
+  name: string;
+}
+
+/** `flat`: Zapier-style top-level keys (SPEC §6, the default); `envelope`: `{event, event_id, timestamp, data}`. */
+export const PAYLOAD_FORMATS = ['flat', 'envelope'] as const;
+export type PayloadFormat = (typeof PAYLOAD_FORMATS)[number];
+
+export type FlatPayload = Record<string, string | number | boolean | null>;
+
+const RESERVED_KEYS = new Set([
+  'event',
+  'event_id',
+  'lead_id',
+  'submitted_at',
+  'site_id',
+  'site_hostname',
+  'site_name',
+  'page_url',
+  'lead_source',
+  'form_type',
+  'name',
+  'email',
+  'phone',
+  'message',
+  'attempt',
+  'lead_version',
+  'changed_fields',
+]);
+
+/** Zapier maps top-level scalars to fields; a list (a checkbox group) travels comma-joined. */
+function flatValue(value: ExtraValue): string | number | boolean | null {
+  return Array.isArray(value) ? value.map((item) => (item === null ? '' : String(item))).join(',') : value;
+}
+
+/** An extra field's top-level key: its own name, or `extra_<name>` when that is one of ours. */
+function flatKeyOfExtra(key: string): string {
+  return RESERVED_KEYS.has(key) || key.startsWith('previous_') ? `extra_${key}` : key;
+}
+
+/** A change's name as the flat payload shows it: `email`, or an extra field's flat key (`extra.plan` → `plan`). */
+function flatNameOfChange(field: string): string {
+  return field.startsWith('extra.') ? flatKeyOfExtra(field.slice('extra.'.length)) : field;
+}
+
+/**
+ * The flat JSON object (SPEC §6): Zapier maps top-level keys to fields, so nothing is nested. Extra form fields
+ * are added flat; one that collides with a key of ours is kept as `extra_<key>`. A lead.updated also carries
+ * `lead_version`, `changed_fields` (comma list) and `previous_<field>` for each change.
+ */
+export function buildZapierPayload(event: LeadEvent, site: SiteIdentity, attempt: number): FlatPayload {
+  const lead = event.data;
+  const payload: FlatPayload = {
+    event: event.type,
+    event_id: event.id,
+    lead_id: lead.lead_id,
+    submitted_at: lead.submitted_at,
+    site_id: site.id,
+    site_hostname: site.hostname,
+    site_name: site.name,
+    page_url: lead.page_url,
+    lead_source: lead.lead_source,
+    form_type: lead.form_type,
+    name: lead.name,
+    email: lead.email,
+    phone: lead.phone,
+    message: lead.message,
+  };
+  for (const [key, value] of Object.entries(lead.extra)) {
+    const flatKey = flatKeyOfExtra(key);
+    if (!(flatKey in payload)) payload[flatKey] = flatValue(value);
+  }
+  if (event.type === LEAD_UPDATED_TYPE) {
+    const changes = Object.entries(event.data.changes);
+    payload.lead_version = event.data.version;
+    payload.changed_fields = changes.map(([field]) => flatNameOfChange(field)).join(',');
+    for (const [field, change] of changes)
+      payload[`previous_${flatNameOfChange(field)}`] = flatValue(change.from);
+  }
+  payload.attempt = attempt;
+  return payload;
+}
+
+/** `{event, event_id, timestamp, data}`: the lead nested as stored (extras in `extra`, changes in `changes`). */
+export function buildEnvelopePayload(
+  event: LeadEvent,
+  site: SiteIdentity,
+  attempt: number,
+): Record<string, unknown> {
+  return {
+    event: event.type,
+    event_id: event.id,
+    timestamp: event.occurred_at,
+    attempt,
+    data: { ...event.data, site_id: site.id, site_hostname: site.hostname, site_name: site.name },
+  };
+}
+
+export function buildWebhookPayload(
+  event: LeadEvent,
+  site: SiteIdentity,
+  attempt: number,
+  format: PayloadFormat = 'flat',
+): Record<string, unknown> {
+  return format === 'envelope'
+    ? buildEnvelopePayload(event, site, attempt)
+    : buildZapierPayload(event, site, attempt);
+}

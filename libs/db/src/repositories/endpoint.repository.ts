@@ -1,0 +1,303 @@
+import type { DataSource, EntityManager } from 'typeorm';
+import {
+  type AuthMode,
+  type EndpointKind,
+  type EventType,
+  type PayloadFormat,
+  ZAPIER_ENDPOINT_NAME,
+} from '@leadhooks/contracts';
+import { SecretBox, UnreadableSecretError } from '../crypto/secret-box.js';
+import { isForeignKeyViolation, isUniqueViolation } from './postgres-errors.js';
+
+/** An endpoint with its sealed settings opened. Never log this object whole (URL, headers and secrets are credentials). */
+export interface Endpoint {
+  id: string;
+  siteId: string;
+  name: string;
+  kind: EndpointKind;
+  url: string | null;
+  enabled: boolean;
+  events: EventType[];
+  auth: AuthMode;
+  format: PayloadFormat;
+  headers: Record<string, string>;
+  /** null: the dispatcher's WEBHOOK_TIMEOUT_MS. */
+  timeoutMs: number | null;
+  /** null: the dispatcher's ENDPOINT_RATE_LIMIT default. */
+  rateLimitPerSecond: number | null;
+  secret: string | null;
+  previousSecret: string | null;
+  previousSecretExpiresAt: Date | null;
+  /** Why sealed settings could not be opened here (another encryption key), or null; unreadable values read as null. */
+  problem: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+  deletedAt: Date | null;
+}
+
+export interface NewEndpoint {
+  siteId: string;
+  name: string;
+  kind: EndpointKind;
+  url: string | null;
+  enabled: boolean;
+  events: EventType[];
+  auth: AuthMode;
+  format: PayloadFormat;
+  headers: Record<string, string>;
+  timeoutMs: number | null;
+  rateLimitPerSecond: number | null;
+  secret: string;
+}
+
+export type EndpointPatch = Partial<
+  Pick<
+    NewEndpoint,
+    'name' | 'url' | 'enabled' | 'events' | 'auth' | 'format' | 'headers' | 'timeoutMs' | 'rateLimitPerSecond'
+  >
+>;
+
+/** An endpoint row as SQL returns it (sealed columns still sealed); also selected by the delivery lock. */
+export interface SealedEndpointRow {
+  id: string;
+  site_id: string;
+  name: string;
+  kind: EndpointKind;
+  url: string | null;
+  enabled: boolean;
+  events: EventType[] | string;
+  auth: AuthMode;
+  format: PayloadFormat;
+  headers: string | null;
+  timeout_ms: number | null;
+  rate_limit_per_second: number | null;
+  secret: string | null;
+  previous_secret: string | null;
+  previous_secret_expires_at: Date | string | null;
+  created_at: Date | string;
+  updated_at: Date | string;
+  deleted_at: Date | string | null;
+}
+
+const SEALED_COLUMNS = ['url', 'headers', 'secret', 'previous_secret'] as const;
+
+/** Endpoints of sites, with their sealed settings. Deleting marks the row; deliveries keep pointing at it. */
+export class EndpointRepository {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly secretBox: SecretBox,
+  ) {}
+
+  async create(
+    endpoint: NewEndpoint,
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<Endpoint | 'name-taken' | 'site-missing'> {
+    try {
+      const [row]: SealedEndpointRow[] = await manager.query(
+        `INSERT INTO endpoint (site_id, name, kind, url, enabled, events, auth, format, headers, timeout_ms,
+                               rate_limit_per_second, secret)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING *`,
+        [
+          endpoint.siteId,
+          endpoint.name,
+          endpoint.kind,
+          this.secretBox.sealNullable(endpoint.url),
+          endpoint.enabled,
+          endpoint.events,
+          endpoint.auth,
+          endpoint.format,
+          this.sealHeaders(endpoint.headers),
+          endpoint.timeoutMs,
+          endpoint.rateLimitPerSecond,
+          this.secretBox.seal(endpoint.secret),
+        ],
+      );
+      return this.open(row);
+    } catch (error) {
+      if (isUniqueViolation(error, 'endpoint_site_name')) return 'name-taken';
+      if (isForeignKeyViolation(error)) return 'site-missing';
+      throw error;
+    }
+  }
+
+  /** A live endpoint (not deleted), or null. */
+  async findById(id: string): Promise<Endpoint | null> {
+    const rows: SealedEndpointRow[] = await this.dataSource.query(
+      `SELECT * FROM endpoint WHERE id = $1 AND deleted_at IS NULL`,
+      [id],
+    );
+    return rows[0] ? this.open(rows[0]) : null;
+  }
+
+  /** The site's live endpoints, oldest first (the `zapier` one is created with the site). */
+  async listBySite(siteId: string): Promise<Endpoint[]> {
+    const rows: SealedEndpointRow[] = await this.dataSource.query(
+      `SELECT * FROM endpoint WHERE site_id = $1 AND deleted_at IS NULL ORDER BY created_at, id`,
+      [siteId],
+    );
+    return rows.map((row) => this.open(row));
+  }
+
+  /** Names of endpoints by id, deleted ones included (the delivery log names where each delivery went). */
+  async names(ids: string[]): Promise<Map<string, { name: string; siteId: string; deleted: boolean }>> {
+    if (!ids.length) return new Map();
+    const rows: Array<{ id: string; name: string; site_id: string; deleted: boolean }> =
+      await this.dataSource.query(
+        `SELECT id, name, site_id, deleted_at IS NOT NULL AS deleted FROM endpoint WHERE id = ANY($1::uuid[])`,
+        [ids],
+      );
+    return new Map(
+      rows.map((row) => [row.id, { name: row.name, siteId: row.site_id, deleted: row.deleted }]),
+    );
+  }
+
+  async update(id: string, patch: EndpointPatch): Promise<Endpoint | null | 'name-taken'> {
+    const sets: string[] = [];
+    const values: unknown[] = [id];
+    const set = (column: string, value: unknown) => {
+      values.push(value);
+      sets.push(`${column} = $${values.length}`);
+    };
+    if (patch.name !== undefined) set('name', patch.name);
+    if (patch.url !== undefined) set('url', this.secretBox.sealNullable(patch.url));
+    if (patch.enabled !== undefined) set('enabled', patch.enabled);
+    if (patch.events !== undefined) set('events', patch.events);
+    if (patch.auth !== undefined) set('auth', patch.auth);
+    if (patch.format !== undefined) set('format', patch.format);
+    if (patch.headers !== undefined) set('headers', this.sealHeaders(patch.headers));
+    if (patch.timeoutMs !== undefined) set('timeout_ms', patch.timeoutMs);
+    if (patch.rateLimitPerSecond !== undefined) set('rate_limit_per_second', patch.rateLimitPerSecond);
+    if (!sets.length) return this.findById(id);
+    try {
+      const [rows]: [SealedEndpointRow[], number] = await this.dataSource.query(
+        `UPDATE endpoint SET ${sets.join(', ')}, updated_at = now() WHERE id = $1 AND deleted_at IS NULL RETURNING *`,
+        values,
+      );
+      return rows[0] ? this.open(rows[0]) : null;
+    } catch (error) {
+      if (isUniqueViolation(error, 'endpoint_site_name')) return 'name-taken';
+      throw error;
+    }
+  }
+
+  /**
+   * Installs a new secret and keeps the current one valid until `graceUntil`, in one statement (two concurrent
+   * rotations cannot drop each other's secret); the previous value moves sealed, so it keeps its grace even when
+   * this process cannot open it.
+   */
+  async rotateSecret(id: string, newSecret: string, graceUntil: Date): Promise<Endpoint | null> {
+    const [rows]: [SealedEndpointRow[], number] = await this.dataSource.query(
+      `UPDATE endpoint SET previous_secret = secret, previous_secret_expires_at = $3, secret = $2, updated_at = now()
+        WHERE id = $1 AND deleted_at IS NULL RETURNING *`,
+      [id, this.secretBox.seal(newSecret), graceUntil],
+    );
+    return rows[0] ? this.open(rows[0]) : null;
+  }
+
+  /** Marks the endpoint deleted: nothing more is sent to it (its pending deliveries end SKIPPED); history stays. */
+  async delete(id: string): Promise<boolean> {
+    const [, affected]: [unknown, number] = await this.dataSource.query(
+      `UPDATE endpoint SET deleted_at = now(), enabled = false, updated_at = now() WHERE id = $1 AND deleted_at IS NULL`,
+      [id],
+    );
+    return affected === 1;
+  }
+
+  /** Sealed values not sealed under the current key, re-sealed under it (`npm run reseal`). */
+  async reseal(): Promise<{
+    resealed: number;
+    current: number;
+    unreadable: Array<{ id: string; name: string; siteId: string; problem: string }>;
+  }> {
+    const rows: SealedEndpointRow[] = await this.dataSource.query(
+      `SELECT * FROM endpoint WHERE deleted_at IS NULL ORDER BY site_id, name`,
+    );
+    const outcome = {
+      resealed: 0,
+      current: 0,
+      unreadable: [] as Array<{ id: string; name: string; siteId: string; problem: string }>,
+    };
+    for (const row of rows) {
+      try {
+        const moved = SEALED_COLUMNS.filter(
+          (column) => row[column] !== null && !this.secretBox.isCurrent(row[column]),
+        );
+        if (!moved.length) {
+          outcome.current++;
+          continue;
+        }
+        const values = moved.map((column) => this.secretBox.seal(this.secretBox.open(row[column] as string)));
+        const sets = moved.map((column, index) => `${column} = $${index + 2}`).join(', ');
+        // Guarded by the sealed values read, so a concurrent admin change is never overwritten.
+        const guards = moved.map((column, index) => `${column} = $${index + 2 + moved.length}`).join(' AND ');
+        await this.dataSource.query(`UPDATE endpoint SET ${sets} WHERE id = $1 AND ${guards}`, [
+          row.id,
+          ...values,
+          ...moved.map((column) => row[column]),
+        ]);
+        outcome.resealed++;
+      } catch (error) {
+        if (!(error instanceof UnreadableSecretError)) throw error;
+        outcome.unreadable.push({ id: row.id, name: row.name, siteId: row.site_id, problem: error.message });
+      }
+    }
+    return outcome;
+  }
+
+  /** Opens a sealed row. A value that cannot be opened reads as null (headers: none) and is named in `problem`. */
+  open(row: SealedEndpointRow): Endpoint {
+    const problems: string[] = [];
+    const openField = (sealed: string | null, label: string): string | null => {
+      try {
+        return this.secretBox.openNullable(sealed);
+      } catch (error) {
+        if (!(error instanceof UnreadableSecretError)) throw error;
+        if (label) problems.push(`${label} ${error.message}`);
+        return null;
+      }
+    };
+    const headersJson = openField(row.headers, 'the custom headers are');
+    return {
+      id: row.id,
+      siteId: row.site_id,
+      name: row.name,
+      kind: row.kind,
+      url: openField(row.url, 'the URL is'),
+      enabled: row.enabled,
+      events: parseTextArray(row.events) as EventType[],
+      auth: row.auth,
+      format: row.format,
+      headers: headersJson ? (JSON.parse(headersJson) as Record<string, string>) : {},
+      timeoutMs: row.timeout_ms,
+      rateLimitPerSecond: row.rate_limit_per_second,
+      secret: openField(row.secret, 'the signing secret is'),
+      // A previous secret that cannot be opened only shortens its grace; it does not make the endpoint unusable.
+      previousSecret: openField(row.previous_secret, ''),
+      previousSecretExpiresAt: toDate(row.previous_secret_expires_at),
+      problem: problems.length ? problems.join('; ') : null,
+      createdAt: toDate(row.created_at) as Date,
+      updatedAt: toDate(row.updated_at) as Date,
+      deletedAt: toDate(row.deleted_at),
+    };
+  }
+
+  private sealHeaders(headers: Record<string, string>): string | null {
+    return Object.keys(headers).length ? this.secretBox.seal(JSON.stringify(headers)) : null;
+  }
+}
+
+/** Whether an endpoint is the site's `zapier` one (its lead.created delivery is mirrored on the lead). */
+export function isZapierEndpoint(endpoint: Pick<Endpoint, 'name' | 'kind'>): boolean {
+  return endpoint.name === ZAPIER_ENDPOINT_NAME && endpoint.kind === 'manual';
+}
+
+/** node-postgres returns text[] as an array; through to_jsonb or a driver without array parsing, as `{a,b}`. */
+function parseTextArray(value: string[] | string): string[] {
+  if (Array.isArray(value)) return value;
+  const inner = value.replace(/^\{|\}$/g, '');
+  return inner ? inner.split(',').map((item) => item.replace(/^"|"$/g, '')) : [];
+}
+
+function toDate(value: Date | string | null): Date | null {
+  return value === null ? null : value instanceof Date ? value : new Date(value);
+}

@@ -3,6 +3,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import {
   createTestDatabase,
   createTestKafka,
+  seedLead,
   seedSite,
   type TestDatabase,
   type TestKafka,
@@ -204,6 +205,92 @@ describe('bad input never gets a 5xx nor leaves a partial row (property-based, r
         }
       }),
       { numRuns: 80 },
+    );
+  });
+
+  const admin = (method: 'GET' | 'POST' | 'PATCH', url: string, payload?: unknown) =>
+    app.inject({
+      method,
+      url,
+      payload: payload as object,
+      headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },
+    });
+
+  it('lead PATCH: random bodies change the lead with exactly one lead.updated, change nothing, or get a 4xx naming the field', async () => {
+    const site = await seedSite(db.dataSource, {});
+    const lead = (await seedLead(db.dataSource, site)).data.lead_id;
+    const state = async () => {
+      const [row]: Array<{ version: number; events: number }> = await db.dataSource.query(
+        `SELECT l.version, (SELECT count(*)::int FROM outbox o WHERE o.aggregate_id = l.id AND o.topic = 'lead.updated') AS events
+           FROM lead l WHERE l.id = $1`,
+        [lead],
+      );
+      return row;
+    };
+    const patchBody = fc.record(
+      {
+        name: value,
+        email: fc.oneof(value, fc.constant(null)),
+        phone: value,
+        message: value,
+        page_url: value,
+        lead_source: value,
+        extra: fc.oneof(value, fc.dictionary(fieldName, value, { maxKeys: 4 })),
+      },
+      { requiredKeys: [] },
+    );
+    await fc.assert(
+      fc.asyncProperty(patchBody, async (body) => {
+        const before = await state();
+        const response = await admin('PATCH', `/v1/leads/${lead}`, body);
+        const after = await state();
+        if (response.statusCode === 200) {
+          const changed = after.version === before.version + 1 && after.events === before.events + 1;
+          expect(changed || (after.version === before.version && after.events === before.events)).toBe(true);
+          expect(response.json<{ version: number }>().version).toBe(after.version);
+        } else {
+          expectWellFormedError(response.statusCode, response.body);
+          expect(after).toEqual(before);
+        }
+      }),
+      { numRuns: 120 },
+    );
+  });
+
+  it('endpoints: random settings are stored, or refused with a 4xx naming the field; never a 5xx', async () => {
+    const endpointBody = fc.record(
+      {
+        name: fc.oneof(hostileString, fc.constantFrom('make', 'zapier', 'crm')),
+        url: fc.oneof(
+          value,
+          fc.constantFrom('https://hook.example.com/x', 'http://127.0.0.1:9/h', 'ftp://x'),
+        ),
+        enabled: value,
+        events: fc.oneof(value, fc.subarray(['lead.created', 'lead.updated', 'lead.deleted'])),
+        auth: fc.oneof(value, fc.constantFrom('standard_webhooks', 'secret_header', 'hmac_sha256_hex')),
+        format: fc.oneof(value, fc.constantFrom('flat', 'envelope')),
+        headers: fc.oneof(value, fc.dictionary(fieldName, value, { maxKeys: 3 })),
+        timeout_ms: fc.oneof(value, fc.integer({ min: -1, max: 40_000 })),
+        rate_limit_per_second: fc.oneof(value, fc.integer({ min: -1, max: 20_000 })),
+      },
+      { requiredKeys: [] },
+    );
+    await fc.assert(
+      fc.asyncProperty(endpointBody, async (body) => {
+        const created = await admin('POST', `/v1/admin/sites/${siteId}/endpoints`, body);
+        if (created.statusCode >= 300) expectWellFormedError(created.statusCode, created.body);
+        else {
+          const id = created.json<{ id: string }>().id;
+          const patched = await admin('PATCH', `/v1/admin/endpoints/${id}`, body);
+          if (patched.statusCode >= 300) expectWellFormedError(patched.statusCode, patched.body);
+          await app.inject({
+            method: 'DELETE',
+            url: `/v1/admin/endpoints/${id}`,
+            headers: { authorization: `Bearer ${KEY}` },
+          });
+        }
+      }),
+      { numRuns: 120 },
     );
   });
 });

@@ -7,6 +7,7 @@ export * from './entities/index.js';
 export * from './leads/lead-changes.js';
 export * from './leads/lead-snapshot.js';
 export * from './migrate.js';
+export * from './migrations/index.js';
 export * from './query-logger.js';
 export * from './repositories/postgres-errors.js';
 export * from './repositories/api-key.repository.js';

@@ -1,14 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import {
-  IsEmail,
-  IsObject,
-  IsOptional,
-  IsString,
-  IsUrl,
-  Matches,
-  MaxLength,
-  ValidateIf,
-} from 'class-validator';
+import { IsObject, IsOptional, IsString, IsUrl, Matches, MaxLength, ValidateIf } from 'class-validator';
+import { IsEmailAddress } from '../../../http/is-email-address.js';
 import { IsStorableText } from '../../../http/storable-text.js';
 import { PHONE_PATTERN } from '../../../intake/dto/lead-submission.dto.js';
 
@@ -26,8 +18,7 @@ export class UpdateLeadDto {
 
   @ApiPropertyOptional({ nullable: true, type: String })
   @ValidateIf((_dto, value) => value !== undefined && value !== null)
-  @IsEmail({}, { message: 'email must be a valid email address' })
-  @IsStorableText()
+  @IsEmailAddress()
   @MaxLength(320)
   email?: string | null;
 

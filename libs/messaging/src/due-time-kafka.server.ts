@@ -216,9 +216,12 @@ export class DueTimeKafkaServer extends Server implements CustomTransportStrateg
     }
     const limit = this.options.maxInFlightPerPartition - work.schedule.running;
     for (const entry of work.schedule.take(now, limit)) this.start(work, entry.payload);
-    const next = work.schedule.nextDueAt();
-    if (next !== undefined && work.schedule.running < this.options.maxInFlightPerPartition) {
-      work.timer = setTimeout(() => this.pump(work), Math.max(0, next - Date.now()) + 1);
+    // At full concurrency the next finish pumps again; only below it does a later due time need a timer (and the
+    // scan for it, which is linear in the buffered messages).
+    if (work.schedule.running < this.options.maxInFlightPerPartition) {
+      const next = work.schedule.nextDueAt();
+      if (next !== undefined)
+        work.timer = setTimeout(() => this.pump(work), Math.max(0, next - Date.now()) + 1);
     }
     if (work.resume && work.schedule.size <= this.options.maxBufferedPerPartition / 2) {
       const resume = work.resume;

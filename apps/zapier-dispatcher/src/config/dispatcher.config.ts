@@ -73,7 +73,7 @@ export function loadDispatcherConfig(
     maxBufferedPerPartition: read.int('DELIVERY_BUFFER_PER_PARTITION', 500, { min: 1, max: 100_000 }),
     commitIntervalMs: read.durationMs('KAFKA_COMMIT_INTERVAL', '500ms'),
     lockBatching: {
-      concurrency: read.int('LEAD_LOCK_WRITE_CONCURRENCY', 4, { min: 1, max: 500 }),
+      concurrency: read.int('LEAD_LOCK_WRITE_CONCURRENCY', 2, { min: 1, max: 500 }),
       maxBatch: read.int('LEAD_LOCK_BATCH_MAX', 100, { min: 1, max: 1000 }),
     },
     retryDelaysMs,

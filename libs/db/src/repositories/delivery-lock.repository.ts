@@ -103,16 +103,19 @@ export function truncate(text: string | null, max: number): string | null {
  * Fan-out of many events in ONE statement: for each event, a delivery per endpoint of its lead's site that is
  * live, enabled, has a URL and is subscribed to the event's type at this moment; idempotent on (event, endpoint).
  * A new delivery is created already leased to the caller (one statement where a claim would be a second one).
- * Leads are locked in id order first. For lead.created, the lead is marked fanned out and its `zapier_status`
- * follows the `zapier` delivery: PENDING when one was created, NOT_CONFIGURED when there is none at all.
+ * Leads are locked in id order first. For lead.created, the lead's `zapier_status` follows the `zapier` delivery:
+ * PENDING when one was created, NOT_CONFIGURED when there is none at all; a lead with no zapier delivery is marked
+ * fanned out here (one with a zapier delivery is marked when that delivery's first outcome is recorded).
  * Returns the created deliveries with their lease, and the ones that existed already (the caller claims those).
  */
 const FAN_OUT_BATCH = `
   WITH input AS (
     SELECT * FROM jsonb_to_recordset($1::jsonb) AS t(event_id uuid, event_type text, lead_id uuid,
                                                      default_timeout_ms int, margin_ms int)
+     ORDER BY lead_id LIMIT $2
   ), lead_row AS (
-    SELECT input.*, l.site_id FROM input JOIN lead l ON l.id = input.lead_id ORDER BY l.id FOR UPDATE OF l
+    SELECT input.*, l.site_id
+      FROM input CROSS JOIN LATERAL (SELECT id, site_id FROM lead WHERE lead.id = input.lead_id OFFSET 0 FOR UPDATE) l
   ), subscribed AS (
     SELECT lr.event_id, lr.event_type, lr.lead_id, lr.site_id, e.id AS endpoint_id,
            (e.name = '${ZAPIER_ENDPOINT_NAME}' AND e.kind = 'manual' AND lr.event_type = '${LEAD_CREATED_TYPE}') AS mirrors_lead,
@@ -128,6 +131,8 @@ const FAN_OUT_BATCH = `
         ON CONFLICT (event_id, endpoint_id) DO NOTHING
     RETURNING id, event_id, endpoint_id, mirrors_lead, lock_token, locked_until
   ), marked_leads AS (
+    -- Touches the lead only when something changes: the usual case (a zapier delivery created for a PENDING lead)
+    -- writes nothing here; recording that delivery's outcome marks the lead fanned out.
     UPDATE lead
        SET fanned_out_at = coalesce(lead.fanned_out_at, now()),
            zapier_status = CASE
@@ -140,6 +145,11 @@ const FAN_OUT_BATCH = `
            END
       FROM lead_row lr
      WHERE lead.id = lr.lead_id AND lr.event_type = '${LEAD_CREATED_TYPE}'
+       AND CASE
+             WHEN EXISTS (SELECT 1 FROM created c WHERE c.event_id = lr.event_id AND c.mirrors_lead)
+             THEN lead.zapier_status IS DISTINCT FROM 'PENDING'
+             ELSE lead.fanned_out_at IS NULL OR lead.zapier_status = 'PENDING'
+           END
   ), marked_updates AS (
     UPDATE lead_update SET fanned_out_at = now()
       FROM lead_row lr WHERE lead_update.event_id = lr.event_id AND lead_update.fanned_out_at IS NULL
@@ -150,7 +160,9 @@ const FAN_OUT_BATCH = `
     FROM created c JOIN endpoint e ON e.id = c.endpoint_id JOIN site s ON s.id = e.site_id
   UNION ALL
   SELECT d.event_id, 'existing', d.id, d.endpoint_id, NULL, NULL, NULL, NULL, NULL, NULL, NULL
-    FROM delivery d JOIN input ON input.event_id = d.event_id
+    -- One index lookup per event (OFFSET 0 keeps it a lookup: a young table's statistics would make it a hash join
+    -- over every delivery).
+    FROM input CROSS JOIN LATERAL (SELECT * FROM delivery WHERE delivery.event_id = input.event_id OFFSET 0) d
   UNION ALL
   SELECT input.event_id, 'lead-found', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
     FROM input JOIN lead_row USING (event_id)`;
@@ -170,6 +182,7 @@ const CLAIM_BATCH = `
   WITH input AS (
     SELECT * FROM jsonb_to_recordset($1::jsonb) AS t(delivery_id uuid, attempt int, token uuid,
                                                      default_timeout_ms int, margin_ms int)
+     ORDER BY delivery_id LIMIT $2
   ), target AS (
     SELECT d.id, d.lead_id, d.mirrors_lead, d.status, d.attempt_count, d.locked_until, input.token,
            coalesce(e.timeout_ms, input.default_timeout_ms) + input.margin_ms AS lease_ms,
@@ -185,11 +198,9 @@ const CLAIM_BATCH = `
            END AS verdict,
            to_jsonb(e) AS endpoint, s.id AS site_id, s.hostname AS site_hostname, s.name AS site_name
       FROM input
-      JOIN delivery d ON d.id = input.delivery_id
+     CROSS JOIN LATERAL (SELECT * FROM delivery WHERE delivery.id = input.delivery_id OFFSET 0 FOR UPDATE) d
       JOIN endpoint e ON e.id = d.endpoint_id
       JOIN site s ON s.id = d.site_id
-     ORDER BY d.id
-       FOR UPDATE OF d
   ), leased AS (
     UPDATE delivery SET lock_token = target.token, locked_until = now() + make_interval(secs => target.lease_ms / 1000.0)
       FROM target WHERE delivery.id = target.id AND target.verdict = 'claimed'
@@ -200,7 +211,7 @@ const CLAIM_BATCH = `
       FROM target WHERE delivery.id = target.id AND target.verdict LIKE 'endpoint-%'
     RETURNING delivery.lead_id, delivery.mirrors_lead
   ), unmirrored AS (
-    UPDATE lead SET zapier_status = 'NOT_CONFIGURED'
+    UPDATE lead SET zapier_status = 'NOT_CONFIGURED', fanned_out_at = coalesce(lead.fanned_out_at, now())
       FROM skipped WHERE lead.id = skipped.lead_id AND skipped.mirrors_lead AND lead.zapier_status = 'PENDING'
   )
   SELECT target.id, target.verdict, target.status, target.attempt_count, target.locked_until,
@@ -223,11 +234,13 @@ const RECORD_BATCH = `
       delivery_id uuid, token uuid, status text, attempt int, started_at timestamptz, last_error text, tier text,
       duration_ms int, http_status int, error_class text, response_snippet text, next_attempt_at timestamptz,
       cycle_step int, hand_on_topic text, hand_on_payload jsonb, hand_on_headers jsonb, remove_endpoint boolean)
+     ORDER BY delivery_id LIMIT $2
   ), locked AS (
     SELECT d.lead_id, d.endpoint_id, d.event_type, d.mirrors_lead, input.*
-      FROM input JOIN delivery d ON d.id = input.delivery_id AND d.lock_token = input.token
-     ORDER BY d.id
-       FOR UPDATE OF d
+      FROM input
+     CROSS JOIN LATERAL (
+       SELECT * FROM delivery WHERE delivery.id = input.delivery_id AND delivery.lock_token = input.token
+       OFFSET 0 FOR UPDATE) d
   ), updated AS (
     UPDATE delivery
        SET status = locked.status,
@@ -250,7 +263,8 @@ const RECORD_BATCH = `
            zapier_attempt_count = updated.attempt,
            zapier_last_attempt_at = updated.started_at,
            zapier_last_error = updated.last_error,
-           zapier_sent_at = CASE WHEN updated.status = 'SENT' THEN now() ELSE lead.zapier_sent_at END
+           zapier_sent_at = CASE WHEN updated.status = 'SENT' THEN now() ELSE lead.zapier_sent_at END,
+           fanned_out_at = coalesce(lead.fanned_out_at, now())
       FROM updated
      WHERE lead.id = updated.lead_id AND updated.mirrors_lead
   ), attempts AS (
@@ -259,7 +273,7 @@ const RECORD_BATCH = `
     SELECT d.lead_id, d.id, d.endpoint_id, d.event_type, input.attempt, input.tier, input.started_at,
            input.duration_ms, input.http_status, input.error_class, input.last_error, input.response_snippet,
            NOT EXISTS (SELECT 1 FROM updated WHERE updated.delivery_id = input.delivery_id AND updated.token = input.token)
-      FROM input JOIN delivery d ON d.id = input.delivery_id
+      FROM input CROSS JOIN LATERAL (SELECT * FROM delivery WHERE delivery.id = input.delivery_id OFFSET 0) d
   ), handed_on AS (
     INSERT INTO outbox (aggregate_id, topic, event_type, payload, headers)
     SELECT lead_id, hand_on_topic, event_type, hand_on_payload, hand_on_headers
@@ -397,7 +411,8 @@ export class DeliveryLockRepository {
       const row = rows[0];
       if (row?.mirrors_lead)
         await this.dataSource.query(
-          `UPDATE lead SET zapier_status = 'FAILED', zapier_last_error = $2 WHERE id = $1 AND zapier_status = 'PENDING'`,
+          `UPDATE lead SET zapier_status = 'FAILED', zapier_last_error = $2, fanned_out_at = coalesce(fanned_out_at, now())
+            WHERE id = $1 AND zapier_status = 'PENDING'`,
           [row.lead_id, error],
         );
       return rows.length === 1;
@@ -416,9 +431,10 @@ export class DeliveryLockRepository {
   private async fanOutBatch(requests: FanOutRequest[]): Promise<FanOutResult[]> {
     const firstOf = new Map<string, FanOutRequest>();
     for (const request of requests) if (!firstOf.has(request.id)) firstOf.set(request.id, request);
+    const unique = [...firstOf.values()];
     const rows: FanOutRow[] = await this.dataSource.query(FAN_OUT_BATCH, [
       JSON.stringify(
-        [...firstOf.values()].map((r) => ({
+        unique.map((r) => ({
           event_id: r.id,
           event_type: r.type,
           lead_id: r.leadId,
@@ -426,6 +442,7 @@ export class DeliveryLockRepository {
           margin_ms: r.lease.marginMs,
         })),
       ),
+      unique.length,
     ]);
     const byEvent = new Map<string, FanOutRow[]>();
     for (const row of rows) byEvent.set(row.event_id, [...(byEvent.get(row.event_id) ?? []), row]);
@@ -483,6 +500,7 @@ export class DeliveryLockRepository {
           margin_ms: r.lease.marginMs,
         })),
       ),
+      firstOf.size,
     ]);
     const byDelivery = new Map(rows.map((row) => [row.id, row]));
     return requests.map((request): ClaimResult => {
@@ -564,6 +582,7 @@ export class DeliveryLockRepository {
           }),
         ),
       ),
+      requests.length,
     ]);
     const recorded = new Set(rows.map((row) => `${row.delivery_id}/${row.token}`));
     return requests.map((request) => recorded.has(`${request.deliveryId}/${request.token}`));

@@ -363,6 +363,7 @@ export class DeliveryRepository {
       const unfanned: Array<StoredLeadRow> = await manager.query(
         `SELECT l.*, s.hostname AS site_hostname FROM lead l JOIN site s ON s.id = l.site_id
           WHERE l.fanned_out_at IS NULL AND l.created_at < $1
+            AND NOT EXISTS (SELECT 1 FROM delivery d WHERE d.event_id = l.event_id)
             AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.aggregate_id = l.id AND o.published_at IS NULL)
           ORDER BY l.created_at LIMIT $2 FOR UPDATE OF l SKIP LOCKED`,
         [olderThan, limit],

@@ -81,8 +81,21 @@ export interface SealedEndpointRow {
 
 const SEALED_COLUMNS = ['url', 'headers', 'secret', 'previous_secret'] as const;
 
+/** Opened endpoints kept in memory, at most (then the cache starts over). */
+const OPENED_CACHE_MAX = 10_000;
+
+interface OpenedSecrets {
+  url: string | null;
+  headers: Record<string, string>;
+  secret: string | null;
+  previousSecret: string | null;
+  problem: string | null;
+}
+
 /** Endpoints of sites, with their sealed settings. Deleting marks the row; deliveries keep pointing at it. */
 export class EndpointRepository {
+  private readonly opened = new Map<string, OpenedSecrets>();
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly secretBox: SecretBox,
@@ -244,8 +257,43 @@ export class EndpointRepository {
     return outcome;
   }
 
-  /** Opens a sealed row. A value that cannot be opened reads as null (headers: none) and is named in `problem`. */
+  /**
+   * Opens a sealed row. A value that cannot be opened reads as null (headers: none) and is named in `problem`.
+   * Opened values are kept by their ciphertexts (bounded), so the delivery path does not decrypt the same endpoint
+   * for every delivery; a changed setting has a new ciphertext and is opened afresh.
+   */
   open(row: SealedEndpointRow): Endpoint {
+    const key = `${row.url}|${row.secret}|${row.previous_secret}|${row.headers}`;
+    let sealed = this.opened.get(key);
+    if (!sealed) {
+      sealed = this.openSealed(row);
+      if (this.opened.size >= OPENED_CACHE_MAX) this.opened.clear();
+      this.opened.set(key, sealed);
+    }
+    return {
+      id: row.id,
+      siteId: row.site_id,
+      name: row.name,
+      kind: row.kind,
+      url: sealed.url,
+      enabled: row.enabled,
+      events: parseTextArray(row.events) as EventType[],
+      auth: row.auth,
+      format: row.format,
+      headers: { ...sealed.headers },
+      timeoutMs: row.timeout_ms,
+      rateLimitPerSecond: row.rate_limit_per_second,
+      secret: sealed.secret,
+      previousSecret: sealed.previousSecret,
+      previousSecretExpiresAt: toDate(row.previous_secret_expires_at),
+      problem: sealed.problem,
+      createdAt: toDate(row.created_at) as Date,
+      updatedAt: toDate(row.updated_at) as Date,
+      deletedAt: toDate(row.deleted_at),
+    };
+  }
+
+  private openSealed(row: SealedEndpointRow): OpenedSecrets {
     const problems: string[] = [];
     const openField = (sealed: string | null, label: string): string | null => {
       try {
@@ -257,28 +305,14 @@ export class EndpointRepository {
       }
     };
     const headersJson = openField(row.headers, 'the custom headers are');
-    return {
-      id: row.id,
-      siteId: row.site_id,
-      name: row.name,
-      kind: row.kind,
+    const opened = {
       url: openField(row.url, 'the URL is'),
-      enabled: row.enabled,
-      events: parseTextArray(row.events) as EventType[],
-      auth: row.auth,
-      format: row.format,
       headers: headersJson ? (JSON.parse(headersJson) as Record<string, string>) : {},
-      timeoutMs: row.timeout_ms,
-      rateLimitPerSecond: row.rate_limit_per_second,
       secret: openField(row.secret, 'the signing secret is'),
       // A previous secret that cannot be opened only shortens its grace; it does not make the endpoint unusable.
       previousSecret: openField(row.previous_secret, ''),
-      previousSecretExpiresAt: toDate(row.previous_secret_expires_at),
-      problem: problems.length ? problems.join('; ') : null,
-      createdAt: toDate(row.created_at) as Date,
-      updatedAt: toDate(row.updated_at) as Date,
-      deletedAt: toDate(row.deleted_at),
     };
+    return { ...opened, problem: problems.length ? problems.join('; ') : null };
   }
 
   private sealHeaders(headers: Record<string, string>): string | null {

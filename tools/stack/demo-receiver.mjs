@@ -1,6 +1,8 @@
 // @ts-check
-// A local webhook receiver for the demo stack: prints each delivery and whether its Standard Webhooks
-// signature verifies with the demo site's secret (read from .cache/stack/demo-site.json).
+// A local webhook receiver for the demo stack: prints each delivery (path, event, delivery id) and what proves it
+// came from leadhooks: a Standard Webhooks signature is verified with the demo site's secret (read from
+// .cache/stack/demo-site.json); a secret header or a hex HMAC (endpoints of other auth modes) is shown as present,
+// since only the admin who created that endpoint holds its secret.
 import http from 'node:http';
 import fs from 'node:fs';
 import { Webhook } from 'standardwebhooks';
@@ -24,7 +26,10 @@ http
       const body = Buffer.concat(chunks).toString('utf8');
       let verdict = 'signature not checked (no demo secret)';
       const key = secret();
-      if (key) {
+      if (req.headers['x-webhook-secret']) verdict = 'X-Webhook-Secret header present';
+      else if (req.headers['x-webhook-signature'])
+        verdict = `X-Webhook-Signature ${req.headers['x-webhook-signature']}`;
+      else if (key) {
         try {
           new Webhook(key).verify(body, /** @type {Record<string, string>} */ (req.headers));
           verdict = 'signature verified';
@@ -36,7 +41,9 @@ http
       try {
         lead = JSON.stringify(JSON.parse(body), null, 2);
       } catch {}
-      console.log(`Delivery ${req.headers['webhook-id']} (${verdict}):\n${lead}`);
+      console.log(
+        `${req.headers['x-webhook-event']} to ${req.url}, delivery ${req.headers['x-webhook-delivery-id']} (${verdict}):\n${lead}`,
+      );
       res.writeHead(200, { 'content-type': 'text/plain' });
       res.end('ok');
     });

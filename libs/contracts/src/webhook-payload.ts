@@ -87,6 +87,28 @@ export function buildZapierPayload(event: LeadEvent, site: SiteIdentity, attempt
   return payload;
 }
 
+/** The lead as `data`, keys in a fixed reading order (a stored event's keys come back in jsonb's order). */
+function envelopeData(event: LeadEvent, site: SiteIdentity): Record<string, unknown> {
+  const lead = event.data;
+  const data: Record<string, unknown> = {
+    lead_id: lead.lead_id,
+    submitted_at: lead.submitted_at,
+    site_id: site.id,
+    site_hostname: site.hostname,
+    site_name: site.name,
+    page_url: lead.page_url,
+    lead_source: lead.lead_source,
+    form_type: lead.form_type,
+    name: lead.name,
+    email: lead.email,
+    phone: lead.phone,
+    message: lead.message,
+    extra: lead.extra,
+  };
+  for (const [key, value] of Object.entries(lead)) if (!(key in data)) data[key] = value;
+  return data;
+}
+
 /** `{event, event_id, timestamp, data}`: the lead nested as stored (extras in `extra`, changes in `changes`). */
 export function buildEnvelopePayload(
   event: LeadEvent,
@@ -98,7 +120,7 @@ export function buildEnvelopePayload(
     event_id: event.id,
     timestamp: event.occurred_at,
     attempt,
-    data: { ...event.data, site_id: site.id, site_hostname: site.hostname, site_name: site.name },
+    data: envelopeData(event, site),
   };
 }
 

@@ -6,8 +6,10 @@ import { AdminModule } from './admin/admin.module.js';
 import { ConfigModule } from './config/config.module.js';
 import type { LeadsApiConfig } from './config/leads-api.config.js';
 import { HealthModule } from './health/health.module.js';
+import { HooksModule } from './hooks/hooks.module.js';
 import { HttpExceptionFilter } from './http/http-exception.filter.js';
 import { IntakeModule } from './intake/intake.module.js';
+import { LeadsModule } from './leads/leads.module.js';
 
 @Module({})
 export class AppModule {
@@ -22,6 +24,8 @@ export class AppModule {
         OutboxModule,
         IntakeModule,
         AdminModule,
+        LeadsModule,
+        HooksModule,
         HealthModule,
       ],
     };

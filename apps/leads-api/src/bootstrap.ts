@@ -7,7 +7,8 @@ import multipart from '@fastify/multipart';
 import { Logger as PinoLogger } from 'nestjs-pino';
 import { AppModule } from './app.module.js';
 import type { LeadsApiConfig } from './config/leads-api.config.js';
-import { siteOriginCors } from './http/site-origin-cors.js';
+import { serveConsole } from './http/console-static.js';
+import { apiCors } from './http/site-origin-cors.js';
 import { validationException } from './http/validation-errors.js';
 import { IntakeMetrics } from './metrics/intake-metrics.js';
 
@@ -64,7 +65,8 @@ export async function createLeadsApi(config: LeadsApiConfig): Promise<NestFastif
       exceptionFactory: validationException,
     }),
   );
-  app.enableCors(siteOriginCors as never);
+  app.enableCors(apiCors(config.console.origins) as never);
+  if (config.console.dir) await serveConsole(app, config.console.dir);
 
   const metrics = app.get(IntakeMetrics);
   fastify.addHook('onResponse', (request, reply, done) => {

@@ -197,8 +197,9 @@ describe('migration to endpoints and deliveries (real Postgres, populated databa
       { dlt_topic: 'lead.created.dlt', delivery_id: null },
     ]);
 
-    // And back: the hook on the site, the lease and position on the lead.
-    await dataSource.undoLastMigration({ transaction: 'all' });
+    // And back: the hook on the site, the lease and position on the lead (later migrations undone first).
+    for (let undo = MIGRATIONS.length - 1; undo >= ENDPOINTS_MIGRATION; undo--)
+      await dataSource.undoLastMigration({ transaction: 'all' });
     const [site]: Array<Record<string, unknown>> = await dataSource.query(
       `SELECT zapier_webhook_url, zapier_enabled, zapier_secret FROM site WHERE id = $1`,
       [hooked],

@@ -14,6 +14,7 @@ import { EndpointRepository } from './repositories/endpoint.repository.js';
 import { LeadRepository } from './repositories/lead.repository.js';
 import { OutboxRepository } from './repositories/outbox.repository.js';
 import { ReplayRepository } from './repositories/replay.repository.js';
+import { SiteApiKeyRepository } from './repositories/site-api-key.repository.js';
 import { SiteRepository } from './repositories/site.repository.js';
 
 /** Provided by the app's (global) config module: how this process talks to Postgres. */
@@ -36,6 +37,7 @@ const REPOSITORIES = [
   OutboxRepository,
   ReplayRepository,
   ApiKeyRepository,
+  SiteApiKeyRepository,
   DeliveryStatsRepository,
 ];
 
@@ -106,6 +108,11 @@ const REPOSITORIES = [
       provide: ApiKeyRepository,
       inject: [DataSource],
       useFactory: (ds: DataSource) => new ApiKeyRepository(ds),
+    },
+    {
+      provide: SiteApiKeyRepository,
+      inject: [DataSource],
+      useFactory: (ds: DataSource) => new SiteApiKeyRepository(ds),
     },
     {
       provide: DeliveryStatsRepository,

@@ -18,4 +18,5 @@ export * from './repositories/endpoint.repository.js';
 export * from './repositories/lead.repository.js';
 export * from './repositories/outbox.repository.js';
 export * from './repositories/replay.repository.js';
+export * from './repositories/site-api-key.repository.js';
 export * from './repositories/site.repository.js';

@@ -4,32 +4,33 @@ import { WebhookDelivery, WebhookSender } from '@leadhooks/webhooks';
 import { LEADS_API_CONFIG } from '../config/config.module.js';
 import type { LeadsApiConfig } from '../config/leads-api.config.js';
 import { SitesModule } from '../sites/sites.module.js';
-import { AdminAuthGuard } from './auth/admin-auth.guard.js';
+import { AuthModule } from '../auth/auth.module.js';
 import { AdminDeliveriesController } from './deliveries/admin-deliveries.controller.js';
 import { AdminEndpointsController } from './endpoints/admin-endpoints.controller.js';
 import { AdminEndpointsService } from './endpoints/admin-endpoints.service.js';
 import { EndpointTester } from './endpoints/endpoint-tester.service.js';
-import { AdminLeadsController } from './leads/admin-leads.controller.js';
-import { AdminLeadsService } from './leads/admin-leads.service.js';
+import { AdminOverviewController } from './overview/admin-overview.controller.js';
 import { AdminReplaysController } from './replays/admin-replays.controller.js';
+import { AdminReplaysService } from './replays/admin-replays.service.js';
+import { AdminSiteKeysController } from './site-keys/admin-site-keys.controller.js';
 import { AdminSitesController } from './sites/admin-sites.controller.js';
 import { AdminSitesService } from './sites/admin-sites.service.js';
 
 @Module({
-  imports: [DbModule, SitesModule],
+  imports: [DbModule, SitesModule, AuthModule],
   controllers: [
     AdminSitesController,
     AdminEndpointsController,
-    AdminLeadsController,
+    AdminSiteKeysController,
     AdminDeliveriesController,
     AdminReplaysController,
+    AdminOverviewController,
   ],
   providers: [
-    AdminAuthGuard,
     AdminSitesService,
     AdminEndpointsService,
+    AdminReplaysService,
     EndpointTester,
-    AdminLeadsService,
     {
       provide: WebhookDelivery,
       inject: [LEADS_API_CONFIG],

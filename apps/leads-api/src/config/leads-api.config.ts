@@ -1,3 +1,6 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { EnvReader, LOG_LEVELS, type LogLevel } from '@leadhooks/config';
 import { type EncryptionKeys, readEncryptionKeys } from '@leadhooks/db';
 import { LOG_FORMATS, type LogFormat } from '@leadhooks/observability';
@@ -26,6 +29,12 @@ export interface LeadsApiConfig {
   /** Group commit for intake (see IntakeWriter): statements in flight at once, leads per statement. */
   intakeWrites: { concurrency: number; maxBatch: number };
   webhookTimeoutMs: number;
+  console: {
+    /** Where the admin console's built bundle is (served at /console/); null: not served by this process. */
+    dir: string | null;
+    /** Origins of a console deployed on its own, allowed to call the admin API from the browser (CORS). */
+    origins: string[];
+  };
   relay: {
     /** Run the outbox relay inside the API process (it can also run alone: dist/relay.main.js). */
     enabled: boolean;
@@ -35,6 +44,12 @@ export interface LeadsApiConfig {
     lingerMs: number;
     retentionMs: number;
   };
+}
+
+/** The console bundle beside this app in the repository (apps/admin-console/dist), when it was built. */
+function defaultConsoleDir(): string {
+  const dir = fileURLToPath(new URL('../../../admin-console/dist/', import.meta.url));
+  return existsSync(path.join(dir, 'index.html')) ? dir : '';
 }
 
 export function loadLeadsApiConfig(env: Record<string, string | undefined> = process.env): LeadsApiConfig {
@@ -59,6 +74,15 @@ export function loadLeadsApiConfig(env: Record<string, string | undefined> = pro
       perSitePerSecond: read.int('RATE_LIMIT_PER_SITE_PER_SECOND', 200, { min: 0, max: 10_000_000 }),
     },
     secretRotationGraceMs: read.durationMs('SECRET_ROTATION_GRACE', '24h'),
+    console: {
+      dir: read.string('CONSOLE_DIR', defaultConsoleDir()) || null,
+      origins: read.list('CONSOLE_ORIGINS', '').map((origin) => {
+        const url = URL.canParse(origin) ? new URL(origin) : null;
+        if (!url || !/^https?:$/.test(url.protocol) || url.origin !== origin.replace(/\/$/, ''))
+          throw new Error(`CONSOLE_ORIGINS: '${origin}' is not an origin like https://console.example.com`);
+        return url.origin;
+      }),
+    },
     siteCacheTtlMs: read.durationMs('SITE_CACHE_TTL', '5s'),
     intakeWrites: {
       concurrency: read.int('INTAKE_WRITE_CONCURRENCY', 4, { min: 1, max: 500 }),

@@ -48,5 +48,6 @@ import { LeadSubmissionPipe } from './lead-submission.pipe.js';
   ],
   controllers: [IntakeController],
   providers: [IntakeService, IntakeThrottlerGuard, LeadSubmissionPipe],
+  exports: [IntakeService],
 })
 export class IntakeModule {}

@@ -49,9 +49,44 @@ export class IntakeService {
   private async accept(submission: ParsedSubmission, context: SubmissionContext): Promise<LeadAcceptedDto> {
     const siteId = await this.sites.findSiteId(context.hostname);
     if (!siteId) return this.unknownSite(context.hostname);
+    const stored = await this.store(
+      { id: siteId, hostname: context.hostname.toLowerCase() },
+      submission,
+      context,
+    );
+    if (!stored) {
+      // The site was deleted since its id was cached.
+      this.sites.invalidate(context.hostname);
+      return this.unknownSite(context.hostname);
+    }
+    return { id: stored.id, zapier_status: stored.zapier_status };
+  }
+
+  /**
+   * An inbound create (SPEC §12: `POST /v1/leads` with a site key, e.g. Zapier's create_lead action): stored
+   * exactly like a form's lead, its lead.created in the same statement. `replayed`: the Idempotency-Key named a
+   * lead stored before (a retried action), which is returned instead of a second lead. Null: the site is gone.
+   */
+  async submitToSite(
+    site: { id: string; hostname: string },
+    submission: ParsedSubmission,
+    context: Omit<SubmissionContext, 'hostname'>,
+  ): Promise<(LeadAcceptedDto & { replayed: boolean }) | null> {
+    const stored = await this.store(site, submission, context);
+    if (stored && !stored.replayed) this.metrics.leadsAccepted.inc({ status: stored.zapier_status });
+    return stored;
+  }
+
+  private async store(
+    site: { id: string; hostname: string },
+    submission: ParsedSubmission,
+    context: Omit<SubmissionContext, 'hostname'>,
+  ): Promise<(LeadAcceptedDto & { replayed: boolean }) | null> {
+    const siteId = site.id;
     if (context.idempotencyKey) {
       const existing = await this.leads.findByIdempotencyKey(siteId, context.idempotencyKey);
-      if (existing) return { id: existing.id, zapier_status: existing.zapierStatus ?? 'NOT_CONFIGURED' };
+      if (existing)
+        return { id: existing.id, zapier_status: existing.zapierStatus ?? 'NOT_CONFIGURED', replayed: true };
     }
     const { fields, extra } = submission;
     const id = uuidv7();
@@ -62,7 +97,7 @@ export class IntakeService {
       leadSnapshot({
         id,
         siteId,
-        siteHostname: context.hostname.toLowerCase(),
+        siteHostname: site.hostname,
         submittedAt,
         pageUrl: fields.page_url ?? null,
         leadSource: fields.lead_source ?? null,
@@ -92,18 +127,17 @@ export class IntakeService {
       const winner = context.idempotencyKey
         ? await this.leads.findByIdempotencyKey(siteId, context.idempotencyKey)
         : null;
-      if (winner) return { id: winner.id, zapier_status: winner.zapierStatus ?? 'NOT_CONFIGURED' };
-      // Otherwise the site was deleted since its id was cached.
-      this.sites.invalidate(context.hostname);
-      return this.unknownSite(context.hostname);
+      if (winner)
+        return { id: winner.id, zapier_status: winner.zapierStatus ?? 'NOT_CONFIGURED', replayed: true };
+      return null;
     }
     this.wakeup.committed();
     this.log.debug({
-      message: `Accepted lead ${id} for ${context.hostname} (${result.zapierStatus})`,
+      message: `Accepted lead ${id} for ${site.hostname} (${result.zapierStatus})`,
       leadId: id,
-      site: context.hostname,
+      site: site.hostname,
     });
-    return { id, zapier_status: result.zapierStatus };
+    return { id, zapier_status: result.zapierStatus, replayed: false };
   }
 
   private unknownSite(hostname: string): never {

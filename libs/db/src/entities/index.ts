@@ -7,6 +7,7 @@ import { EndpointEntity } from './endpoint.entity.js';
 import { LeadEntity } from './lead.entity.js';
 import { LeadUpdateEntity } from './lead-update.entity.js';
 import { OutboxMessageEntity } from './outbox-message.entity.js';
+import { SiteApiKeyEntity } from './site-api-key.entity.js';
 import { SiteEntity } from './site.entity.js';
 
 export {
@@ -19,6 +20,7 @@ export {
   LeadEntity,
   LeadUpdateEntity,
   OutboxMessageEntity,
+  SiteApiKeyEntity,
   SiteEntity,
 };
 export * from './delivery-status.js';
@@ -34,6 +36,7 @@ export const ENTITIES = [
   DeliveryEntity,
   DeliveryAttemptEntity,
   ApiKeyEntity,
+  SiteApiKeyEntity,
   DltReplayEntity,
   DltReplayItemEntity,
 ];

@@ -5,6 +5,7 @@ import { OutboxWakeFromApp1764000000003 } from './1764000000003-OutboxWakeFromAp
 import { DeliveryHandOn1764000000004 } from './1764000000004-DeliveryHandOn.js';
 import { AttemptTimeIndex1764000000005 } from './1764000000005-AttemptTimeIndex.js';
 import { Endpoints1764000000006 } from './1764000000006-Endpoints.js';
+import { SiteApiKeys1764000000007 } from './1764000000007-SiteApiKeys.js';
 
 /** Every migration, in order. Listed explicitly so bundles and tests need no file globbing. */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   DeliveryHandOn1764000000004,
   AttemptTimeIndex1764000000005,
   Endpoints1764000000006,
+  SiteApiKeys1764000000007,
 ];

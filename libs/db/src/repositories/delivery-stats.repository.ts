@@ -25,6 +25,23 @@ export interface EndpointStats {
   failing: boolean;
 }
 
+/** Every site at a glance (the console's overview). */
+export interface DeliveryOverview {
+  windowMs: number;
+  /** Deliveries created in the window, by state now. */
+  sent: number;
+  failed: number;
+  skipped: number;
+  pending: number;
+  /** PENDING deliveries (any age) that failed at least once and wait for a retry tier. */
+  inRetry: number;
+  p95DurationMs: number | null;
+  attempts: number;
+  /** FAILED deliveries of any age: what sits in the dead-letter topics and was not replayed since. */
+  deadLetters: number;
+  failingEndpoints: Array<{ id: string; name: string; siteId: string; siteHostname: string }>;
+}
+
 /** "Failing" as SQL over one endpoint `e`: its last N attempts all failed, or its last attempt was a 410. */
 const FAILING_SQL = (n: string) => `(
   (SELECT count(*) FROM (
@@ -51,6 +68,62 @@ export class DeliveryStatsRepository {
       [threshold],
     );
     return row.count;
+  }
+
+  /** Deliveries of every site over the last `windowMs`, dead letters and failing endpoints (SPEC §13 overview). */
+  async overview(
+    windowMs: number,
+    threshold = FAILING_AFTER_CONSECUTIVE_FAILURES,
+  ): Promise<DeliveryOverview> {
+    const [[row], failing] = await Promise.all([
+      this.dataSource.query<
+        Array<{
+          sent: number;
+          failed: number;
+          skipped: number;
+          pending: number;
+          in_retry: number;
+          dead_letters: number;
+          attempts: number;
+          p95: number | null;
+        }>
+      >(
+        `WITH since AS (SELECT now() - make_interval(secs => $1::double precision / 1000) AS at)
+         SELECT (SELECT count(*) FILTER (WHERE status = 'SENT')::int FROM delivery, since WHERE created_at >= since.at) AS sent,
+                (SELECT count(*) FILTER (WHERE status = 'FAILED')::int FROM delivery, since WHERE created_at >= since.at) AS failed,
+                (SELECT count(*) FILTER (WHERE status = 'SKIPPED')::int FROM delivery, since WHERE created_at >= since.at) AS skipped,
+                (SELECT count(*) FILTER (WHERE status = 'PENDING')::int FROM delivery, since WHERE created_at >= since.at) AS pending,
+                (SELECT count(*)::int FROM delivery WHERE status = 'PENDING' AND attempt_count > 0) AS in_retry,
+                (SELECT count(*)::int FROM delivery WHERE status = 'FAILED') AS dead_letters,
+                (SELECT count(*)::int FROM delivery_attempt, since
+                  WHERE started_at >= since.at AND tier <> 'test' AND NOT lease_lost) AS attempts,
+                (SELECT percentile_cont(0.95) WITHIN GROUP (ORDER BY duration_ms) FROM delivery_attempt, since
+                  WHERE started_at >= since.at AND tier <> 'test' AND NOT lease_lost) AS p95`,
+        [windowMs],
+      ),
+      this.dataSource.query<Array<{ id: string; name: string; site_id: string; hostname: string }>>(
+        `SELECT e.id, e.name, e.site_id, s.hostname FROM endpoint e JOIN site s ON s.id = e.site_id
+          WHERE e.deleted_at IS NULL AND e.enabled AND ${FAILING_SQL('$1')} ORDER BY s.hostname, e.name LIMIT 100`,
+        [threshold],
+      ),
+    ]);
+    return {
+      windowMs,
+      sent: row.sent,
+      failed: row.failed,
+      skipped: row.skipped,
+      pending: row.pending,
+      inRetry: row.in_retry,
+      p95DurationMs: row.p95 === null ? null : Math.round(row.p95),
+      attempts: row.attempts,
+      deadLetters: row.dead_letters,
+      failingEndpoints: failing.map((e) => ({
+        id: e.id,
+        name: e.name,
+        siteId: e.site_id,
+        siteHostname: e.hostname,
+      })),
+    };
   }
 
   /** One endpoint's figures over the last `windowMs` (SPEC §11 stats). */

@@ -142,6 +142,23 @@ export class EndpointRepository {
     return rows[0] ? this.open(rows[0]) : null;
   }
 
+  /** An endpoint whether live or deleted (a REST hook Zapier unsubscribes after a 410 removed it), or null. */
+  async findIncludingDeleted(id: string): Promise<Endpoint | null> {
+    const rows: SealedEndpointRow[] = await this.dataSource.query(`SELECT * FROM endpoint WHERE id = $1`, [
+      id,
+    ]);
+    return rows[0] ? this.open(rows[0]) : null;
+  }
+
+  /** How many live endpoints of this kind the site has (bounds REST hook subscriptions per site). */
+  async countLive(siteId: string, kind: EndpointKind): Promise<number> {
+    const [row]: Array<{ count: number }> = await this.dataSource.query(
+      `SELECT count(*)::int AS count FROM endpoint WHERE site_id = $1 AND kind = $2 AND deleted_at IS NULL`,
+      [siteId, kind],
+    );
+    return row.count;
+  }
+
   /** The site's live endpoints, oldest first (the `zapier` one is created with the site). */
   async listBySite(siteId: string): Promise<Endpoint[]> {
     const rows: SealedEndpointRow[] = await this.dataSource.query(

@@ -14,7 +14,7 @@ import {
 import { GroupCommit, type GroupCommitOptions } from '../batching/group-commit.js';
 import { LeadEntity, type ZapierStatus } from '../entities/index.js';
 import { type LeadPatch, leadChanges } from '../leads/lead-changes.js';
-import { leadFieldsOf, type StoredLeadRow } from '../leads/lead-snapshot.js';
+import { leadCreatedEventOf, leadFieldsOf, type StoredLeadRow } from '../leads/lead-snapshot.js';
 import { type NewOutboxMessage, notifyOutboxRelays } from './outbox.repository.js';
 
 export interface NewLead {
@@ -305,5 +305,59 @@ export class LeadRepository {
     return this.dataSource
       .getRepository(LeadEntity)
       .find({ where: { siteId }, order: { submittedAt: 'DESC', id: 'DESC' }, take: limit });
+  }
+
+  /**
+   * A site's newest events of one type, as they were emitted (Zapier's sample list for a trigger): the lead.created
+   * of its newest leads, or its newest lead.updated events.
+   */
+  async newestEvents(
+    siteId: string,
+    type: typeof LEAD_CREATED_TYPE,
+    limit: number,
+  ): Promise<LeadCreatedEvent[]>;
+  async newestEvents(
+    siteId: string,
+    type: typeof LEAD_UPDATED_TYPE,
+    limit: number,
+  ): Promise<LeadUpdatedEvent[]>;
+  async newestEvents(
+    siteId: string,
+    type: typeof LEAD_CREATED_TYPE | typeof LEAD_UPDATED_TYPE,
+    limit: number,
+  ): Promise<Array<LeadCreatedEvent | LeadUpdatedEvent>> {
+    if (type === LEAD_UPDATED_TYPE) {
+      const rows: Array<{ payload: LeadUpdatedEvent }> = await this.dataSource.query(
+        `SELECT u.payload FROM lead_update u JOIN lead l ON l.id = u.lead_id
+          WHERE l.site_id = $1 ORDER BY u.created_at DESC, u.event_id DESC LIMIT $2`,
+        [siteId, limit],
+      );
+      return rows.map((row) => row.payload);
+    }
+    const rows: StoredLeadRow[] = await this.dataSource.query(
+      `SELECT l.*, s.hostname AS site_hostname FROM lead l JOIN site s ON s.id = l.site_id
+        WHERE l.site_id = $1 ORDER BY l.submitted_at DESC, l.id DESC LIMIT $2`,
+      [siteId, limit],
+    );
+    return rows.map(leadCreatedEventOf);
+  }
+
+  /**
+   * Leads with this email (any case) or this phone (same digits, whatever the punctuation), newest first, in one
+   * site (or every site: admin search). Both given: leads matching both.
+   */
+  search(
+    siteId: string | undefined,
+    by: { email?: string; phone?: string },
+    limit: number,
+  ): Promise<LeadEntity[]> {
+    const query = this.dataSource.getRepository(LeadEntity).createQueryBuilder('lead');
+    if (siteId) query.andWhere('lead.siteId = :siteId', { siteId });
+    if (by.email !== undefined) query.andWhere('lower(lead.email) = lower(:email)', { email: by.email });
+    if (by.phone !== undefined)
+      query.andWhere(`regexp_replace(lead.phone, '\\D', '', 'g') = :digits`, {
+        digits: by.phone.replace(/\D/g, ''),
+      });
+    return query.orderBy('lead.submittedAt', 'DESC').addOrderBy('lead.id', 'DESC').limit(limit).getMany();
   }
 }

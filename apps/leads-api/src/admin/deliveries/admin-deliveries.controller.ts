@@ -4,7 +4,7 @@ import { DeliveryRepository } from '@leadhooks/db';
 import { ErrorResponseDto } from '../../http/error-response.dto.js';
 import { decodeCursor, encodeCursor } from '../../http/keyset-cursor.js';
 import { ParseUuidPipe } from '../../http/parse-uuid.pipe.js';
-import { AdminAuthGuard } from '../auth/admin-auth.guard.js';
+import { AdminAuthGuard } from '../../auth/admin-auth.guard.js';
 import { toDeliveryDto } from './delivery-view.js';
 import { DeliveryDto, DeliveryPageDto, ListDeliveriesQueryDto } from './dto/delivery.dto.js';
 

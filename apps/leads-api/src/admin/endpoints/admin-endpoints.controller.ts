@@ -14,7 +14,7 @@ import {
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { ErrorResponseDto } from '../../http/error-response.dto.js';
 import { ParseUuidPipe } from '../../http/parse-uuid.pipe.js';
-import { AdminAuthGuard } from '../auth/admin-auth.guard.js';
+import { AdminAuthGuard } from '../../auth/admin-auth.guard.js';
 import { AdminEndpointsService } from './admin-endpoints.service.js';
 import {
   CreateEndpointDto,

@@ -13,7 +13,7 @@ import {
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { ErrorResponseDto } from '../../http/error-response.dto.js';
 import { ParseUuidPipe } from '../../http/parse-uuid.pipe.js';
-import { AdminAuthGuard } from '../auth/admin-auth.guard.js';
+import { AdminAuthGuard } from '../../auth/admin-auth.guard.js';
 import { AdminSitesService } from './admin-sites.service.js';
 import { CreateSiteDto, SiteResponseDto, UpdateSiteDto, ZapierTestResultDto } from './dto/site.dto.js';
 

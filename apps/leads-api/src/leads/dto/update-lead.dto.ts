@@ -1,8 +1,8 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsObject, IsOptional, IsString, IsUrl, Matches, MaxLength, ValidateIf } from 'class-validator';
-import { IsEmailAddress } from '../../../http/is-email-address.js';
-import { IsStorableText } from '../../../http/storable-text.js';
-import { PHONE_PATTERN } from '../../../intake/dto/lead-submission.dto.js';
+import { IsEmailAddress } from '../../http/is-email-address.js';
+import { IsStorableText } from '../../http/storable-text.js';
+import { PHONE_PATTERN } from '../../intake/dto/lead-submission.dto.js';
 
 /**
  * PATCH /v1/leads/{id} (SPEC §11): fields to change, each a value or null to clear; `extra` sets extra fields

@@ -7,8 +7,13 @@ import {
 } from '@nestjs/common';
 import {
   buildLeadUpdatedEvent,
+  buildZapierPayload,
   DeliveryHeaders,
+  type EventType,
+  type FlatPayload,
+  LEAD_CREATED_TYPE,
   LEAD_TEXT_FIELDS,
+  LEAD_UPDATED_TYPE,
   requeueMessage,
 } from '@leadhooks/contracts';
 import {
@@ -17,13 +22,27 @@ import {
   type LeadEntity,
   LeadRepository,
   type LeadPatch,
+  SiteRepository,
 } from '@leadhooks/db';
 import { v7 as uuidv7 } from 'uuid';
-import { decodeCursor, encodeCursor } from '../../http/keyset-cursor.js';
-import { EXTRA_LIMITS } from '../../intake/lead-submission.parser.js';
-import { toAttemptDto, toDeliveryDto } from '../deliveries/delivery-view.js';
-import type { DeliveryDto } from '../deliveries/dto/delivery.dto.js';
-import type { LeadDto, LeadPageDto, ListLeadsQueryDto, RedeliveryDto } from './dto/lead.dto.js';
+import type { Principal } from '../auth/principal.js';
+import { siteScope } from '../auth/principal.js';
+import { IntakeService } from '../intake/intake.service.js';
+import { parseLeadSubmission } from '../intake/lead-submission.parser.js';
+import { decodeCursor, encodeCursor } from '../http/keyset-cursor.js';
+import { EXTRA_LIMITS } from '../intake/lead-submission.parser.js';
+import { toAttemptDto, toDeliveryDto } from '../admin/deliveries/delivery-view.js';
+import type { DeliveryDto } from '../admin/deliveries/dto/delivery.dto.js';
+import type {
+  LeadDto,
+  LeadPageDto,
+  ListLeadsQueryDto,
+  RedeliveryDto,
+  SearchLeadsQueryDto,
+} from './dto/lead.dto.js';
+
+/** `lead_source` of a lead created through the API (Zapier's create_lead) when it names none. */
+const INBOUND_LEAD_SOURCE = 'zapier';
 import type { UpdateLeadDto } from './dto/update-lead.dto.js';
 import { parseExtraPatch } from './extra-patch.js';
 
@@ -55,15 +74,24 @@ export function toLeadDto(
 }
 
 @Injectable()
-export class AdminLeadsService {
+export class LeadsService {
   constructor(
     @Inject(LeadRepository) private readonly leads: LeadRepository,
     @Inject(DeliveryRepository) private readonly deliveries: DeliveryRepository,
+    @Inject(SiteRepository) private readonly sites: SiteRepository,
+    @Inject(IntakeService) private readonly intake: IntakeService,
   ) {}
 
-  async get(id: string): Promise<LeadDto> {
+  /** The lead, if this principal may see it: a site key sees its own site's leads only (others are a 404). */
+  private async visibleLead(id: string, principal: Principal): Promise<LeadEntity> {
     const lead = await this.leads.findById(id);
-    if (!lead) throw new NotFoundException(`No lead ${id}`);
+    if (!lead || (principal.kind === 'site' && lead.siteId !== principal.siteId))
+      throw new NotFoundException(`No lead ${id}`);
+    return lead;
+  }
+
+  async get(id: string, principal: Principal): Promise<LeadDto> {
+    const lead = await this.visibleLead(id, principal);
     const [attempts, deliveries] = await Promise.all([
       this.deliveries.listZapierAttempts(id),
       this.deliveries.listByLead(id),
@@ -130,7 +158,8 @@ export class AdminLeadsService {
    * PATCH (SPEC §11): changes the lead; when a value really changes, the row and its lead.updated event (whole
    * lead, `changes`, `version`) commit together. A PATCH that changes nothing emits nothing.
    */
-  async update(id: string, dto: UpdateLeadDto): Promise<LeadDto> {
+  async update(id: string, dto: UpdateLeadDto, principal: Principal): Promise<LeadDto> {
+    await this.visibleLead(id, principal);
     const patch: LeadPatch = {
       fields: Object.fromEntries(
         LEAD_TEXT_FIELDS.filter((field) => dto[field] !== undefined).map((field) => [
@@ -161,5 +190,65 @@ export class AdminLeadsService {
       case 'updated':
         return toLeadDto(result.lead);
     }
+  }
+
+  /**
+   * Zapier's sample list (SPEC §12: `GET /v1/leads?limit=3` with a site key): the site's newest events in the exact
+   * flat shape of the webhook payload, so a Zap maps the same fields it will later receive.
+   */
+  async samples(siteId: string, event: EventType, limit: number): Promise<FlatPayload[]> {
+    const site = await this.sites.findById(siteId);
+    if (!site) throw new NotFoundException(`No site ${siteId}`);
+    const events =
+      event === LEAD_UPDATED_TYPE
+        ? await this.leads.newestEvents(siteId, LEAD_UPDATED_TYPE, limit)
+        : await this.leads.newestEvents(siteId, LEAD_CREATED_TYPE, limit);
+    return events.map((stored) => buildZapierPayload(stored, site, 1));
+  }
+
+  /** `GET /v1/leads/search?email=|phone=` (Zapier's find_lead): newest first, within the principal's site. */
+  async search(query: SearchLeadsQueryDto, principal: Principal): Promise<LeadDto[]> {
+    const email = query.email?.trim() || undefined;
+    const phone = query.phone?.trim() || undefined;
+    if (!email && !phone)
+      throw new BadRequestException({
+        message: 'Give an email or a phone to search by',
+        errors: [{ field: 'email', message: 'give an email or a phone to search by' }],
+      });
+    if (phone !== undefined && !/\d/.test(phone))
+      throw new BadRequestException({
+        message: 'The phone to search by has no digits',
+        errors: [{ field: 'phone', message: 'must contain digits' }],
+      });
+    const siteId = siteScope(principal, query.site_id);
+    const found = await this.leads.search(siteId, { email, phone }, query.limit ?? 10);
+    return found.map((lead) => toLeadDto(lead));
+  }
+
+  /**
+   * An inbound create (SPEC §12, Zapier's create_lead): validated like a form's lead, `lead_source` `zapier`
+   * unless given. A retry with the same Idempotency-Key returns the first lead (`replayed`), never a second one.
+   */
+  async create(
+    body: unknown,
+    principal: Principal,
+    requestedSiteId: string | undefined,
+    context: { clientIp: string | null; userAgent: string | null; idempotencyKey: string | null },
+  ): Promise<{ lead: LeadDto; replayed: boolean }> {
+    const siteId = siteScope(principal, requestedSiteId);
+    if (!siteId)
+      throw new BadRequestException({
+        message: 'An admin key must name the site of the lead',
+        errors: [{ field: 'site_id', message: 'site_id (query) is required with an admin key' }],
+      });
+    const site = await this.sites.findById(siteId);
+    if (!site) throw new NotFoundException(`No site ${siteId}`);
+    const submission = parseLeadSubmission(body);
+    submission.fields.lead_source ??= INBOUND_LEAD_SOURCE;
+    const stored = await this.intake.submitToSite(site, submission, context);
+    if (!stored) throw new NotFoundException(`No site ${siteId}`);
+    const lead = await this.leads.findById(stored.id);
+    if (!lead) throw new NotFoundException(`No lead ${stored.id}`);
+    return { lead: toLeadDto(lead), replayed: stored.replayed };
   }
 }

@@ -1,7 +1,7 @@
 import { BadRequestException } from '@nestjs/common';
 import type { ExtraValue } from '@leadhooks/contracts';
-import { textProblem } from '../../http/storable-text.js';
-import { EXTRA_LIMITS } from '../../intake/lead-submission.parser.js';
+import { textProblem } from '../http/storable-text.js';
+import { EXTRA_LIMITS } from '../intake/lead-submission.parser.js';
 
 /**
  * The `extra` of a lead PATCH, checked against the intake limits: each name a storable, non-empty name; each value

@@ -1,9 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, IsUUID, Max, Min } from 'class-validator';
-import { IsRealDate } from '../../../http/is-real-date.js';
+import { IsIn, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
+import { EVENT_TYPES, type EventType } from '@leadhooks/contracts';
+import { IsRealDate } from '../../http/is-real-date.js';
 import { ZAPIER_STATUSES, type ZapierStatus } from '@leadhooks/db';
-import { DeliveryDto } from '../../deliveries/dto/delivery.dto.js';
+import { DeliveryDto } from '../../admin/deliveries/dto/delivery.dto.js';
 
 export class AttemptDto {
   @ApiProperty() attempt!: number;
@@ -103,4 +104,53 @@ export class ListLeadsQueryDto {
   @IsOptional()
   @IsString()
   cursor?: string;
+
+  @ApiPropertyOptional({
+    enum: EVENT_TYPES,
+    default: 'lead.created',
+    description: "site keys: which event's payloads the sample list shows (Zapier's trigger samples)",
+  })
+  @IsOptional()
+  @IsIn(EVENT_TYPES)
+  event?: EventType;
+}
+
+export class SearchLeadsQueryDto {
+  @ApiPropertyOptional({ example: 'ada@example.com', description: 'the email, in any case' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(320)
+  email?: string;
+
+  @ApiPropertyOptional({
+    example: '+44 20 7946 0000',
+    description: 'the phone; only its digits are compared',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(50)
+  phone?: string;
+
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description: 'admin keys: the site to search (site keys: their own)',
+  })
+  @IsOptional()
+  @IsUUID()
+  site_id?: string;
+
+  @ApiPropertyOptional({ default: 10, maximum: 100 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  limit?: number;
+}
+
+export class CreateLeadQueryDto {
+  @ApiPropertyOptional({ format: 'uuid', description: "admin keys: the lead's site (site keys: their own)" })
+  @IsOptional()
+  @IsUUID()
+  site_id?: string;
 }

@@ -1,0 +1,27 @@
+'use strict';
+
+/** The flat webhook payload's fields as a Zap shows them (other form fields appear under their own names). */
+const PAYLOAD_FIELDS = [
+  { key: 'lead_id', label: 'Lead ID' },
+  { key: 'submitted_at', label: 'Submitted At', type: 'datetime' },
+  { key: 'name', label: 'Name' },
+  { key: 'email', label: 'Email' },
+  { key: 'phone', label: 'Phone' },
+  { key: 'message', label: 'Message' },
+  { key: 'page_url', label: 'Page URL' },
+  { key: 'lead_source', label: 'Lead Source' },
+  { key: 'form_type', label: 'Form Type' },
+  { key: 'site_hostname', label: 'Site Hostname' },
+  { key: 'site_name', label: 'Site Name' },
+  { key: 'site_id', label: 'Site ID' },
+  { key: 'event', label: 'Event' },
+  { key: 'event_id', label: 'Event ID' },
+  { key: 'attempt', label: 'Delivery Attempt', type: 'integer' },
+];
+
+const UPDATE_FIELDS = [
+  { key: 'lead_version', label: 'Lead Version', type: 'integer' },
+  { key: 'changed_fields', label: 'Changed Fields' },
+];
+
+module.exports = { PAYLOAD_FIELDS, UPDATE_FIELDS };

@@ -1,0 +1,109 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { DataSource } from 'typeorm';
+import { v7 as uuidv7 } from 'uuid';
+import { isForeignKeyViolation } from './postgres-errors.js';
+
+export interface SiteApiKeyInfo {
+  id: string;
+  siteId: string;
+  name: string;
+  prefix: string;
+  createdAt: Date;
+  lastUsedAt: Date | null;
+  revokedAt: Date | null;
+}
+
+interface SiteApiKeyRow {
+  id: string;
+  site_id: string;
+  name: string;
+  prefix: string;
+  secret_hash: Buffer;
+  created_at: Date;
+  last_used_at: Date | null;
+  revoked_at: Date | null;
+}
+
+/** What a site key looks like: `lh_site_<10-char prefix>_<secret>`. */
+export const SITE_KEY_FORMAT = /^lh_site_([a-z0-9]{10})_([A-Za-z0-9_-]{32,})$/;
+
+/** How often a key's `last_used_at` is written at most (a key used every second does not write every second). */
+const LAST_USED_RESOLUTION = '1 minute';
+
+function hash(secret: string): Buffer {
+  return createHash('sha256').update(secret).digest();
+}
+
+function info(row: SiteApiKeyRow): SiteApiKeyInfo {
+  return {
+    id: row.id,
+    siteId: row.site_id,
+    name: row.name,
+    prefix: row.prefix,
+    createdAt: row.created_at,
+    lastUsedAt: row.last_used_at,
+    revokedAt: row.revoked_at,
+  };
+}
+
+/**
+ * Site API keys (SPEC §12): each acts for one site only. Stored as SHA-256 hashes; the full key is returned only
+ * when made. Revocation takes effect on the next request (keys are verified against the table every time).
+ */
+export class SiteApiKeyRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async create(
+    siteId: string,
+    name: string,
+  ): Promise<{ key: string; info: SiteApiKeyInfo } | 'site-missing'> {
+    const prefix = randomBytes(8).toString('hex').slice(0, 10);
+    const key = `lh_site_${prefix}_${randomBytes(24).toString('base64url')}`;
+    try {
+      const [row]: SiteApiKeyRow[] = await this.dataSource.query(
+        `INSERT INTO site_api_key (id, site_id, name, prefix, secret_hash) VALUES ($1, $2, $3, $4, $5) RETURNING *`,
+        [uuidv7(), siteId, name, prefix, hash(key)],
+      );
+      return { key, info: info(row) };
+    } catch (error) {
+      if (isForeignKeyViolation(error)) return 'site-missing';
+      throw error;
+    }
+  }
+
+  /** The site's keys, revoked ones included (newest first). */
+  async list(siteId: string): Promise<SiteApiKeyInfo[]> {
+    const rows: SiteApiKeyRow[] = await this.dataSource.query(
+      `SELECT * FROM site_api_key WHERE site_id = $1 ORDER BY created_at DESC, id DESC`,
+      [siteId],
+    );
+    return rows.map(info);
+  }
+
+  /** Revokes one of the site's keys; false when the site has no such key or it was revoked already. */
+  async revoke(siteId: string, id: string): Promise<boolean> {
+    const [, affected]: [unknown, number] = await this.dataSource.query(
+      `UPDATE site_api_key SET revoked_at = now() WHERE id = $1 AND site_id = $2 AND revoked_at IS NULL`,
+      [id, siteId],
+    );
+    return affected === 1;
+  }
+
+  /** The key's info when it is a live site key (constant-time hash comparison), else null. */
+  async verify(key: string): Promise<SiteApiKeyInfo | null> {
+    const match = SITE_KEY_FORMAT.exec(key);
+    if (!match) return null;
+    const rows: SiteApiKeyRow[] = await this.dataSource.query(
+      `SELECT * FROM site_api_key WHERE prefix = $1 AND revoked_at IS NULL`,
+      [match[1]],
+    );
+    const row = rows[0];
+    if (!row || !timingSafeEqual(Buffer.from(row.secret_hash), hash(key))) return null;
+    await this.dataSource.query(
+      `UPDATE site_api_key SET last_used_at = now()
+        WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < now() - interval '${LAST_USED_RESOLUTION}')`,
+      [row.id],
+    );
+    return info(row);
+  }
+}

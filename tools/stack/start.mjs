@@ -98,7 +98,7 @@ run(
     '-t',
     'build',
     '--outputStyle=static',
-    '--projects=@leadhooks/leads-api,@leadhooks/zapier-dispatcher',
+    '--projects=@leadhooks/leads-api,@leadhooks/zapier-dispatcher,@leadhooks/admin-console',
   ],
   env,
 );
@@ -180,7 +180,7 @@ async function ensureDemoSite() {
 }
 
 console.log(`
-[stack] ready. leads-api ${api} (OpenAPI at ${api}/docs), dispatcher http://127.0.0.1:${dispatcherPort}/health
+[stack] ready. leads-api ${api} (OpenAPI at ${api}/docs, console at ${api}/console/), dispatcher http://127.0.0.1:${dispatcherPort}/health
 [stack] admin API key: ${adminKey}
 [stack] post a lead (the demo receiver prints the delivery):
 

@@ -1,0 +1,88 @@
+import type { Session } from './session.js';
+
+/** A failed API call, with what the API said (its message and the fields it named). */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly fields: Array<{ field: string; message: string }> = [],
+  ) {
+    super(message);
+  }
+
+  /** In plain words, for a person. */
+  get explanation(): string {
+    if (this.status === 0)
+      return `The API could not be reached (${this.message}). Check the address and try again.`;
+    if (this.status === 401) return 'The API key was refused. Sign in again with a valid admin key.';
+    if (this.fields.length) return this.fields.map((f) => `${f.field}: ${f.message}`).join('; ');
+    return this.message;
+  }
+}
+
+type Query = Record<string, string | number | undefined | null>;
+
+/** The public admin API, with the signed-in key; nothing else is called. */
+export class Api {
+  constructor(
+    private readonly session: Session,
+    private readonly onUnauthorized: () => void,
+  ) {}
+
+  get<T>(path: string, query?: Query): Promise<T> {
+    return this.call<T>('GET', path, undefined, query);
+  }
+  post<T>(path: string, body?: unknown): Promise<T> {
+    return this.call<T>('POST', path, body ?? {});
+  }
+  patch<T>(path: string, body: unknown): Promise<T> {
+    return this.call<T>('PATCH', path, body);
+  }
+  delete(path: string): Promise<void> {
+    return this.call<void>('DELETE', path);
+  }
+
+  private async call<T>(method: string, path: string, body?: unknown, query?: Query): Promise<T> {
+    const url = new URL(path, this.session.apiUrl.replace(/\/+$/, '') + '/');
+    for (const [key, value] of Object.entries(query ?? {}))
+      if (value !== undefined && value !== null && value !== '') url.searchParams.set(key, String(value));
+    let response: Response;
+    try {
+      response = await fetch(url, {
+        method,
+        headers: {
+          authorization: `Bearer ${this.session.key}`,
+          accept: 'application/json',
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
+        body: body === undefined ? undefined : JSON.stringify(body),
+        credentials: 'omit',
+        referrerPolicy: 'no-referrer',
+      });
+    } catch (error) {
+      throw new ApiError(0, error instanceof Error ? error.message : String(error));
+    }
+    if (response.status === 204) return undefined as T;
+    const text = await response.text();
+    let json: unknown = undefined;
+    try {
+      json = text ? JSON.parse(text) : undefined;
+    } catch {
+      json = undefined;
+    }
+    if (!response.ok) {
+      const answer = (json ?? {}) as {
+        message?: unknown;
+        errors?: Array<{ field: string; message: string }>;
+      };
+      if (response.status === 401) this.onUnauthorized();
+      const message = Array.isArray(answer.message)
+        ? answer.message.join('; ')
+        : typeof answer.message === 'string'
+          ? answer.message
+          : response.statusText;
+      throw new ApiError(response.status, message, Array.isArray(answer.errors) ? answer.errors : []);
+    }
+    return json as T;
+  }
+}

@@ -1,0 +1,100 @@
+import { render } from 'preact';
+import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
+import { Api } from './api/client.js';
+import { clearSession, loadSession, saveSession, type Session } from './api/session.js';
+import type { Site } from './api/types.js';
+import { type AppContext, Context } from './app-context.js';
+import { currentRoute, href, type Route } from './router.js';
+import { DeadLettersScreen } from './screens/dead-letters.js';
+import { DeliveriesScreen } from './screens/deliveries.js';
+import { LeadDetailScreen } from './screens/lead-detail.js';
+import { LeadsScreen } from './screens/leads.js';
+import { OverviewScreen } from './screens/overview.js';
+import { SignIn } from './screens/sign-in.js';
+import { SiteDetailScreen } from './screens/site-detail.js';
+import { SitesScreen } from './screens/sites.js';
+import { html } from './ui/html.js';
+
+const NAV: Array<[string, string]> = [
+  ['overview', 'Overview'],
+  ['sites', 'Sites'],
+  ['leads', 'Leads'],
+  ['deliveries', 'Delivery log'],
+  ['dead-letters', 'Dead letters'],
+];
+
+function Screen({ route }: { route: Route }) {
+  const [section, id] = route.path;
+  if (section === 'sites' && id) return html`<${SiteDetailScreen} siteId=${id} />`;
+  if (section === 'sites') return html`<${SitesScreen} />`;
+  if (section === 'leads' && id) return html`<${LeadDetailScreen} leadId=${id} />`;
+  if (section === 'leads') return html`<${LeadsScreen} route=${route} />`;
+  if (section === 'deliveries') return html`<${DeliveriesScreen} route=${route} />`;
+  if (section === 'dead-letters') return html`<${DeadLettersScreen} route=${route} />`;
+  return html`<${OverviewScreen} />`;
+}
+
+function Console({ session, onSignOut }: { session: Session; onSignOut: () => void }) {
+  const [route, setRoute] = useState(currentRoute());
+  const [sites, setSites] = useState<Site[]>([]);
+  const api = useMemo(() => new Api(session, onSignOut), [session, onSignOut]);
+  const refreshSites = useCallback(() => {
+    api.get<Site[]>('/v1/admin/sites').then(setSites, () => undefined);
+  }, [api]);
+  useEffect(() => {
+    refreshSites();
+    const onHash = () => {
+      setRoute(currentRoute());
+      document.getElementById('main')?.focus();
+    };
+    window.addEventListener('hashchange', onHash);
+    return () => window.removeEventListener('hashchange', onHash);
+  }, [refreshSites]);
+  const context: AppContext = {
+    api,
+    sites,
+    refreshSites,
+    navigate: (hash) => {
+      location.hash = hash;
+    },
+    signOut: onSignOut,
+  };
+  const active = route.path[0] ?? 'overview';
+  return html`<${Context.Provider} value=${context}>
+    <a class="skip" href="#main" onClick=${(e: Event) => {
+      e.preventDefault();
+      document.getElementById('main')?.focus();
+    }}>Skip to content</a>
+    <header class="top">
+      <span class="brand">leadhooks</span>
+      <nav aria-label="Sections">
+        ${NAV.map(
+          ([path, label]) =>
+            html`<a href=${href(path)} aria-current=${active === path ? 'page' : undefined}>${label}</a>`,
+        )}
+      </nav>
+      <button type="button" class="secondary small" onClick=${onSignOut}>Sign out</button>
+    </header>
+    <main id="main" tabindex="-1"><${Screen} route=${route} /></main>
+  </${Context.Provider}>`;
+}
+
+function Root() {
+  const [session, setSession] = useState<Session | null>(loadSession());
+  const signOut = useCallback(() => {
+    clearSession();
+    setSession(null);
+  }, []);
+  if (!session)
+    return html`<${SignIn}
+      onSignedIn=${(next: Session) => {
+        saveSession(next);
+        setSession(next);
+      }}
+    />`;
+  return html`<${Console} session=${session} onSignOut=${signOut} />`;
+}
+
+const root = document.getElementById('app')!;
+root.textContent = '';
+render(html`<${Root} />`, root);

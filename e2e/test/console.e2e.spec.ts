@@ -1,0 +1,180 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import {
+  createTestDatabase,
+  createTestKafka,
+  type TestDatabase,
+  type TestKafka,
+  WebhookReceiver,
+} from '@leadhooks/testing';
+import { AppProcess } from '../src/app-process.js';
+import { ADMIN_KEY, postLead, stackEnv } from '../src/stack.js';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const SCREENSHOTS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../docs/screenshots');
+
+/**
+ * The admin console (SPEC §13) in a real headless Chromium (Debian's, driven by playwright-core) against the real
+ * stack: leads-api serving the console at /console/, the dispatcher, Postgres, Kafka and a local receiver.
+ */
+describe('admin console in a real browser', () => {
+  let db: TestDatabase;
+  let kafka: TestKafka;
+  let receiver: WebhookReceiver;
+  let api: AppProcess;
+  let dispatcher: AppProcess;
+  let browser: Browser;
+  let page: Page;
+  let failing = false;
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    if (!fs.existsSync(CHROMIUM))
+      throw new Error(`No Chromium at ${CHROMIUM}: apt-get install chromium (or set CHROMIUM_PATH)`);
+    [db, kafka, receiver] = await Promise.all([
+      createTestDatabase('e2econsole'),
+      createTestKafka('e2econsole'),
+      WebhookReceiver.start(),
+    ]);
+    receiver.respondWith(() =>
+      failing ? { status: 503, body: 'down for maintenance' } : { status: 200, body: 'ok' },
+    );
+    const env = stackEnv(db, kafka, { RETRY_DELAYS: '1s,1s,1s,1s,1s', RETRY_JITTER_PERCENT: '0' });
+    [api, dispatcher] = await Promise.all([
+      AppProcess.start('leads-api', env),
+      AppProcess.start('zapier-dispatcher', env),
+      (async () => {
+        browser = await chromium.launch({
+          executablePath: CHROMIUM,
+          args: ['--no-sandbox', '--disable-gpu'],
+        });
+      })(),
+    ]);
+    page = await browser.newPage({ viewport: { width: 1280, height: 860 }, timezoneId: 'Europe/Paris' });
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    fs.mkdirSync(SCREENSHOTS, { recursive: true });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await Promise.all([api?.stop(), dispatcher?.stop()]);
+    await receiver?.stop();
+    await kafka?.cleanup();
+    await db?.drop();
+  });
+
+  const shot = (name: string) =>
+    page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
+  const hookUrl = () => receiver.url.replace(/\/hooks\/.*$/, '/console-hook');
+
+  it('signs in with an admin key kept in the tab only, and refuses a wrong one in plain words', async () => {
+    await page.goto(`${api.url}/console/`);
+    await page.getByLabel('Admin API key').fill('lh_wrong_key_000000000000000000');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('alert').filter({ hasText: 'The API key was refused' }).waitFor();
+    await page.getByLabel('Admin API key').fill(ADMIN_KEY);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: /Overview/ }).waitFor();
+    expect(page.url()).not.toContain(ADMIN_KEY);
+    const stored = await page.evaluate(() => ({ local: localStorage.length, cookie: document.cookie }));
+    expect(stored).toEqual({ local: 0, cookie: '' });
+  });
+
+  let leadOk = '';
+  it('creates a site and an endpoint, shows the new secret once, and tests it with the receiver’s answer', async () => {
+    await page.getByRole('link', { name: 'Sites' }).click();
+    await page.getByText('No sites yet').waitFor();
+    await page.getByLabel('Hostname').fill('console.test');
+    await page.getByLabel('Name', { exact: true }).fill('Console Test');
+    await page.getByRole('button', { name: 'Add site' }).click();
+    await page.getByRole('heading', { name: /console\.test/ }).waitFor();
+
+    await page.locator('#new-endpoint-name').fill('crm');
+    await page.locator('#new-endpoint-url').fill(hookUrl());
+    await page.getByRole('button', { name: 'Add endpoint' }).click();
+    const secret = await page.getByTestId('revealed-secret').textContent();
+    expect(secret).toMatch(/^whsec_/);
+    await page.getByRole('button', { name: 'I have stored it' }).click();
+    const card = page.locator('article[data-endpoint="crm"]');
+    await card.waitFor();
+    expect(await page.content()).not.toContain(secret!);
+
+    await card.getByRole('button', { name: 'Send test' }).click();
+    await card
+      .getByTestId('test-result')
+      .filter({ hasText: 'The receiver accepted the test: 200' })
+      .waitFor();
+    expect(receiver.requests.filter((r) => r.path === '/console-hook')).toHaveLength(1);
+
+    const lead = await postLead(api, 'console.test', { name: 'Ada Lovelace', email: 'ada@example.com' });
+    leadOk = lead.body.id;
+  });
+
+  it('shows a posted lead turn SENT on its page without a reload', async () => {
+    await page.goto(`${api.url}/console/#/leads/${leadOk}`);
+    const delivery = page.locator('article.delivery').filter({ hasText: 'crm' });
+    await delivery.locator('[data-status="SENT"]').waitFor({ timeout: 15_000 });
+    await delivery.getByText('HTTP 200').waitFor();
+  });
+
+  let leadFailed = '';
+  it('shows retries and the dead letter when the receiver fails, replays it from the screen, and it turns SENT', async () => {
+    failing = true;
+    leadFailed = (await postLead(api, 'console.test', { name: 'Grace Hopper', email: 'grace@example.com' }))
+      .body.id;
+    await page.goto(`${api.url}/console/#/leads/${leadFailed}`);
+    const delivery = page.locator('article.delivery').filter({ hasText: 'crm' });
+    await delivery.getByText('HTTP 503').first().waitFor({ timeout: 15_000 });
+    await delivery.locator('[data-status="FAILED"]').waitFor({ timeout: 30_000 });
+    expect(await delivery.locator('.timeline li.failed').count()).toBe(6);
+    await shot('console-lead-timeline');
+
+    await page.getByRole('link', { name: 'Dead letters' }).click();
+    const row = page.locator('tr').filter({ hasText: 'console.test → crm' });
+    await row.waitFor();
+    await row.getByRole('checkbox').check();
+    await shot('console-dead-letters');
+    failing = false;
+    await page.getByRole('button', { name: 'Replay 1 selected' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByRole('button', { name: 'Replay' }).click();
+    const outcome = page.locator('p.notice');
+    await outcome.waitFor();
+    expect(await outcome.textContent()).toContain('Replayed 1');
+    await page.getByRole('cell', { name: 'console' }).first().waitFor();
+
+    await page.goto(`${api.url}/console/#/leads/${leadFailed}`);
+    await delivery.locator('[data-status="SENT"]').waitFor({ timeout: 15_000 });
+    await delivery.getByText('replay').waitFor();
+  });
+
+  it('sums it up on the overview and shows the leads list with status badges', async () => {
+    await page.getByRole('link', { name: 'Overview' }).click();
+    await page.locator('.figure', { hasText: 'Sent' }).waitFor();
+    await shot('console-overview');
+    await page.getByRole('link', { name: 'Leads' }).click();
+    await page.locator('tbody tr').nth(1).waitFor();
+    expect(await page.locator('tbody [data-status]').count()).toBe(2);
+  });
+
+  it('works by keyboard and at 375 px width', async () => {
+    await page.goto(`${api.url}/console/#/overview`);
+    await page.reload();
+    await page.getByRole('heading', { name: /Overview/ }).waitFor();
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Skip to content');
+    await page.setViewportSize({ width: 375, height: 800 });
+    await page.goto(`${api.url}/console/#/leads`);
+    await page.locator('tbody tr').first().waitFor();
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    await page.goto(`${api.url}/console/#/dead-letters`);
+    await page.getByText('No dead letters').waitFor();
+    expect(
+      await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth),
+    ).toBeLessThanOrEqual(0);
+    expect(pageErrors).toEqual([]);
+  });
+});

@@ -73,6 +73,16 @@ async function waitFor(label, done, timeoutMs) {
   }
 }
 
+/** CPU time (user + system) a process has used, in ms (Linux /proc, clock ticks of 10 ms). @param {number | undefined} pid */
+function cpuMs(pid) {
+  try {
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return NaN;
+  }
+}
+
 /** Resident memory of a process in MB (Linux). @param {number | undefined} pid */
 function rssMb(pid) {
   try {
@@ -144,12 +154,15 @@ try {
   );
   const rss = () => dispatchers.reduce((sum, app) => sum + rssMb(app.pid), 0);
   const rssStart = rss();
+  const cpu = () => dispatchers.reduce((sum, app) => sum + cpuMs(app.pid), 0);
+  const cpuStart = cpu();
   await waitFor(
     `${leadCount} deliveries`,
     async () => (await sinkStats(sink.url)).ages.length >= leadCount,
     300_000,
   );
   const burst = await sinkStats(sink.url);
+  const cpuPerDelivery = (cpu() - cpuStart) / burst.ages.length;
   const rssAfterBurst = rss();
   const sent = Number(
     (await db.query(`SELECT count(*) AS n FROM lead WHERE zapier_status = 'SENT'`)).rows[0].n,
@@ -159,6 +172,7 @@ try {
 
   console.error(`[bench] 3/3 end to end at ${rate} leads/s for ${durationS} s ...`);
   await fetch(`${sink.url}/stats`, { method: 'DELETE' });
+  const steadyFrom = new Date();
   const steady = await load({
     url: api.url,
     connections: 16,
@@ -174,6 +188,28 @@ try {
   );
   const e2e = await sinkStats(sink.url);
   const ages = e2e.ages.sort((a, b) => a - b);
+  // Where the steady leads' time went, from what Postgres recorded on the way: stored → published to Kafka (relay)
+  // → deliveries made (dispatcher consumed and fanned out) → POST started → answered.
+  const stages = (
+    await db.query(
+      `WITH s AS (
+         SELECT extract(epoch FROM o.published_at - l.submitted_at) * 1000 AS relay,
+                extract(epoch FROM d.created_at - o.published_at) * 1000 AS consume,
+                extract(epoch FROM a.started_at - d.created_at) * 1000 AS claim,
+                a.duration_ms AS post
+           FROM lead l
+           JOIN outbox o ON o.aggregate_id = l.id AND o.event_type = 'lead.created' AND o.published_at IS NOT NULL
+           JOIN delivery d ON d.lead_id = l.id AND d.event_type = 'lead.created'
+           JOIN delivery_attempt a ON a.delivery_id = d.id AND a.attempt = 1
+          WHERE l.submitted_at >= $1)
+       SELECT stage, percentile_cont(0.5) WITHIN GROUP (ORDER BY v) AS p50, percentile_cont(0.99) WITHIN GROUP (ORDER BY v) AS p99
+         FROM s, LATERAL (VALUES ('relay', relay), ('consume', consume), ('claim', claim), ('post', post)) x(stage, v)
+        GROUP BY stage`,
+      [steadyFrom],
+    )
+  ).rows;
+  const stage = (/** @type {string} */ name) =>
+    stages.find((row) => row.stage === name) ?? { p50: NaN, p99: NaN };
   const rssEnd = rss();
 
   if (args.json) {
@@ -183,6 +219,7 @@ try {
         sink: { perSecond: raw.requests.average, p50: raw.latency.p50, p99: raw.latency.p99 },
         burst: {
           deliveriesPerSecond,
+          cpuMsPerDelivery: cpuPerDelivery,
           fromStart: withStartup,
           sent,
           duplicates: burst.duplicates,
@@ -196,6 +233,9 @@ try {
           accepted,
           delivered: ages.length,
           duplicates: e2e.duplicates,
+          stages: Object.fromEntries(
+            stages.map((row) => [row.stage, { p50: Number(row.p50), p99: Number(row.p99) }]),
+          ),
         },
         dispatcherRssMb: { start: rssStart, afterBurst: rssAfterBurst, end: rssEnd },
       }),
@@ -217,10 +257,23 @@ try {
       ],
       ['  same, counted from dispatcher process start', `${fmt(withStartup, 0)} /s`],
       ['  leads SENT / duplicate POSTs seen by the sink', `${sent} / ${burst.duplicates}`],
+      [
+        `  dispatcher CPU per delivery${dispatcherCount > 1 ? ' (all processes)' : ''}`,
+        `${fmt(cpuPerDelivery, 3)} ms`,
+      ],
       [`end to end at ${rate} leads/s for ${durationS}s: p50`, `${fmt(percentile(ages, 50), 0)} ms`],
       ['  p99', `${fmt(percentile(ages, 99), 0)} ms`],
       ['  max', `${fmt(ages.at(-1) ?? NaN, 0)} ms`],
       ['  leads accepted / delivered / duplicates', `${accepted} / ${ages.length} / ${e2e.duplicates}`],
+      ...[
+        ['stored → published to Kafka (relay)', 'relay'],
+        ['published → deliveries made (consume, fan-out)', 'consume'],
+        ['deliveries made → POST started', 'claim'],
+        ['POST answered (sink)', 'post'],
+      ].map(([label, name]) => [
+        `  ${label}: p50 / p99`,
+        `${fmt(Number(stage(name).p50), 1)} / ${fmt(Number(stage(name).p99), 1)} ms`,
+      ]),
       [
         `dispatcher RSS${dispatcherCount > 1 ? ' (sum)' : ''}: start / after burst / end`,
         `${fmt(rssStart, 0)} / ${fmt(rssAfterBurst, 0)} / ${fmt(rssEnd, 0)} MB`,

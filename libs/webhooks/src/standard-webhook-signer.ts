@@ -1,5 +1,8 @@
 import { createHmac } from 'node:crypto';
+import { HmacKeys } from './hmac-keys.js';
 import { secretKey } from './webhook-secret.js';
+
+const keys = new HmacKeys(secretKey);
 
 export interface SignedHeaders {
   'webhook-id': string;
@@ -20,7 +23,7 @@ export function signWebhook(
   if (!secrets.length) throw new Error('at least one signing secret is required');
   const signed = `${messageId}.${timestampSeconds}.${body}`;
   const signatures = secrets.map(
-    (secret) => `v1,${createHmac('sha256', secretKey(secret)).update(signed).digest('base64')}`,
+    (secret) => `v1,${createHmac('sha256', keys.get(secret)).update(signed).digest('base64')}`,
   );
   return {
     'webhook-id': messageId,

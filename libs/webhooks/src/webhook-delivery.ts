@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import { HmacKeys } from './hmac-keys.js';
 import {
   type AuthMode,
   buildWebhookPayload,
@@ -28,9 +29,11 @@ export interface Destination {
   deliveryId: string;
 }
 
+const hexKeys = new HmacKeys((secret) => Buffer.from(secret, 'utf8'));
+
 /** `sha256=<hex HMAC-SHA256 of the raw body>`, keyed with the secret exactly as shown to the admin (UTF-8). */
 export function hexBodySignature(secret: string, body: string): string {
-  return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
+  return `sha256=${createHmac('sha256', hexKeys.get(secret)).update(body).digest('hex')}`;
 }
 
 /** The auth headers of one request, per the endpoint's mode (SPEC §11). */

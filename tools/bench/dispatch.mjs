@@ -73,6 +73,21 @@ async function waitFor(label, done, timeoutMs) {
   }
 }
 
+/**
+ * An app's event-loop delay since its previous scrape (prom-client's default metrics), in ms.
+ * @param {string} url
+ */
+async function eventLoopDelay(url) {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const value = (/** @type {string} */ name) =>
+    1000 * Number(new RegExp(`^${name}(?:\\{[^}]*\\})? ([0-9.e+-]+)`, 'm').exec(text)?.[1] ?? NaN);
+  return {
+    p50: value('nodejs_eventloop_lag_p50_seconds'),
+    p99: value('nodejs_eventloop_lag_p99_seconds'),
+    max: value('nodejs_eventloop_lag_max_seconds'),
+  };
+}
+
 /** CPU time (user + system) a process has used, in ms (Linux /proc, clock ticks of 10 ms). @param {number | undefined} pid */
 function cpuMs(pid) {
   try {
@@ -172,6 +187,8 @@ try {
 
   console.error(`[bench] 3/3 end to end at ${rate} leads/s for ${durationS} s ...`);
   await fetch(`${sink.url}/stats`, { method: 'DELETE' });
+  // prom-client's event-loop delay histogram restarts at each scrape: this one starts the steady phase's window.
+  await Promise.all([api, ...dispatchers].map((app) => eventLoopDelay(app.url)));
   const steadyFrom = new Date();
   const steady = await load({
     url: api.url,
@@ -185,6 +202,9 @@ try {
     'every steady-state lead to arrive',
     async () => (await sinkStats(sink.url)).ages.length >= accepted,
     120_000,
+  );
+  const [apiLag, ...dispatcherLags] = await Promise.all(
+    [api, ...dispatchers].map((app) => eventLoopDelay(app.url)),
   );
   const e2e = await sinkStats(sink.url);
   const ages = e2e.ages.sort((a, b) => a - b);
@@ -273,6 +293,15 @@ try {
       ].map(([label, name]) => [
         `  ${label}: p50 / p99`,
         `${fmt(Number(stage(name).p50), 1)} / ${fmt(Number(stage(name).p99), 1)} ms`,
+      ]),
+      ...[
+        /** @type {[string, {p50: number, p99: number, max: number}]} */ (['leads-api', apiLag]),
+        ...dispatcherLags.map(
+          (lag) => /** @type {[string, {p50: number, p99: number, max: number}]} */ (['dispatcher', lag]),
+        ),
+      ].map(([name, lag]) => [
+        `  ${name} event-loop delay: p50 / p99 / max`,
+        `${fmt(lag.p50, 1)} / ${fmt(lag.p99, 1)} / ${fmt(lag.max, 1)} ms`,
       ]),
       [
         `dispatcher RSS${dispatcherCount > 1 ? ' (sum)' : ''}: start / after burst / end`,

@@ -5,6 +5,7 @@ import https from 'node:https';
 import net from 'node:net';
 import type { Readable } from 'node:stream';
 import { forbiddenAddressReason } from './address-policy.js';
+import { leanHttpAdapter } from './lean-http-adapter.js';
 import { USER_AGENT } from './user-agent.js';
 import { webhookUrlProblem, type WebhookUrlPolicy } from './webhook-url-policy.js';
 
@@ -59,15 +60,24 @@ export class WebhookSender {
 
   constructor(private readonly options: WebhookSenderOptions) {
     const lookup = guardedLookup(options.allowInsecure, options.resolve ?? dns.lookup);
+    const agents = {
+      http: new http.Agent({ keepAlive: true, maxSockets: 256, lookup }),
+      https: new https.Agent({ keepAlive: true, maxSockets: 256, lookup }),
+    };
     this.client = axios.create({
       timeout: options.timeoutMs,
+      // Redirects are never followed, bodies never decompressed, no proxy: the lean adapter does none of these.
       maxRedirects: 0,
       responseType: 'stream',
       validateStatus: () => true,
       decompress: false,
       proxy: false,
-      httpAgent: new http.Agent({ keepAlive: true, maxSockets: 256, lookup }),
-      httpsAgent: new https.Agent({ keepAlive: true, maxSockets: 256, lookup }),
+      httpAgent: agents.http,
+      httpsAgent: agents.https,
+      adapter: leanHttpAdapter(agents),
+      // The body is already a JSON string: no transforms either way.
+      transformRequest: [(data: unknown) => data],
+      transformResponse: [(data: unknown) => data],
     });
   }
 

@@ -6,6 +6,7 @@ import {
   type SiteIdentity,
   ZAPIER_ENDPOINT_NAME,
 } from '@leadhooks/contracts';
+import { poolQuery, type PoolQuery } from '../batching/pool-query.js';
 import { GroupCommit, type GroupCommitOptions } from '../batching/group-commit.js';
 import type { DeliveryStatus } from '../entities/index.js';
 import type { Endpoint, EndpointRepository, SealedEndpointRow } from './endpoint.repository.js';
@@ -304,12 +305,14 @@ export class DeliveryLockRepository {
   private readonly fanOuts: GroupCommit<FanOutRequest, FanOutResult>;
   private readonly claims: GroupCommit<ClaimRequest, ClaimResult>;
   private readonly outcomes: GroupCommit<OutcomeRequest, boolean>;
+  private readonly hotQuery: PoolQuery;
 
   constructor(
     private readonly dataSource: DataSource,
     private readonly endpoints: EndpointRepository,
     batching: GroupCommitOptions = { concurrency: 4, maxBatch: 100 },
   ) {
+    this.hotQuery = poolQuery(dataSource);
     this.fanOuts = new GroupCommit((requests) => this.fanOutBatch(requests), batching);
     this.claims = new GroupCommit((requests) => this.claimBatch(requests), batching);
     this.outcomes = new GroupCommit((requests) => this.recordBatch(requests), batching);
@@ -432,7 +435,7 @@ export class DeliveryLockRepository {
     const firstOf = new Map<string, FanOutRequest>();
     for (const request of requests) if (!firstOf.has(request.id)) firstOf.set(request.id, request);
     const unique = [...firstOf.values()];
-    const rows: FanOutRow[] = await this.dataSource.query(FAN_OUT_BATCH, [
+    const rows: FanOutRow[] = await this.hotQuery(FAN_OUT_BATCH, [
       JSON.stringify(
         unique.map((r) => ({
           event_id: r.id,
@@ -490,7 +493,7 @@ export class DeliveryLockRepository {
     const firstOf = new Map<string, ClaimRequest>();
     for (const request of requests)
       if (!firstOf.has(request.deliveryId)) firstOf.set(request.deliveryId, request);
-    const rows: ClaimRow[] = await this.dataSource.query(CLAIM_BATCH, [
+    const rows: ClaimRow[] = await this.hotQuery(CLAIM_BATCH, [
       JSON.stringify(
         [...firstOf.values()].map((r) => ({
           delivery_id: r.deliveryId,
@@ -558,7 +561,7 @@ export class DeliveryLockRepository {
   }
 
   private async recordBatch(requests: OutcomeRequest[]): Promise<boolean[]> {
-    const rows: Array<{ delivery_id: string; token: string }> = await this.dataSource.query(RECORD_BATCH, [
+    const rows: Array<{ delivery_id: string; token: string }> = await this.hotQuery(RECORD_BATCH, [
       JSON.stringify(
         requests.map(
           ({ deliveryId, token, record, status, nextAttemptAt, cycleStep, handOn, removeEndpoint }) => ({

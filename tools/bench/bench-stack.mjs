@@ -115,6 +115,8 @@ export async function startApp(
     [
       ...profile,
       '--disable-warning=TimeoutNegativeWarning',
+      // As the dispatcher's image runs it (apps/zapier-dispatcher/Dockerfile).
+      ...(app === 'zapier-dispatcher' ? ['--max-semi-space-size=32'] : []),
       path.join(repoRoot, 'apps', app, 'dist', script),
     ],
     {

@@ -111,7 +111,10 @@ launch('receiver', ['tools/stack/demo-receiver.mjs', demoSiteFile], {
   DEMO_RECEIVER_PORT: String(receiverPort),
 });
 launch('leads-api', ['apps/leads-api/dist/main.js'], { ...env, PORT: String(apiPort) });
-launch('dispatcher', ['apps/zapier-dispatcher/dist/main.js'], { ...env, PORT: String(dispatcherPort) });
+launch('dispatcher', ['--max-semi-space-size=32', 'apps/zapier-dispatcher/dist/main.js'], {
+  ...env,
+  PORT: String(dispatcherPort),
+});
 
 const api = `http://127.0.0.1:${apiPort}`;
 for (let i = 0; ; i++) {

@@ -49,16 +49,10 @@ function flatNameOfChange(field: string): string {
   return field.startsWith('extra.') ? flatKeyOfExtra(field.slice('extra.'.length)) : field;
 }
 
-/**
- * The flat JSON object (SPEC §6): Zapier maps top-level keys to fields, so nothing is nested. Extra form fields
- * are added flat; one that collides with a key of ours is kept as `extra_<key>`. A lead.updated also carries
- * `lead_version`, `changed_fields` (comma list) and `previous_<field>` for each change.
- */
-export function buildZapierPayload(event: LeadEvent, site: SiteIdentity, attempt: number): FlatPayload {
+/** The lead's own fields with its site, in the reading order both formats use. */
+function leadColumns(event: LeadEvent, site: SiteIdentity) {
   const lead = event.data;
-  const payload: FlatPayload = {
-    event: event.type,
-    event_id: event.id,
+  return {
     lead_id: lead.lead_id,
     submitted_at: lead.submitted_at,
     site_id: site.id,
@@ -72,6 +66,16 @@ export function buildZapierPayload(event: LeadEvent, site: SiteIdentity, attempt
     phone: lead.phone,
     message: lead.message,
   };
+}
+
+/**
+ * The flat JSON object (SPEC §6): Zapier maps top-level keys to fields, so nothing is nested. Extra form fields
+ * are added flat; one that collides with a key of ours is kept as `extra_<key>`. A lead.updated also carries
+ * `lead_version`, `changed_fields` (comma list) and `previous_<field>` for each change.
+ */
+export function buildZapierPayload(event: LeadEvent, site: SiteIdentity, attempt: number): FlatPayload {
+  const lead = event.data;
+  const payload: FlatPayload = { event: event.type, event_id: event.id, ...leadColumns(event, site) };
   for (const [key, value] of Object.entries(lead.extra)) {
     const flatKey = flatKeyOfExtra(key);
     if (!(flatKey in payload)) payload[flatKey] = flatValue(value);
@@ -90,21 +94,7 @@ export function buildZapierPayload(event: LeadEvent, site: SiteIdentity, attempt
 /** The lead as `data`, keys in a fixed reading order (a stored event's keys come back in jsonb's order). */
 function envelopeData(event: LeadEvent, site: SiteIdentity): Record<string, unknown> {
   const lead = event.data;
-  const data: Record<string, unknown> = {
-    lead_id: lead.lead_id,
-    submitted_at: lead.submitted_at,
-    site_id: site.id,
-    site_hostname: site.hostname,
-    site_name: site.name,
-    page_url: lead.page_url,
-    lead_source: lead.lead_source,
-    form_type: lead.form_type,
-    name: lead.name,
-    email: lead.email,
-    phone: lead.phone,
-    message: lead.message,
-    extra: lead.extra,
-  };
+  const data: Record<string, unknown> = { ...leadColumns(event, site), extra: lead.extra };
   for (const [key, value] of Object.entries(lead)) if (!(key in data)) data[key] = value;
   return data;
 }

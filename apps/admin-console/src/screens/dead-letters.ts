@@ -4,6 +4,7 @@ import type { Delivery, Page, ReplayResult, ReplayRun } from '../api/types.js';
 import { siteName, useApp } from '../app-context.js';
 import { href, type Route } from '../router.js';
 import { ConfirmDialog } from '../ui/confirm.js';
+import { EVENT_OPTIONS, FilterSelect, siteOptions } from '../ui/filter-select.js';
 import { html } from '../ui/html.js';
 import { Pager, useCursorPages } from '../ui/pager.js';
 import { Empty, ErrorBox, Loading } from '../ui/states.js';
@@ -61,13 +62,13 @@ export function DeadLettersScreen({ route }: { route: Route }) {
       setResult(error instanceof ApiError ? error.explanation : String(error));
     }
   };
-  const onChange = (name: string) => (e: Event) => {
+  const onChange = (name: string) => (value: string) => {
     pages.reset();
     navigate(
       href('dead-letters', {
         site_id: siteId,
         event,
-        [name]: (e.target as HTMLSelectElement).value || undefined,
+        [name]: value || undefined,
       }),
     );
   };
@@ -78,21 +79,22 @@ export function DeadLettersScreen({ route }: { route: Route }) {
       Deliveries that failed their first try and every retry. Fix the receiver, then replay them.
     </p>
     <form class="filters" role="search" onSubmit=${(e: Event) => e.preventDefault()}>
-      <div>
-        <label for="dlt-site">Site</label>
-        <select id="dlt-site" value=${siteId ?? ''} onChange=${onChange('site_id')}>
-          <option value="">All sites</option>
-          ${sites.map((site) => html`<option value=${site.id}>${site.hostname}</option>`)}
-        </select>
-      </div>
-      <div>
-        <label for="dlt-event">Event</label>
-        <select id="dlt-event" value=${event ?? ''} onChange=${onChange('event')}>
-          <option value="">Any event</option>
-          <option value="lead.created">lead.created</option>
-          <option value="lead.updated">lead.updated</option>
-        </select>
-      </div>
+      <${FilterSelect}
+        id="dlt-site"
+        label="Site"
+        anyLabel="All sites"
+        value=${siteId}
+        options=${siteOptions(sites)}
+        onChange=${onChange('site_id')}
+      />
+      <${FilterSelect}
+        id="dlt-event"
+        label="Event"
+        anyLabel="Any event"
+        value=${event}
+        options=${EVENT_OPTIONS}
+        onChange=${onChange('event')}
+      />
     </form>
     ${
       letters.error && !letters.data

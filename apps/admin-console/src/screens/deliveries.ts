@@ -1,6 +1,7 @@
 import type { Delivery, Page } from '../api/types.js';
 import { siteName, useApp } from '../app-context.js';
 import { href, type Route } from '../router.js';
+import { EVENT_OPTIONS, FilterSelect, siteOptions, statusOptions } from '../ui/filter-select.js';
 import { html } from '../ui/html.js';
 import { Pager, useCursorPages } from '../ui/pager.js';
 import { Empty, ErrorBox, Loading } from '../ui/states.js';
@@ -22,35 +23,37 @@ export function DeliveriesScreen({ route }: { route: Route }) {
     [api, filter.site_id, filter.status, filter.event, pages.cursor],
     4000,
   );
-  const onChange = (name: string) => (e: Event) => {
+  const onChange = (name: string) => (value: string) => {
     pages.reset();
-    navigate(href('deliveries', { ...filter, [name]: (e.target as HTMLSelectElement).value || undefined }));
+    navigate(href('deliveries', { ...filter, [name]: value || undefined }));
   };
   return html`<section aria-labelledby="deliveries-title">
     <h1 id="deliveries-title">Delivery log</h1>
     <form class="filters" role="search" onSubmit=${(e: Event) => e.preventDefault()}>
-      <div>
-        <label for="log-site">Site</label>
-        <select id="log-site" value=${filter.site_id ?? ''} onChange=${onChange('site_id')}>
-          <option value="">All sites</option>
-          ${sites.map((site) => html`<option value=${site.id}>${site.hostname}</option>`)}
-        </select>
-      </div>
-      <div>
-        <label for="log-event">Event</label>
-        <select id="log-event" value=${filter.event ?? ''} onChange=${onChange('event')}>
-          <option value="">Any event</option>
-          <option value="lead.created">lead.created</option>
-          <option value="lead.updated">lead.updated</option>
-        </select>
-      </div>
-      <div>
-        <label for="log-status">Status</label>
-        <select id="log-status" value=${filter.status ?? ''} onChange=${onChange('status')}>
-          <option value="">Any status</option>
-          ${['PENDING', 'SENT', 'FAILED', 'SKIPPED'].map((s) => html`<option value=${s}>${s}</option>`)}
-        </select>
-      </div>
+      <${FilterSelect}
+        id="log-site"
+        label="Site"
+        anyLabel="All sites"
+        value=${filter.site_id}
+        options=${siteOptions(sites)}
+        onChange=${onChange('site_id')}
+      />
+      <${FilterSelect}
+        id="log-event"
+        label="Event"
+        anyLabel="Any event"
+        value=${filter.event}
+        options=${EVENT_OPTIONS}
+        onChange=${onChange('event')}
+      />
+      <${FilterSelect}
+        id="log-status"
+        label="Status"
+        anyLabel="Any status"
+        value=${filter.status}
+        options=${statusOptions(['PENDING', 'SENT', 'FAILED', 'SKIPPED'])}
+        onChange=${onChange('status')}
+      />
     </form>
     ${
       log.error && !log.data

@@ -1,6 +1,7 @@
 import type { Lead, Page } from '../api/types.js';
 import { siteName, useApp } from '../app-context.js';
 import { href, type Route } from '../router.js';
+import { FilterSelect, siteOptions, statusOptions } from '../ui/filter-select.js';
 import { html } from '../ui/html.js';
 import { Pager, useCursorPages } from '../ui/pager.js';
 import { Empty, ErrorBox, Loading } from '../ui/states.js';
@@ -49,20 +50,22 @@ export function LeadsScreen({ route }: { route: Route }) {
   return html`<section aria-labelledby="leads-title">
     <h1 id="leads-title">Leads</h1>
     <form class="filters" role="search" onSubmit=${(e: Event) => e.preventDefault()}>
-      <div>
-        <label for="filter-site">Site</label>
-        <select id="filter-site" value=${filter.site_id ?? ''} onChange=${onChange('site_id')}>
-          <option value="">All sites</option>
-          ${sites.map((site) => html`<option value=${site.id}>${site.hostname}</option>`)}
-        </select>
-      </div>
-      <div>
-        <label for="filter-status">Status</label>
-        <select id="filter-status" value=${filter.status ?? ''} onChange=${onChange('status')}>
-          <option value="">Any status</option>
-          ${STATUSES.map((status) => html`<option value=${status}>${status}</option>`)}
-        </select>
-      </div>
+      <${FilterSelect}
+        id="filter-site"
+        label="Site"
+        anyLabel="All sites"
+        value=${filter.site_id}
+        options=${siteOptions(sites)}
+        onChange=${(value: string) => setFilter('site_id', value)}
+      />
+      <${FilterSelect}
+        id="filter-status"
+        label="Status"
+        anyLabel="Any status"
+        value=${filter.status}
+        options=${statusOptions(STATUSES)}
+        onChange=${(value: string) => setFilter('status', value)}
+      />
       <div>
         <label for="filter-since">From</label>
         <input

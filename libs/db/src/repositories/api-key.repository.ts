@@ -1,5 +1,5 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { DataSource } from 'typeorm';
+import { apiKeyMatches, mintApiKey } from '../crypto/api-key-secret.js';
 import { v7 as uuidv7 } from 'uuid';
 
 export interface ApiKeyInfo {
@@ -23,10 +23,6 @@ interface ApiKeyRow {
 
 const KEY_FORMAT = /^lh_([a-z0-9]{10})_([A-Za-z0-9_-]{32,})$/;
 
-function hash(secret: string): Buffer {
-  return createHash('sha256').update(secret).digest();
-}
-
 function info(row: ApiKeyRow): ApiKeyInfo {
   return {
     id: row.id,
@@ -43,11 +39,10 @@ export class ApiKeyRepository {
   constructor(private readonly dataSource: DataSource) {}
 
   async create(name: string): Promise<{ key: string; info: ApiKeyInfo }> {
-    const prefix = randomBytes(8).toString('hex').slice(0, 10);
-    const key = `lh_${prefix}_${randomBytes(24).toString('base64url')}`;
+    const { key, prefix, hash } = mintApiKey('');
     const [row]: ApiKeyRow[] = await this.dataSource.query(
       `INSERT INTO api_key (id, name, prefix, secret_hash) VALUES ($1, $2, $3, $4) RETURNING *`,
-      [uuidv7(), name, prefix, hash(key)],
+      [uuidv7(), name, prefix, hash],
     );
     return { key, info: info(row) };
   }
@@ -88,7 +83,7 @@ export class ApiKeyRepository {
       [match[1]],
     );
     const row = rows[0];
-    if (!row || !timingSafeEqual(Buffer.from(row.secret_hash), hash(key))) return null;
+    if (!row || !apiKeyMatches(row.secret_hash, key)) return null;
     await this.dataSource.query(`UPDATE api_key SET last_used_at = now() WHERE id = $1`, [row.id]);
     return info(row);
   }

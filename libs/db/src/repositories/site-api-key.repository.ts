@@ -1,5 +1,5 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { DataSource } from 'typeorm';
+import { apiKeyMatches, mintApiKey } from '../crypto/api-key-secret.js';
 import { v7 as uuidv7 } from 'uuid';
 import { isForeignKeyViolation } from './postgres-errors.js';
 
@@ -30,10 +30,6 @@ export const SITE_KEY_FORMAT = /^lh_site_([a-z0-9]{10})_([A-Za-z0-9_-]{32,})$/;
 /** How often a key's `last_used_at` is written at most (a key used every second does not write every second). */
 const LAST_USED_RESOLUTION = '1 minute';
 
-function hash(secret: string): Buffer {
-  return createHash('sha256').update(secret).digest();
-}
-
 function info(row: SiteApiKeyRow): SiteApiKeyInfo {
   return {
     id: row.id,
@@ -57,12 +53,11 @@ export class SiteApiKeyRepository {
     siteId: string,
     name: string,
   ): Promise<{ key: string; info: SiteApiKeyInfo } | 'site-missing'> {
-    const prefix = randomBytes(8).toString('hex').slice(0, 10);
-    const key = `lh_site_${prefix}_${randomBytes(24).toString('base64url')}`;
+    const { key, prefix, hash } = mintApiKey('site_');
     try {
       const [row]: SiteApiKeyRow[] = await this.dataSource.query(
         `INSERT INTO site_api_key (id, site_id, name, prefix, secret_hash) VALUES ($1, $2, $3, $4, $5) RETURNING *`,
-        [uuidv7(), siteId, name, prefix, hash(key)],
+        [uuidv7(), siteId, name, prefix, hash],
       );
       return { key, info: info(row) };
     } catch (error) {
@@ -98,7 +93,7 @@ export class SiteApiKeyRepository {
       [match[1]],
     );
     const row = rows[0];
-    if (!row || !timingSafeEqual(Buffer.from(row.secret_hash), hash(key))) return null;
+    if (!row || !apiKeyMatches(row.secret_hash, key)) return null;
     await this.dataSource.query(
       `UPDATE site_api_key SET last_used_at = now()
         WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < now() - interval '${LAST_USED_RESOLUTION}')`,

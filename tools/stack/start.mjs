@@ -140,9 +140,10 @@ await ensureDemoSite();
 async function ensureDemoSite() {
   /** @param {string} method @param {string} url @param {unknown} [body] @returns {Promise<any>} */
   const call = async (method, url, body) => {
+    // A JSON content type only with a body: the API refuses an empty body that claims to be JSON.
     const response = await fetch(`${api}${url}`, {
       method,
-      headers: auth,
+      headers: body ? auth : { authorization: auth.authorization },
       body: body ? JSON.stringify(body) : undefined,
     });
     if (!response.ok)

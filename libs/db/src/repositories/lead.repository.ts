@@ -12,6 +12,7 @@ import {
   ZAPIER_ENDPOINT_NAME,
 } from '@leadhooks/contracts';
 import { GroupCommit, type GroupCommitOptions } from '../batching/group-commit.js';
+import { poolQuery, type PoolQuery } from '../batching/pool-query.js';
 import { LeadEntity, type ZapierStatus } from '../entities/index.js';
 import { type LeadPatch, leadChanges } from '../leads/lead-changes.js';
 import { leadCreatedEventOf, leadFieldsOf, type StoredLeadRow } from '../leads/lead-snapshot.js';
@@ -102,11 +103,13 @@ type IntakeItem = { lead: NewLead; event: Omit<NewOutboxMessage, 'aggregateId'> 
 /** Leads and their delivery history. */
 export class LeadRepository {
   private readonly intake: GroupCommit<IntakeItem, StoreResult>;
+  private readonly hotQuery: PoolQuery;
 
   constructor(
     private readonly dataSource: DataSource,
     intakeBatching: GroupCommitOptions = { concurrency: 4, maxBatch: 100 },
   ) {
+    this.hotQuery = poolQuery(dataSource);
     this.intake = new GroupCommit(async (items) => {
       const stored = await this.insertBatchWithEvents(items);
       return items.map(({ lead }): StoreResult => {
@@ -166,7 +169,7 @@ export class LeadRepository {
       payload: event.payload,
       headers: event.headers ?? {},
     }));
-    const stored: Array<{ id: string; zapier_status: ZapierStatus }> = await this.dataSource.query(
+    const stored = await this.hotQuery<{ id: string; zapier_status: ZapierStatus }>(
       `WITH input AS (
          SELECT t.*, CASE WHEN ${ZAPIER_TAKES_LEAD_CREATED('s.id')} THEN 'PENDING' ELSE 'NOT_CONFIGURED' END AS status
            FROM jsonb_to_recordset($1::jsonb) AS t(

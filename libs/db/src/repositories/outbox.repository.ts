@@ -45,6 +45,11 @@ export class OutboxRepository {
    * so per-lead order holds even with several relays.
    */
   async claimBatch(manager: EntityManager, limit: number): Promise<ClaimedOutboxMessage[]> {
+    // A published row leaves a dead entry in the unpublished-rows indexes until autovacuum comes by (a minute or
+    // more). A bitmap scan, which the planner prefers on this young, small-looking table, visits every one of them
+    // on every claim (2,441 dead entries: 296 buffers, 1.9 ms); a plain index scan marks them dead as it passes,
+    // so the next claim skips them (16 buffers, 0.2 ms). For this transaction only.
+    await manager.query(`SET LOCAL enable_bitmapscan = off`);
     const rows: Array<{
       id: string;
       aggregate_id: string;

@@ -7,6 +7,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import kafkajs from 'kafkajs';
 import pg from 'pg';
 import { ensureInfra } from '../infra/infra.mjs';
 import { withDatabase } from '../infra/postgres-local.mjs';
@@ -49,6 +50,8 @@ export function freePort() {
  */
 export async function prepareBenchEnvironment(name) {
   const infra = await ensureInfra({ purpose: 'stack', log: (line) => console.error(line) });
+  const dropped = await dropStaleRunTopics(infra.kafkaBrokers);
+  if (dropped) console.error(`[bench] deleted ${dropped} topics left by runs over an hour old`);
   const server = new pg.Client({ connectionString: infra.serverUrl });
   await server.connect();
   await server.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
@@ -88,6 +91,35 @@ export async function prepareBenchEnvironment(name) {
   run('migrate', process.execPath, ['libs/db/dist/migrate.command.js'], env);
   run('topics', process.execPath, ['libs/messaging/dist/topics.command.js'], env);
   return { infra, env };
+}
+
+/**
+ * Each run provisions its topics under its own prefix (`bench.<start ms>.`, 12 partitions × 14 topics), and a
+ * run that is stopped early cannot clean up after itself: a local broker used for a day of runs held 4,045
+ * partition directories. Topics of runs that started over an hour ago are deleted (a run still going at the
+ * same time on this broker is younger, and keeps its topics).
+ * @param {string} brokers
+ */
+async function dropStaleRunTopics(brokers) {
+  const kafka = new kafkajs.Kafka({
+    clientId: 'leadhooks-bench',
+    brokers: brokers.split(','),
+    logLevel: kafkajs.logLevel.NOTHING,
+  });
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const cutoff = Date.now() - 60 * 60_000;
+    const stale = (await admin.listTopics()).filter((topic) => {
+      const started = /^bench\.(\d+)\./.exec(topic)?.[1];
+      return started !== undefined && Number(started) < cutoff;
+    });
+    for (let i = 0; i < stale.length; i += 200)
+      await admin.deleteTopics({ topics: stale.slice(i, i + 200), timeout: 60_000 });
+    return stale.length;
+  } finally {
+    await admin.disconnect();
+  }
 }
 
 /**

@@ -7,6 +7,7 @@
 //   npm run bench:dispatch -- --leads 20000 --rate 500 --duration 20 --sites 20 --dispatchers 1
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
@@ -56,7 +57,11 @@ function startSink() {
   return new Promise((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`sink exited (${code})`)));
     child.stdout.once('data', (chunk) =>
-      resolve({ url: `http://127.0.0.1:${String(chunk).trim()}`, stop: () => child.kill('SIGTERM') }),
+      resolve({
+        url: `http://127.0.0.1:${String(chunk).trim()}`,
+        pid: child.pid,
+        stop: () => child.kill('SIGTERM'),
+      }),
     );
   });
 }
@@ -98,6 +103,33 @@ function cpuMs(pid) {
   }
 }
 
+/**
+ * CPU time of every local process that matches, by pid (Kafka and Postgres run outside this script; Postgres has
+ * a process per connection). Empty where /proc cannot show them.
+ * @param {(comm: string, cmdline: string) => boolean} match
+ * @returns {Map<number, number>}
+ */
+function cpuByPid(match) {
+  const found = new Map();
+  let entries = /** @type {string[]} */ ([]);
+  try {
+    entries = fs.readdirSync('/proc');
+  } catch {}
+  for (const entry of entries) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const comm = fs.readFileSync(`/proc/${entry}/comm`, 'utf8').trim();
+      const cmdline = fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8').replaceAll('\0', ' ');
+      if (match(comm, cmdline)) found.set(Number(entry), cpuMs(Number(entry)));
+    } catch {}
+  }
+  return found;
+}
+
+/** CPU used between two cpuByPid snapshots (a process that started in between counts from zero). @param {Map<number, number>} before @param {Map<number, number>} after */
+const cpuBetween = (before, after) =>
+  after.size ? [...after].reduce((sum, [pid, ms]) => sum + ms - (before.get(pid) ?? 0), 0) : NaN;
+
 /** Resident memory of a process in MB (Linux). @param {number | undefined} pid */
 function rssMb(pid) {
   try {
@@ -118,7 +150,7 @@ const lead = (/** @type {number} */ i) =>
   });
 
 const { env } = await prepareBenchEnvironment('leadhooks_bench_dispatch');
-const sink = /** @type {{ url: string, stop: () => void }} */ (await startSink());
+const sink = /** @type {{ url: string, pid: number, stop: () => void }} */ (await startSink());
 const api = await startApp('leads-api', { ...env, OUTBOX_POLL_INTERVAL: '100ms' });
 /** @type {Array<Awaited<ReturnType<typeof startApp>>>} */
 const dispatchers = [];
@@ -190,6 +222,18 @@ try {
   // prom-client's event-loop delay histogram restarts at each scrape: this one starts the steady phase's window.
   await Promise.all([api, ...dispatchers].map((app) => eventLoopDelay(app.url)));
   const steadyFrom = new Date();
+  // Where the machine's CPU goes per lead, process by process, while the stack carries the steady rate.
+  const isKafka = (/** @type {string} */ _comm, /** @type {string} */ cmdline) =>
+    cmdline.includes('kafka.Kafka');
+  const isPostgres = (/** @type {string} */ comm) => comm === 'postgres';
+  const stackCpuFrom = {
+    api: cpuMs(api.pid),
+    dispatcher: cpu(),
+    kafka: cpuByPid(isKafka),
+    postgres: cpuByPid(isPostgres),
+    sink: cpuMs(sink.pid),
+    load: process.cpuUsage(),
+  };
   const steady = await load({
     url: api.url,
     connections: 16,
@@ -198,6 +242,22 @@ try {
     requests,
   });
   const accepted = steady.requests.total - steady.non2xx - steady.errors;
+  const loadCpu = process.cpuUsage(stackCpuFrom.load);
+  /** @type {Record<string, number>} CPU ms per accepted lead */
+  const stackCpu = Object.fromEntries(
+    Object.entries({
+      'leads-api': cpuMs(api.pid) - stackCpuFrom.api,
+      dispatcher: cpu() - stackCpuFrom.dispatcher,
+      Kafka: cpuBetween(stackCpuFrom.kafka, cpuByPid(isKafka)),
+      Postgres: cpuBetween(stackCpuFrom.postgres, cpuByPid(isPostgres)),
+      sink: cpuMs(sink.pid) - stackCpuFrom.sink,
+      'load generator': (loadCpu.user + loadCpu.system) / 1000,
+    }).map(([name, ms]) => [name, ms / accepted]),
+  );
+  const stackCpuPerLead = Object.values(stackCpu).reduce(
+    (sum, ms) => sum + (Number.isFinite(ms) ? ms : 0),
+    0,
+  );
   await waitFor(
     'every steady-state lead to arrive',
     async () => (await sinkStats(sink.url)).ages.length >= accepted,
@@ -253,6 +313,7 @@ try {
           accepted,
           delivered: ages.length,
           duplicates: e2e.duplicates,
+          cpuMsPerLead: stackCpu,
           stages: Object.fromEntries(
             stages.map((row) => [row.stage, { p50: Number(row.p50), p99: Number(row.p99) }]),
           ),
@@ -285,6 +346,16 @@ try {
       ['  p99', `${fmt(percentile(ages, 99), 0)} ms`],
       ['  max', `${fmt(ages.at(-1) ?? NaN, 0)} ms`],
       ['  leads accepted / delivered / duplicates', `${accepted} / ${ages.length} / ${e2e.duplicates}`],
+      [
+        `  CPU per lead: ${Object.keys(stackCpu).join(' / ')}`,
+        `${Object.values(stackCpu)
+          .map((ms) => fmt(ms, 2))
+          .join(' / ')} ms`,
+      ],
+      [
+        `  whole stack per lead → leads/s ${os.cpus().length} cores could carry at 100%`,
+        `${fmt(stackCpuPerLead, 2)} ms → ${fmt((os.cpus().length * 1000) / stackCpuPerLead, 0)} /s`,
+      ],
       ...[
         ['stored → published to Kafka (relay)', 'relay'],
         ['published → deliveries made (consume, fan-out)', 'consume'],

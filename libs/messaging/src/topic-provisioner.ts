@@ -1,4 +1,8 @@
-import kafkajs, { type Kafka } from 'kafkajs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import kafkajs, { type Admin, type Kafka } from 'kafkajs';
+
+/** How long `ensureTopics` waits for the brokers to show changed topic configs. */
+const CONFIG_PROPAGATION_TIMEOUT_MS = 30_000;
 
 export interface TopicLayout {
   partitions: number;
@@ -61,6 +65,7 @@ export async function ensureTopics(kafka: Kafka, topics: string[], layout: Topic
           configEntries: configsFor(topic, layout),
         })),
       });
+      await untilConfigsShow(admin, present, layout);
     }
     const metadata = await admin.fetchTopicMetadata({ topics });
     const short = metadata.topics.filter((topic) => topic.partitions.length < layout.partitions);
@@ -72,5 +77,32 @@ export async function ensureTopics(kafka: Kafka, topics: string[], layout: Topic
     return missing;
   } finally {
     await admin.disconnect();
+  }
+}
+
+/**
+ * In KRaft mode a config change is acknowledged once the controller has it; a broker serves the old value until it
+ * has applied the change from the metadata log. Waits until every topic shows the wanted values, so what follows
+ * (and whoever runs `topics` before starting the apps) sees them.
+ */
+async function untilConfigsShow(admin: Admin, topics: string[], layout: TopicLayout): Promise<void> {
+  const deadline = Date.now() + CONFIG_PROPAGATION_TIMEOUT_MS;
+  for (;;) {
+    const { resources } = await admin.describeConfigs({
+      includeSynonyms: false,
+      resources: topics.map((name) => ({ type: kafkajs.ConfigResourceTypes.TOPIC, name })),
+    });
+    const stale = topics.filter((topic) => {
+      const entries = resources.find((resource) => resource.resourceName === topic)?.configEntries ?? [];
+      return configsFor(topic, layout).some(
+        ({ name, value }) => entries.find((entry) => entry.configName === name)?.configValue !== value,
+      );
+    });
+    if (!stale.length) return;
+    if (Date.now() > deadline)
+      throw new Error(
+        `Topic configs not applied within ${CONFIG_PROPAGATION_TIMEOUT_MS} ms: ${stale.join(', ')}`,
+      );
+    await sleep(100);
   }
 }

@@ -38,17 +38,38 @@ describe(GroupCommit.name, () => {
     const sut = new GroupCommit(run, { concurrency: 2, maxBatch: 2 });
     const all = [1, 2, 3, 4, 5, 6].map((i) => sut.submit(i));
     await flush();
-    // An idle committer writes at once: the first two go alone, the rest queue for the next free statement.
-    expect(calls.map((c) => c.items)).toEqual([[1], [2]]);
+    // Submitted in one turn: they go together, two statements of two; the rest wait for a free statement.
+    expect(calls.map((c) => c.items)).toEqual([
+      [1, 2],
+      [3, 4],
+    ]);
     calls[0].settle();
     await flush();
-    expect(calls.map((c) => c.items)).toEqual([[1], [2], [3, 4]]);
+    expect(calls.map((c) => c.items)).toEqual([
+      [1, 2],
+      [3, 4],
+      [5, 6],
+    ]);
+    const late = sut.submit(7);
+    await flush();
+    expect(calls).toHaveLength(3);
     calls[1].settle();
     await flush();
-    expect(calls.map((c) => c.items)).toEqual([[1], [2], [3, 4], [5, 6]]);
+    expect(calls.map((c) => c.items)).toEqual([[1, 2], [3, 4], [5, 6], [7]]);
     calls[2].settle();
     calls[3].settle();
-    expect(await Promise.all(all)).toHaveLength(6);
+    expect(await Promise.all([...all, late])).toHaveLength(7);
+  });
+
+  it('writes what is submitted in one turn of the event loop as one statement', async () => {
+    const { run, calls } = controlledRun();
+    const sut = new GroupCommit(run, { concurrency: 4, maxBatch: 100 });
+    const all = [1, 2, 3, 4, 5].map((i) => sut.submit(i));
+    expect(calls).toHaveLength(0);
+    await flush();
+    expect(calls.map((c) => c.items)).toEqual([[1, 2, 3, 4, 5]]);
+    calls[0].settle();
+    expect(await Promise.all(all)).toEqual(['ok-1', 'ok-2', 'ok-3', 'ok-4', 'ok-5']);
   });
 
   it('retries a failed batch one by one, so one bad item fails alone', async () => {

@@ -13,15 +13,19 @@ interface Pending<I, O> {
 
 /**
  * Group commit: items submitted while `concurrency` statements are already running queue up and are written
- * together by the next one, so one round trip and one commit serve many callers. No timer: an idle process
- * writes a lone item at once, a busy one batches by itself. Each caller is answered after the commit that
- * holds its item. If a batch fails, its items are retried one by one, so one bad item fails alone.
+ * together by the next one, so one round trip and one commit serve many callers. Items submitted in the same
+ * turn of the event loop (the messages of one Kafka fetch, the requests of one socket read) go out together at
+ * the end of that turn (`setImmediate`), rather than the first few each taking a statement of its own and the
+ * rest waiting behind them. No timer: an idle process writes a lone item at once, a busy one batches by itself.
+ * Each caller is answered after the commit that holds its item. If a batch fails, its items are retried one by
+ * one, so one bad item fails alone.
  *
  * `run` gets the items and returns one result per item, in order.
  */
 export class GroupCommit<I, O> {
   private readonly queue: Array<Pending<I, O>> = [];
   private inFlight = 0;
+  private scheduled = false;
 
   constructor(
     private readonly run: (items: I[]) => Promise<O[]>,
@@ -31,7 +35,12 @@ export class GroupCommit<I, O> {
   submit(item: I): Promise<O> {
     return new Promise((resolve, reject) => {
       this.queue.push({ item, resolve, reject });
-      this.pump();
+      if (this.scheduled) return;
+      this.scheduled = true;
+      setImmediate(() => {
+        this.scheduled = false;
+        this.pump();
+      });
     });
   }
 

@@ -4,10 +4,11 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Kafka } from 'kafkajs';
 import { Logger as PinoLogger } from 'nestjs-pino';
-import { CONSUMED_TOPICS, TopicNames } from '@leadhooks/contracts';
+import { TopicNames } from '@leadhooks/contracts';
 import { DueTimeKafkaServer, KAFKA } from '@leadhooks/messaging';
 import { AppModule } from './app.module.js';
 import type { DispatcherConfig } from './config/dispatcher.config.js';
+import { dispatcherLanes } from './consumer-lanes.js';
 import { deliveryStartTime } from './delivery/delivery-schedule.js';
 
 /** The dispatcher: a Nest microservice on our Kafka transport, plus a small HTTP server for health and metrics. */
@@ -23,14 +24,12 @@ export async function createDispatcher(config: DispatcherConfig): Promise<NestFa
     {
       strategy: new DueTimeKafkaServer({
         kafka: app.get<Kafka>(KAFKA),
-        groupId: config.kafkaGroupId,
         physicalTopic: (logical) => topics.physical(logical),
-        requiredPatterns: CONSUMED_TOPICS,
+        lanes: dispatcherLanes(config),
         dueAt: (message, topic) =>
           deliveryStartTime(message, topic, config.retryDelaysMs, config.retryJitterRatio),
         sessionTimeoutMs: config.kafkaSessionTimeoutMs,
         heartbeatIntervalMs: Math.min(3_000, Math.floor(config.kafkaSessionTimeoutMs / 3)),
-        maxWaitTimeInMs: 200,
         partitionsConsumedConcurrently: config.partitionsConsumedConcurrently,
         maxInFlightPerPartition: config.maxInFlightPerPartition,
         maxBufferedPerPartition: config.maxBufferedPerPartition,

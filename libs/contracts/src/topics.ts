@@ -30,11 +30,13 @@ export const ALL_TOPICS: readonly string[] = EVENT_TYPES.flatMap((event) => [
   dltTopic(event),
 ]);
 
+/** Each family's retry tiers. */
+export const RETRY_TOPICS: readonly string[] = EVENT_TYPES.flatMap((event) =>
+  RETRY_TIERS.map((tier) => retryTopic(tier, event)),
+);
+
 /** What the dispatcher consumes: each family's main topic and retry tiers (never a DLT). */
-export const CONSUMED_TOPICS: readonly string[] = EVENT_TYPES.flatMap((event) => [
-  event,
-  ...RETRY_TIERS.map((tier) => retryTopic(tier, event)),
-]);
+export const CONSUMED_TOPICS: readonly string[] = [...EVENT_TYPES, ...RETRY_TOPICS];
 
 /** Which family a logical topic belongs to, and which tier it is (undefined: the main topic), or undefined. */
 export function topicInfo(

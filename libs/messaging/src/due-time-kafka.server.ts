@@ -5,19 +5,37 @@ import { lastValueFrom } from 'rxjs';
 import type { ConsumedMessage, HandlerOutcome } from './consumed-message.js';
 import { PartitionSchedule } from './partition-schedule.js';
 
+/**
+ * One consumer of the transport, in its own consumer group. The main topics and the retry tiers are separate
+ * lanes: every fetch names every partition of its consumer's topics, and the broker answers for each of them, so
+ * a hot consumer that also fetched the ten mostly idle retry topics (120 partitions) paid for them on every fetch
+ * (~2 ms of the dispatcher's CPU and ~1 ms of the broker's per fetch, measured at 25 fetches/s). A group per lane:
+ * kafkajs' assigners hand every member every subscribed topic of the group, so members of one group must
+ * subscribe alike.
+ */
+export interface ConsumerLane {
+  groupId: string;
+  /** Handler patterns (logical topics) this lane consumes. */
+  patterns: readonly string[];
+  /** How long a fetch waits on the broker when nothing is there (a new message answers it at once). */
+  maxWaitTimeInMs: number;
+  /**
+   * While this lane's group has committed nothing, it starts from the offsets another group committed for the
+   * same topics (the group that consumed them before the lanes were split), not from the beginning.
+   */
+  adoptOffsetsFrom?: string;
+}
+
 export interface DueTimeKafkaOptions {
   kafka: Kafka;
-  groupId: string;
   /** Maps a handler pattern (logical topic) to the physical topic on the broker. */
   physicalTopic: (logical: string) => string;
-  /** Patterns that must each have exactly one handler; start-up fails otherwise. */
-  requiredPatterns: readonly string[];
+  /** The consumers; each pattern in exactly one lane, each with exactly one handler (start-up fails otherwise). */
+  lanes: readonly ConsumerLane[];
   /** Epoch ms before which a message must not be handled, or undefined for "now". */
   dueAt: (message: KafkaMessage, logicalTopic: string) => number | undefined;
   sessionTimeoutMs: number;
   heartbeatIntervalMs: number;
-  /** Low, so new messages are fetched promptly. */
-  maxWaitTimeInMs: number;
   /** Partitions whose batches kafkajs hands over at once (each is only queued, so this can be high). */
   partitionsConsumedConcurrently: number;
   /** Messages of one partition handled at once (different keys only; one key is always sequential). */
@@ -37,6 +55,20 @@ interface Route {
   handler: MessageHandler;
 }
 
+/** A lane's consumer and its group membership state. */
+class Lane {
+  consumer: Consumer | undefined;
+  heartbeat: (() => Promise<void>) | undefined;
+  /** A heartbeat said the group is rebalancing: start nothing new until it has settled (or this passes). */
+  settlingUntil = 0;
+
+  constructor(
+    readonly options: ConsumerLane,
+    /** Physical topic → handler. */
+    readonly routes: Map<string, Route>,
+  ) {}
+}
+
 /** One assigned partition's fetched work, for one group generation. */
 class PartitionWork {
   readonly schedule = new PartitionSchedule<KafkaMessage>();
@@ -46,6 +78,7 @@ class PartitionWork {
   committed: string | undefined;
 
   constructor(
+    readonly lane: Lane,
     readonly topic: string,
     readonly partition: number,
     readonly route: Route,
@@ -68,21 +101,21 @@ class PartitionWork {
  * re-reads from the oldest unfinished message, never past one; what is re-read and was already handled is a
  * no-op through the lead lock.
  *
- * Rebalances: when the group rebalances, work not yet started is dropped at once (the new owner reads it from
- * the committed offset) and running handlers finish; the lead lock's lease guards any overlap.
+ * Rebalances: when a lane's group rebalances, that lane's work not yet started is dropped at once (the new owner
+ * reads it from the committed offset) and running handlers finish; the lead lock's lease guards any overlap.
+ *
+ * Lanes: the topics are split over consumers of their own (`ConsumerLane`), each in its own group, e.g. the
+ * main topics and the retry tiers; the handling above is the same in each.
  */
 export class DueTimeKafkaServer extends Server implements CustomTransportStrategy {
   private readonly log = new Logger(DueTimeKafkaServer.name);
-  private consumer: Consumer | undefined;
+  private lanes: Lane[] = [];
   private readonly work = new Map<string, PartitionWork>();
   private readonly inFlight = new Set<Promise<void>>();
-  private heartbeat: (() => Promise<void>) | undefined;
   private commitTimer: NodeJS.Timeout | undefined;
   private heartbeatTimer: NodeJS.Timeout | undefined;
   private committing: Promise<void> | undefined;
   private closing = false;
-  /** A heartbeat said the group is rebalancing: start nothing new until it has settled (or this passes). */
-  private settlingUntil = 0;
 
   constructor(private readonly options: DueTimeKafkaOptions) {
     super();
@@ -92,9 +125,10 @@ export class DueTimeKafkaServer extends Server implements CustomTransportStrateg
     throw new Error('DueTimeKafkaServer does not emit events');
   }
 
+  /** The lanes' kafkajs consumers. */
   unwrap<T>(): T {
-    if (!this.consumer) throw new Error('Not listening');
-    return this.consumer as T;
+    if (!this.lanes.length) throw new Error('Not listening');
+    return this.lanes.map((lane) => lane.consumer) as T;
   }
 
   /** Messages fetched and not yet done, over all partitions (metrics). */
@@ -106,35 +140,13 @@ export class DueTimeKafkaServer extends Server implements CustomTransportStrateg
 
   async listen(callback: (error?: unknown) => void): Promise<void> {
     try {
-      const routes = this.resolveRoutes();
-      const consumer = this.options.kafka.consumer({
-        groupId: this.options.groupId,
-        sessionTimeout: this.options.sessionTimeoutMs,
-        heartbeatInterval: this.options.heartbeatIntervalMs,
-        maxWaitTimeInMs: this.options.maxWaitTimeInMs,
-        allowAutoTopicCreation: false,
-      });
-      this.consumer = consumer;
-      consumer.on(consumer.events.CRASH, (event) => {
-        const { error, restart } = event.payload;
-        this.log.error(`Kafka consumer crashed: ${error.message} (restart: ${String(restart)})`);
-        // Without a restart the process can do nothing useful; exit so the supervisor restarts it.
-        if (!restart && !this.closing) process.exit(1);
-      });
-      consumer.on(consumer.events.REBALANCING, () => this.revokeAll('the group is rebalancing'));
-      consumer.on(consumer.events.GROUP_JOIN, () => this.revokeAll('joined the group with a new assignment'));
-      await consumer.connect();
-      await consumer.subscribe({ topics: [...routes.keys()], fromBeginning: true });
-      await consumer.run({
-        autoCommit: false,
-        eachBatchAutoResolve: false,
-        partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently,
-        // eslint-disable-next-line @typescript-eslint/require-await -- kafkajs wants a promise; the batch is only queued here
-        eachBatch: async (payload) => this.accept(payload, routes),
-      });
+      this.lanes = this.resolveLanes();
+      for (const lane of this.lanes) await this.startLane(lane);
       this.commitTimer = setInterval(() => void this.commit(), this.options.commitIntervalMs);
-      this.heartbeatTimer = setInterval(() => void this.beat(), this.options.heartbeatIntervalMs);
-      this.log.log(`Consuming ${[...routes.keys()].join(', ')} as group ${this.options.groupId}`);
+      this.heartbeatTimer = setInterval(
+        () => this.lanes.forEach((lane) => void this.beat(lane)),
+        this.options.heartbeatIntervalMs,
+      );
       callback();
     } catch (error) {
       callback(error);
@@ -155,38 +167,117 @@ export class DueTimeKafkaServer extends Server implements CustomTransportStrateg
       new Promise((resolve) => setTimeout(resolve, this.options.drainTimeoutMs).unref()),
     ]);
     await this.commit();
-    await this.consumer?.disconnect();
+    await Promise.all(this.lanes.map((lane) => lane.consumer?.disconnect() ?? Promise.resolve()));
   }
 
-  /** Physical topic → handler, failing on a required pattern without a handler. */
-  private resolveRoutes(): Map<string, Route> {
-    const routes = new Map<string, Route>();
-    const missing: string[] = [];
-    for (const pattern of this.options.requiredPatterns) {
-      const handler = this.getHandlerByPattern(pattern);
-      if (!handler) missing.push(pattern);
-      else routes.set(this.options.physicalTopic(pattern), { pattern, handler });
+  private async startLane(lane: Lane): Promise<void> {
+    const { groupId, maxWaitTimeInMs, adoptOffsetsFrom } = lane.options;
+    if (adoptOffsetsFrom) await this.adoptOffsets(lane, adoptOffsetsFrom);
+    const consumer = this.options.kafka.consumer({
+      groupId,
+      sessionTimeout: this.options.sessionTimeoutMs,
+      heartbeatInterval: this.options.heartbeatIntervalMs,
+      maxWaitTimeInMs,
+      allowAutoTopicCreation: false,
+    });
+    lane.consumer = consumer;
+    consumer.on(consumer.events.CRASH, (event) => {
+      const { error, restart } = event.payload;
+      this.log.error(`Kafka consumer of ${groupId} crashed: ${error.message} (restart: ${String(restart)})`);
+      // Without a restart the process can do nothing useful; exit so the supervisor restarts it.
+      if (!restart && !this.closing) process.exit(1);
+    });
+    consumer.on(consumer.events.REBALANCING, () => this.revokeAll(lane, 'the group is rebalancing'));
+    consumer.on(consumer.events.GROUP_JOIN, () =>
+      this.revokeAll(lane, 'joined the group with a new assignment'),
+    );
+    await consumer.connect();
+    await consumer.subscribe({ topics: [...lane.routes.keys()], fromBeginning: true });
+    await consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently,
+      // eslint-disable-next-line @typescript-eslint/require-await -- kafkajs wants a promise; the batch is only queued here
+      eachBatch: async (payload) => this.accept(lane, payload),
+    });
+    this.log.log(`Consuming ${[...lane.routes.keys()].join(', ')} as group ${groupId}`);
+  }
+
+  /**
+   * A lane's group that has committed nothing starts where `from` left its topics: after the retry tiers moved to
+   * a group of their own, the new group goes on from the old group's offsets instead of re-reading every retained
+   * message (which the lead lock would make no-ops, at a cost). Best effort: when it cannot (another instance's
+   * consumer already joined the group, the broker is away), the group starts from its own offsets or the beginning.
+   */
+  private async adoptOffsets(lane: Lane, from: string): Promise<void> {
+    const admin = this.options.kafka.admin();
+    const topics = [...lane.routes.keys()];
+    try {
+      await admin.connect();
+      const own = await admin.fetchOffsets({ groupId: lane.options.groupId, topics });
+      if (own.some(({ partitions }) => partitions.some(({ offset }) => Number(offset) >= 0))) return;
+      let adopted = 0;
+      for (const { topic, partitions } of await admin.fetchOffsets({ groupId: from, topics })) {
+        const committed = partitions.filter(({ offset }) => Number(offset) >= 0);
+        if (!committed.length) continue;
+        await admin.setOffsets({
+          groupId: lane.options.groupId,
+          topic,
+          partitions: committed.map(({ partition, offset }) => ({ partition, offset })),
+        });
+        adopted += committed.length;
+      }
+      if (adopted)
+        this.log.log(
+          `Group ${lane.options.groupId} starts from ${from}'s offsets of ${adopted} partition(s)`,
+        );
+    } catch (error) {
+      this.log.warn(
+        `Group ${lane.options.groupId} did not take ${from}'s offsets (it starts from its own, or the beginning): ${describe(error)}`,
+      );
+    } finally {
+      await admin.disconnect().catch(() => undefined);
     }
+  }
+
+  /** The lanes with their routes (physical topic → handler), failing on a pattern without a handler or lane. */
+  private resolveLanes(): Lane[] {
+    const laneOf = new Map<string, ConsumerLane>();
+    for (const lane of this.options.lanes)
+      for (const pattern of lane.patterns) {
+        if (laneOf.has(pattern)) throw new Error(`Topic ${pattern} is in two consumer lanes`);
+        laneOf.set(pattern, lane);
+      }
     for (const pattern of this.messageHandlers.keys()) {
-      if (!this.options.requiredPatterns.includes(pattern)) {
+      if (!laneOf.has(pattern)) {
         throw new Error(`@EventPattern('${pattern}') names a topic this transport does not consume`);
       }
     }
+    const missing: string[] = [];
+    const lanes = this.options.lanes.map((options) => {
+      const routes = new Map<string, Route>();
+      for (const pattern of options.patterns) {
+        const handler = this.getHandlerByPattern(pattern);
+        if (!handler) missing.push(pattern);
+        else routes.set(this.options.physicalTopic(pattern), { pattern, handler });
+      }
+      return new Lane(options, routes);
+    });
     if (missing.length) throw new Error(`No @EventPattern handler for: ${missing.join(', ')}`);
-    return routes;
+    return lanes;
   }
 
   /** Queues a fetched batch on its partition's schedule and lets kafkajs fetch on; offsets are resolved only to move the fetch position. */
-  private accept(payload: EachBatchPayload, routes: Map<string, Route>): void {
+  private accept(lane: Lane, payload: EachBatchPayload): void {
     const { batch } = payload;
-    this.heartbeat = () => payload.heartbeat();
+    lane.heartbeat = () => payload.heartbeat();
     if (this.closing || !payload.isRunning() || payload.isStale()) return;
-    const route = routes.get(batch.topic);
+    const route = lane.routes.get(batch.topic);
     if (!route) throw new Error(`Received a message from unexpected topic ${batch.topic}`);
     const key = `${batch.topic}:${batch.partition}`;
     let work = this.work.get(key);
     if (!work) {
-      work = new PartitionWork(batch.topic, batch.partition, route);
+      work = new PartitionWork(lane, batch.topic, batch.partition, route);
       this.work.set(key, work);
     }
     for (const message of batch.messages) {
@@ -210,8 +301,9 @@ export class DueTimeKafkaServer extends Server implements CustomTransportStrateg
     clearTimeout(work.timer);
     work.timer = undefined;
     const now = Date.now();
-    if (now < this.settlingUntil) {
-      work.timer = setTimeout(() => this.pump(work), Math.min(500, this.settlingUntil - now));
+    const { settlingUntil } = work.lane;
+    if (now < settlingUntil) {
+      work.timer = setTimeout(() => this.pump(work), Math.min(500, settlingUntil - now));
       return;
     }
     const limit = this.options.maxInFlightPerPartition - work.schedule.running;
@@ -247,7 +339,7 @@ export class DueTimeKafkaServer extends Server implements CustomTransportStrateg
       physicalTopic: work.topic,
       partition: work.partition,
       message,
-      heartbeat: () => this.beat(),
+      heartbeat: () => this.beat(work.lane),
     };
     try {
       const result: unknown = await lastValueFrom(
@@ -266,53 +358,61 @@ export class DueTimeKafkaServer extends Server implements CustomTransportStrateg
 
   /** Commits each partition's first unfinished offset where it moved. Errors (a rebalance) are harmless: the next owner re-reads. */
   private commit(): Promise<void> {
-    this.committing ??= (async () => {
-      const offsets = [];
-      for (const work of this.work.values()) {
-        const offset = work.schedule.committable();
-        if (work.revoked || offset === undefined || offset === work.committed) continue;
-        offsets.push({ topic: work.topic, partition: work.partition, offset, work });
-      }
-      if (!offsets.length || !this.consumer) return;
-      try {
-        await this.consumer.commitOffsets(
-          offsets.map(({ topic, partition, offset }) => ({ topic, partition, offset })),
-        );
-        for (const { work, offset } of offsets) work.committed = offset;
-      } catch (error) {
-        this.log.debug(`Offset commit skipped: ${error instanceof Error ? error.message : String(error)}`);
-      }
-    })().finally(() => (this.committing = undefined));
+    this.committing ??= Promise.all(this.lanes.map((lane) => this.commitLane(lane)))
+      .then(() => undefined)
+      .finally(() => (this.committing = undefined));
     return this.committing;
   }
 
-  /** Keeps the membership alive while partitions are paused or every message waits (kafkajs beats only between batches). */
-  private async beat(): Promise<void> {
+  private async commitLane(lane: Lane): Promise<void> {
+    const offsets = [];
+    for (const work of this.work.values()) {
+      if (work.lane !== lane) continue;
+      const offset = work.schedule.committable();
+      if (work.revoked || offset === undefined || offset === work.committed) continue;
+      offsets.push({ topic: work.topic, partition: work.partition, offset, work });
+    }
+    if (!offsets.length || !lane.consumer) return;
     try {
-      await this.heartbeat?.();
+      await lane.consumer.commitOffsets(
+        offsets.map(({ topic, partition, offset }) => ({ topic, partition, offset })),
+      );
+      for (const { work, offset } of offsets) work.committed = offset;
+    } catch (error) {
+      this.log.debug(`Offset commit of ${lane.options.groupId} skipped: ${describe(error)}`);
+    }
+  }
+
+  /** Keeps the membership alive while partitions are paused or every message waits (kafkajs beats only between batches). */
+  private async beat(lane: Lane): Promise<void> {
+    try {
+      await lane.heartbeat?.();
     } catch (error) {
       // A rebalance is signalled: start nothing new until the group has settled (kafkajs rejoins on its next
       // fetch; GROUP_JOIN then drops what was not started). Unstarted work is kept until then: kafkajs would not
       // fetch it again without the rejoin.
       if ((error as { type?: string }).type === 'REBALANCE_IN_PROGRESS')
-        this.settlingUntil = Date.now() + this.options.sessionTimeoutMs;
+        lane.settlingUntil = Date.now() + this.options.sessionTimeoutMs;
     }
   }
 
   /** Safe only when kafkajs rejoins: its offset manager is rebuilt and fetching restarts from committed offsets. */
-  private revokeAll(reason: string): void {
-    this.settlingUntil = 0;
-    if (!this.work.size) return;
-    this.log.log(`Dropping unstarted work of ${this.work.size} partition(s): ${reason}`);
-    for (const work of this.work.values()) {
+  private revokeAll(lane: Lane, reason: string): void {
+    lane.settlingUntil = 0;
+    const revoked = [...this.work].filter(([, work]) => work.lane === lane);
+    if (!revoked.length) return;
+    this.log.log(
+      `Dropping unstarted work of ${revoked.length} partition(s) of group ${lane.options.groupId}: ${reason}`,
+    );
+    for (const [key, work] of revoked) {
       work.revoked = true;
       clearTimeout(work.timer);
       work.schedule.clearWaiting();
       // kafkajs keeps a partition paused across a rejoin; the fresh work for it must be able to fetch.
       work.resume?.();
       work.resume = undefined;
+      this.work.delete(key);
     }
-    this.work.clear();
   }
 }
 
@@ -323,4 +423,8 @@ function isOutcome(value: unknown): value is HandlerOutcome {
     'kind' in value &&
     (value.kind === 'done' || value.kind === 'defer')
   );
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

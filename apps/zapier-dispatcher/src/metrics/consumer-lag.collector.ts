@@ -1,17 +1,16 @@
 import { Gauge, type Registry } from 'prom-client';
 import type { Admin, Kafka } from 'kafkajs';
 
-/** Consumer lag per topic (sum over partitions), read from the broker when Prometheus scrapes. */
+/** Consumer lag per topic (sum over partitions) of each group's topics, read from the broker when Prometheus scrapes. */
 export function registerConsumerLag(
   registry: Registry,
   kafka: Kafka,
-  groupId: string,
-  topics: string[],
+  groups: ReadonlyArray<{ groupId: string; topics: string[] }>,
 ): () => Promise<void> {
   let admin: Admin | undefined;
   new Gauge({
     name: 'leadhooks_consumer_lag',
-    help: 'Messages not yet consumed by the dispatcher group, per topic',
+    help: 'Messages not yet consumed by the dispatcher groups, per topic',
     labelNames: ['topic'],
     registers: [registry],
     async collect() {
@@ -20,7 +19,9 @@ export function registerConsumerLag(
           admin = kafka.admin();
           await admin.connect();
         }
-        const committed = await admin.fetchOffsets({ groupId, topics });
+        const committed = (
+          await Promise.all(groups.map(({ groupId, topics }) => admin!.fetchOffsets({ groupId, topics })))
+        ).flat();
         for (const { topic, partitions } of committed) {
           const ends = await admin.fetchTopicOffsets(topic);
           let lag = 0;

@@ -1,12 +1,13 @@
 import { Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
 import type { Kafka } from 'kafkajs';
 import { Registry } from 'prom-client';
-import { CONSUMED_TOPICS, TopicNames } from '@leadhooks/contracts';
+import { TopicNames } from '@leadhooks/contracts';
 import { DbModule, DeliveryStatsRepository } from '@leadhooks/db';
 import { KAFKA, KafkaModule } from '@leadhooks/messaging';
 import { ObservabilityModule } from '@leadhooks/observability';
 import { DISPATCHER_CONFIG } from '../config/config.module.js';
 import type { DispatcherConfig } from '../config/dispatcher.config.js';
+import { dispatcherLanes } from '../consumer-lanes.js';
 import { registerConsumerLag } from './consumer-lag.collector.js';
 import { DeliveryMetrics } from './delivery-metrics.js';
 import { registerFailingDestinations } from './failing-destinations.collector.js';
@@ -31,8 +32,10 @@ const STOP_LAG = Symbol('STOP_LAG');
         registerConsumerLag(
           registry,
           kafka,
-          config.kafkaGroupId,
-          CONSUMED_TOPICS.map((topic) => topics.physical(topic)),
+          dispatcherLanes(config).map((lane) => ({
+            groupId: lane.groupId,
+            topics: lane.patterns.map((topic) => topics.physical(topic)),
+          })),
         ),
     },
   ],

@@ -1,10 +1,10 @@
 import {
   type AxiosAdapter,
   AxiosError,
-  AxiosHeaders,
   type AxiosResponse,
   CanceledError,
   type InternalAxiosRequestConfig,
+  type RawAxiosResponseHeaders,
 } from 'axios';
 import http from 'node:http';
 import https from 'node:https';
@@ -80,7 +80,9 @@ export function leanHttpAdapter(agents: { http: http.Agent; https: https.Agent }
           data: incoming,
           status: incoming.statusCode ?? 0,
           statusText: incoming.statusMessage ?? '',
-          headers: AxiosHeaders.from(incoming.headers as Record<string, string>),
+          // Node's own (lower-cased) header object: normalizing it into AxiosHeaders cost more than the one read
+          // of it (Retry-After).
+          headers: incoming.headers as RawAxiosResponseHeaders,
           config,
           request,
         });

@@ -32,6 +32,18 @@ export interface WebhookSenderOptions extends WebhookUrlPolicy {
   resolve?: typeof dns.lookup;
 }
 
+/** What axios's defaults sent as Accept. */
+const ACCEPT = 'application/json, text/plain, */*';
+
+const UNUSED_DEFAULTS = [
+  'xsrfCookieName',
+  'xsrfHeaderName',
+  'env',
+  'maxContentLength',
+  'maxBodyLength',
+  'transitional',
+] as const;
+
 class ForbiddenTargetError extends Error {
   readonly code = 'EFORBIDDENTARGET';
 }
@@ -79,6 +91,12 @@ export class WebhookSender {
       transformRequest: [(data: unknown) => data],
       transformResponse: [(data: unknown) => data],
     });
+    // axios merges the instance's defaults into every request's config. Its default header sets (common and per
+    // method, deep-merged each time) and its browser-only or adapter-only settings (XSRF, FormData env, body size
+    // limits, transitional flags), none of which the lean adapter reads, were half of axios's ~30 µs of CPU per
+    // POST; the one default header worth keeping is sent explicitly (ACCEPT).
+    this.client.defaults.headers = {} as AxiosInstance['defaults']['headers'];
+    for (const unused of UNUSED_DEFAULTS) delete this.client.defaults[unused];
   }
 
   /** POSTs `body`; `options.timeoutMs` overrides the sender's timeout for this request (an endpoint's own). */
@@ -96,11 +114,16 @@ export class WebhookSender {
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), timeoutMs);
     try {
-      const response = await this.client.post<Readable>(url, body, {
+      // request(), not post(): post() merges its arguments into a config once more before request() does.
+      const response = await this.client.request<Readable>({
+        method: 'post',
+        url,
+        data: body,
         signal: controller.signal,
         timeout: timeoutMs,
         headers: {
           ...headers,
+          accept: ACCEPT,
           'content-type': 'application/json',
           'user-agent': this.options.userAgent ?? USER_AGENT,
         },

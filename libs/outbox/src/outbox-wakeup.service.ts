@@ -6,9 +6,12 @@ import { OutboxRelayService } from './outbox-relay.service.js';
 const NOTIFY_WINDOW_MS = 25;
 
 /**
- * Tells relays that outbox rows were committed. The relay in this process (if enabled) is woken directly, for
- * free; relays in other processes get a NOTIFY, throttled to one per window with a trailing one, so a row
- * committed during a window is still announced within NOTIFY_WINDOW_MS. Best effort: relays also poll.
+ * Tells relays that outbox rows were committed. When this process runs a relay, it is woken directly, for free,
+ * and it alone is told: relays elsewhere would only race it for the same rows, each race a transaction that finds
+ * them locked or splits the batch (and a NOTIFY serialises commits cluster-wide); they still poll, so they take
+ * over within their poll interval if this relay stalls. When this process runs no relay (OUTBOX_RELAY_ENABLED=false),
+ * relays in other processes get a NOTIFY, throttled to one per window with a trailing one, so a row committed during
+ * a window is still announced within NOTIFY_WINDOW_MS.
  */
 @Injectable()
 export class OutboxWakeup implements OnApplicationShutdown {
@@ -22,7 +25,10 @@ export class OutboxWakeup implements OnApplicationShutdown {
   ) {}
 
   committed(): void {
-    this.relay.wake();
+    if (this.relay.running) {
+      this.relay.wake();
+      return;
+    }
     if (this.timer) {
       this.pending = true;
       return;

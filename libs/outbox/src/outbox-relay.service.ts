@@ -7,7 +7,6 @@ import {
 } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
-import { DataSource } from 'typeorm';
 import { TopicNames } from '@leadhooks/contracts';
 import { type ClaimedOutboxMessage, OUTBOX_CHANNEL, OutboxRepository } from '@leadhooks/db';
 import { EventPublisher, type OutgoingMessage } from '@leadhooks/messaging';
@@ -37,7 +36,6 @@ export class OutboxRelayService implements OnApplicationBootstrap, BeforeApplica
 
   constructor(
     @Inject(OUTBOX_RELAY_SETTINGS) private readonly settings: OutboxRelaySettings,
-    @Inject(DataSource) private readonly dataSource: DataSource,
     @Inject(OutboxRepository) private readonly outbox: OutboxRepository,
     @Inject(EventPublisher) private readonly publisher: EventPublisher,
     @Inject(TopicNames) private readonly topics: TopicNames,
@@ -62,6 +60,11 @@ export class OutboxRelayService implements OnApplicationBootstrap, BeforeApplica
     await this.stop();
   }
 
+  /** Whether this process's relay is publishing (started and not stopping). */
+  get running(): boolean {
+    return this.loop !== undefined && !this.stopping;
+  }
+
   /** Looks for rows now instead of at the next poll (a no-op when the relay is not running here). */
   wake(): void {
     if (this.loop) this.signal.wake();
@@ -80,17 +83,10 @@ export class OutboxRelayService implements OnApplicationBootstrap, BeforeApplica
 
   /** Publishes one batch; returns how many rows it published. */
   async publishBatch(): Promise<number> {
-    return this.dataSource.transaction(async (manager) => {
-      const batch = await this.outbox.claimBatch(manager, this.settings.batchSize);
-      if (!batch.length) return 0;
+    return this.outbox.publishBatch(this.settings.batchSize, async (batch) => {
       for (const [topic, rows] of byTopic(batch)) {
         await this.publisher.publish(this.topics.physical(topic), rows);
       }
-      await this.outbox.markPublished(
-        manager,
-        batch.map((row) => row.id),
-      );
-      return batch.length;
     });
   }
 

@@ -117,6 +117,10 @@ export class OutboxRepository {
     if (!Number.isSafeInteger(limit) || limit < 1) throw new Error(`Invalid outbox batch size ${limit}`);
     const client = await (this.dataSource.driver as unknown as { master: Pool }).master.connect();
     let broken: Error | undefined;
+    // A checked-out client has no listener of the pool's: a connection that drops (a failover terminating it)
+    // would emit an unhandled 'error' and end the process. The failing query rejects; the client is discarded.
+    const onError = (error: Error) => (broken = error);
+    client.on('error', onError);
     try {
       const results = (await client.query(
         `BEGIN; ${PLAIN_INDEX_SCAN}; ${claimStatement(String(limit))}`,
@@ -135,7 +139,8 @@ export class OutboxRepository {
       await client.query('ROLLBACK').catch((rollbackError: Error) => (broken = rollbackError));
       throw error;
     } finally {
-      // A connection that could not roll back is closed rather than handed to the next caller mid-transaction.
+      // A connection that broke or could not roll back is closed rather than handed to the next caller.
+      client.removeListener('error', onError);
       client.release(broken);
     }
   }

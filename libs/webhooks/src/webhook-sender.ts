@@ -1,11 +1,10 @@
 import axios, { AxiosError, type AxiosInstance } from 'axios';
 import dns from 'node:dns';
-import http from 'node:http';
-import https from 'node:https';
 import net from 'node:net';
 import type { Readable } from 'node:stream';
+import { Agent } from 'undici';
 import { forbiddenAddressReason } from './address-policy.js';
-import { leanHttpAdapter } from './lean-http-adapter.js';
+import { leanHttpAdapter, UNDICI_TIMEOUT_CODES } from './lean-http-adapter.js';
 import { USER_AGENT } from './user-agent.js';
 import { webhookUrlProblem, type WebhookUrlPolicy } from './webhook-url-policy.js';
 
@@ -72,10 +71,9 @@ export class WebhookSender {
 
   constructor(private readonly options: WebhookSenderOptions) {
     const lookup = guardedLookup(options.allowInsecure, options.resolve ?? dns.lookup);
-    const agents = {
-      http: new http.Agent({ keepAlive: true, maxSockets: 256, lookup }),
-      https: new https.Agent({ keepAlive: true, maxSockets: 256, lookup }),
-    };
+    // Keep-alive connections, at most 256 per origin; every new connection resolves through the guarded lookup
+    // (undici hands these options to net.connect / tls.connect, certificates verified).
+    const dispatcher = new Agent({ connections: 256, connect: { lookup } });
     this.client = axios.create({
       timeout: options.timeoutMs,
       // Redirects are never followed, bodies never decompressed, no proxy: the lean adapter does none of these.
@@ -84,9 +82,7 @@ export class WebhookSender {
       validateStatus: () => true,
       decompress: false,
       proxy: false,
-      httpAgent: agents.http,
-      httpsAgent: agents.https,
-      adapter: leanHttpAdapter(agents),
+      adapter: leanHttpAdapter(dispatcher),
       // The body is already a JSON string: no transforms either way.
       transformRequest: [(data: unknown) => data],
       transformResponse: [(data: unknown) => data],
@@ -190,7 +186,16 @@ function classify(error: unknown, durationMs: number, timeoutMs: number): Webhoo
   const message = cause instanceof Error ? cause.message : String(cause);
   if (cause instanceof ForbiddenTargetError)
     return failure('forbidden-target', `refused: ${message}`, durationMs);
-  if (code === 'ECONNABORTED' || code === 'ETIMEDOUT' || code === 'ERR_CANCELED' || axios.isCancel(error)) {
+  if (
+    code === 'ECONNABORTED' ||
+    code === 'ETIMEDOUT' ||
+    code === 'ERR_CANCELED' ||
+    axios.isCancel(error) ||
+    // Aborted or timed out while the body was read: undici ends the body stream with its own error.
+    code === 'UND_ERR_ABORTED' ||
+    (cause as Error | undefined)?.name === 'AbortError' ||
+    (typeof code === 'string' && UNDICI_TIMEOUT_CODES.has(code))
+  ) {
     return failure('timeout', `timed out after ${timeoutMs} ms`, durationMs);
   }
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN')

@@ -130,6 +130,25 @@ function cpuByPid(match) {
 const cpuBetween = (before, after) =>
   after.size ? [...after].reduce((sum, [pid, ms]) => sum + ms - (before.get(pid) ?? 0), 0) : NaN;
 
+/** Jiffies the machine's cores spent in all, and idle (with I/O wait), from /proc/stat; NaN where absent. */
+function machineTicks() {
+  try {
+    const fields = fs
+      .readFileSync('/proc/stat', 'utf8')
+      .split('\n')[0]
+      .trim()
+      .split(/\s+/)
+      .slice(1)
+      .map(Number);
+    return { total: fields.reduce((sum, n) => sum + n, 0), idle: fields[3] + (fields[4] ?? 0) };
+  } catch {
+    return { total: NaN, idle: NaN };
+  }
+}
+
+/** Share of all cores busy between two machineTicks readings. @param {{ total: number, idle: number }} from @param {{ total: number, idle: number }} to */
+const busyShare = (from, to) => 1 - (to.idle - from.idle) / (to.total - from.total);
+
 /** Resident memory of a process in MB (Linux). @param {number | undefined} pid */
 function rssMb(pid) {
   try {
@@ -192,17 +211,28 @@ try {
       Number((await db.query('SELECT count(*) AS n FROM outbox WHERE published_at IS NULL')).rows[0].n) === 0,
     120_000,
   );
+  const isPostgres = (/** @type {string} */ comm) => comm === 'postgres';
+  const burstFrom = { machine: machineTicks(), postgres: cpuByPid(isPostgres) };
   const dispatcherStarted = Date.now();
   const dispatcherEnv = { ...env, SITE_RATE_LIMIT_PER_SECOND: '0', KAFKA_PARTITIONS_CONCURRENCY: '12' };
+  // Each process's CPU counts from the moment it is up (its start-up excluded): with several, the first is already
+  // delivering while the others boot, so a reading taken once all are up would miss its share.
+  /** @type {Map<number | undefined, number>} */
+  const cpuAtUp = new Map();
   dispatchers.push(
     ...(await Promise.all(
-      Array.from({ length: dispatcherCount }, () => startApp('zapier-dispatcher', dispatcherEnv)),
+      Array.from({ length: dispatcherCount }, () =>
+        startApp('zapier-dispatcher', dispatcherEnv).then((app) => {
+          cpuAtUp.set(app.pid, cpuMs(app.pid));
+          return app;
+        }),
+      ),
     )),
   );
   const rss = () => dispatchers.reduce((sum, app) => sum + rssMb(app.pid), 0);
   const rssStart = rss();
   const cpu = () => dispatchers.reduce((sum, app) => sum + cpuMs(app.pid), 0);
-  const cpuStart = cpu();
+  const cpuStart = [...cpuAtUp.values()].reduce((sum, ms) => sum + ms, 0);
   await waitFor(
     `${leadCount} deliveries`,
     async () => (await sinkStats(sink.url)).ages.length >= leadCount,
@@ -210,6 +240,10 @@ try {
   );
   const burst = await sinkStats(sink.url);
   const cpuPerDelivery = (cpu() - cpuStart) / burst.ages.length;
+  // What else the machine did meanwhile (from the dispatchers' start): all cores' busy share, and Postgres's CPU
+  // per delivery.
+  const burstMachineBusy = busyShare(burstFrom.machine, machineTicks());
+  const burstPostgresCpu = cpuBetween(burstFrom.postgres, cpuByPid(isPostgres)) / burst.ages.length;
   const rssAfterBurst = rss();
   const sent = Number(
     (await db.query(`SELECT count(*) AS n FROM lead WHERE zapier_status = 'SENT'`)).rows[0].n,
@@ -225,7 +259,6 @@ try {
   // Where the machine's CPU goes per lead, process by process, while the stack carries the steady rate.
   const isKafka = (/** @type {string} */ _comm, /** @type {string} */ cmdline) =>
     cmdline.includes('kafka.Kafka');
-  const isPostgres = (/** @type {string} */ comm) => comm === 'postgres';
   const stackCpuFrom = {
     api: cpuMs(api.pid),
     dispatcher: cpu(),
@@ -300,6 +333,8 @@ try {
         burst: {
           deliveriesPerSecond,
           cpuMsPerDelivery: cpuPerDelivery,
+          machineBusy: burstMachineBusy,
+          postgresCpuMsPerDelivery: burstPostgresCpu,
           fromStart: withStartup,
           sent,
           duplicates: burst.duplicates,
@@ -341,6 +376,10 @@ try {
       [
         `  dispatcher CPU per delivery${dispatcherCount > 1 ? ' (all processes)' : ''}`,
         `${fmt(cpuPerDelivery, 3)} ms`,
+      ],
+      [
+        `  meanwhile: the machine's ${os.cpus().length} cores busy / Postgres CPU per delivery`,
+        `${fmt(100 * burstMachineBusy, 0)}% / ${fmt(burstPostgresCpu, 3)} ms`,
       ],
       [`end to end at ${rate} leads/s for ${durationS}s: p50`, `${fmt(percentile(ages, 50), 0)} ms`],
       ['  p99', `${fmt(percentile(ages, 99), 0)} ms`],

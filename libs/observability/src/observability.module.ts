@@ -53,9 +53,9 @@ export const REDACTED_PATHS = [
 
 /**
  * JSON lines to stdout without blocking the event loop: pino's default writes each line with a synchronous
- * write(2) (a line per delivery cost the dispatcher ~6% of its CPU under load). Lines written while a write is
- * under way are joined into the next one; pino flushes what is left when the process exits. If stdout stops
- * draining, lines beyond 16 MiB are dropped rather than the process blocking or growing without bound.
+ * write(2) on the event loop, and the dispatcher logs a line per delivery at the default level. Lines written while
+ * a write is under way are joined into the next one; pino flushes what is left when the process exits. If stdout
+ * stops draining, lines beyond 16 MiB are dropped rather than the process blocking or growing without bound.
  */
 function asyncStdout(): pino.DestinationStream {
   return pino.destination({ dest: 1, sync: false, maxLength: 16 * 1024 * 1024 });

@@ -18,12 +18,17 @@ export type PoolQuery = <T>(text: string, values: unknown[]) => Promise<T[]>;
  * same connections and settings; a failure is logged the way the DataSource logs it (first line of the statement,
  * never its parameters) and rethrown.
  */
+/** The pg pool behind a TypeORM DataSource (same connections, same settings). */
+export function pgPool(dataSource: DataSource): Pool {
+  return (dataSource.driver as unknown as { master: Pool }).master;
+}
+
 export function poolQuery(dataSource: DataSource): PoolQuery {
   const logger = new SafeQueryLogger();
   const names = new Map<string, string>();
   let pool: Pool | undefined;
   return async <T>(text: string, values: unknown[]): Promise<T[]> => {
-    pool ??= (dataSource.driver as unknown as { master: Pool }).master;
+    pool ??= pgPool(dataSource);
     let name = names.get(text);
     if (!name) {
       name = `lh_${createHash('sha256').update(text).digest('hex').slice(0, 16)}`;

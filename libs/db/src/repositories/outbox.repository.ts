@@ -1,5 +1,6 @@
-import type { Pool, QueryResult } from 'pg';
+import type { QueryResult } from 'pg';
 import { DataSource, EntityManager } from 'typeorm';
+import { pgPool } from '../batching/pool-query.js';
 
 export interface NewOutboxMessage {
   aggregateId: string;
@@ -78,6 +79,11 @@ function claimStatement(limit: string): string {
            FOR UPDATE SKIP LOCKED`;
 }
 
+/** Marks the rows whose ids `ids` (an SQL bigint[] expression) names as published. */
+function markStatement(ids: string): string {
+  return `UPDATE outbox SET published_at = now() WHERE id = ANY(${ids})`;
+}
+
 /** The transactional outbox (SPEC §4). */
 export class OutboxRepository {
   constructor(private readonly dataSource: DataSource) {}
@@ -100,7 +106,7 @@ export class OutboxRepository {
 
   async markPublished(manager: EntityManager, ids: string[]): Promise<void> {
     if (!ids.length) return;
-    await manager.query(`UPDATE outbox SET published_at = now() WHERE id = ANY($1::bigint[])`, [ids]);
+    await manager.query(markStatement('$1::bigint[]'), [ids]);
   }
 
   /**
@@ -115,7 +121,7 @@ export class OutboxRepository {
     publish: (rows: ClaimedOutboxMessage[]) => Promise<void>,
   ): Promise<number> {
     if (!Number.isSafeInteger(limit) || limit < 1) throw new Error(`Invalid outbox batch size ${limit}`);
-    const client = await (this.dataSource.driver as unknown as { master: Pool }).master.connect();
+    const client = await pgPool(this.dataSource).connect();
     let broken: Error | undefined;
     // A checked-out client has no listener of the pool's: a connection that drops (a failover terminating it)
     // would emit an unhandled 'error' and end the process. The failing query rejects; the client is discarded.
@@ -133,7 +139,7 @@ export class OutboxRepository {
       await publish(rows);
       const ids = rows.map((row) => row.id);
       if (!ids.every((id) => /^\d+$/.test(id))) throw new Error('Outbox ids must be integers');
-      await client.query(`UPDATE outbox SET published_at = now() WHERE id IN (${ids.join(',')}); COMMIT`);
+      await client.query(`${markStatement(`ARRAY[${ids.join(',')}]::bigint[]`)}; COMMIT`);
       return rows.length;
     } catch (error) {
       await client.query('ROLLBACK').catch((rollbackError: Error) => (broken = rollbackError));

@@ -6,6 +6,7 @@ const libs = [
   'config',
   'contracts',
   'db',
+  'mapping',
   'messaging',
   'observability',
   'outbox',

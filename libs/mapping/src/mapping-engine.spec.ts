@@ -72,8 +72,8 @@ describe(MappingEngine.name, () => {
     const results = await Promise.all(
       Array.from({ length: 50 }, (_, i) => sut.evaluate('{ "i": i }', { i })),
     );
-    expect(results.map((result) => (result.ok ? (JSON.parse(result.json) as { i: number }).i : null))).toEqual(
-      Array.from({ length: 50 }, (_, i) => i),
-    );
+    expect(
+      results.map((result) => (result.ok ? (JSON.parse(result.json) as { i: number }).i : null)),
+    ).toEqual(Array.from({ length: 50 }, (_, i) => i));
   });
 });

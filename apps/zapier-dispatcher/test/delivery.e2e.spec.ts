@@ -75,6 +75,7 @@ describe('zapier-dispatcher delivery (real Kafka + Postgres)', () => {
       new Webhook(site.zapier.secret!).verify(request.body, request.headers as Record<string, string>),
     ).toBeTruthy();
     expect(JSON.parse(request.body)).toEqual({
+      id: event.id,
       event: 'lead.created',
       event_id: event.id,
       lead_id: event.data.lead_id,

@@ -14,7 +14,9 @@ export type PayloadFormat = (typeof PAYLOAD_FORMATS)[number];
 
 export type FlatPayload = Record<string, string | number | boolean | null>;
 
+/** Our keys in the flat payload: an extra form field by one of these names travels as `extra_<name>`. */
 const RESERVED_KEYS = new Set([
+  'id',
   'event',
   'event_id',
   'lead_id',
@@ -69,13 +71,20 @@ function leadColumns(event: LeadEvent, site: SiteIdentity) {
 }
 
 /**
- * The flat JSON object (SPEC §6): Zapier maps top-level keys to fields, so nothing is nested. Extra form fields
- * are added flat; one that collides with a key of ours is kept as `extra_<key>`. A lead.updated also carries
- * `lead_version`, `changed_fields` (comma list) and `previous_<field>` for each change.
+ * The flat JSON object (SPEC §6): Zapier maps top-level keys to fields, so nothing is nested. `id` is the event id
+ * (= `event_id` = `webhook-id`), the same in every delivery and retry of one event, so a receiver (Zapier's
+ * trigger) can tell a retry from a new event. Extra form fields are added flat; one that collides with a key of
+ * ours (`id` included) is kept as `extra_<key>`. A lead.updated also carries `lead_version`, `changed_fields`
+ * (comma list) and `previous_<field>` for each change.
  */
 export function buildZapierPayload(event: LeadEvent, site: SiteIdentity, attempt: number): FlatPayload {
   const lead = event.data;
-  const payload: FlatPayload = { event: event.type, event_id: event.id, ...leadColumns(event, site) };
+  const payload: FlatPayload = {
+    id: event.id,
+    event: event.type,
+    event_id: event.id,
+    ...leadColumns(event, site),
+  };
   for (const [key, value] of Object.entries(lead.extra)) {
     const flatKey = flatKeyOfExtra(key);
     if (!(flatKey in payload)) payload[flatKey] = flatValue(value);

@@ -10,6 +10,7 @@ import { HooksModule } from './hooks/hooks.module.js';
 import { HttpExceptionFilter } from './http/http-exception.filter.js';
 import { IntakeModule } from './intake/intake.module.js';
 import { LeadsModule } from './leads/leads.module.js';
+import { MeModule } from './me/me.module.js';
 
 @Module({})
 export class AppModule {
@@ -26,6 +27,7 @@ export class AppModule {
         AdminModule,
         LeadsModule,
         HooksModule,
+        MeModule,
         HealthModule,
       ],
     };

@@ -94,6 +94,24 @@ describe('site API keys, inbound actions and REST hooks (real Postgres + Kafka)'
     ).toBe(404);
   });
 
+  it('GET /v1/me names the site and key a site key acts for; an admin key is a 403, a revoked key a 401', async () => {
+    const { site, key } = await siteWithKey();
+    const me = await call(key.key, 'GET', '/v1/me');
+    expect(me.statusCode).toBe(200);
+    expect(me.json()).toEqual({
+      site_id: site.id,
+      hostname: site.hostname,
+      name: site.name,
+      key_id: key.id,
+      key_name: 'Zapier',
+    });
+    const admin = await call(ADMIN, 'GET', '/v1/me');
+    expect(admin.statusCode).toBe(403);
+    expect(admin.json().message).toMatch(/admin API key/);
+    await call(ADMIN, 'DELETE', `/v1/admin/sites/${site.id}/api-keys/${key.id}`);
+    expect((await call(key.key, 'GET', '/v1/me')).statusCode).toBe(401);
+  });
+
   it('never lets a site key reach admin routes or another site', async () => {
     const a = await siteWithKey();
     const b = await siteWithKey();

@@ -24,6 +24,15 @@ interface SiteApiKeyRow {
   revoked_at: Date | null;
 }
 
+/** Who a live site key is (`GET /v1/me`): the key's id and name, and its site. */
+export interface SiteKeyIdentity {
+  keyId: string;
+  keyName: string;
+  siteId: string;
+  hostname: string;
+  siteName: string;
+}
+
 /** What a site key looks like: `lh_site_<10-char prefix>_<secret>`. */
 export const SITE_KEY_FORMAT = /^lh_site_([a-z0-9]{10})_([A-Za-z0-9_-]{32,})$/;
 
@@ -82,6 +91,27 @@ export class SiteApiKeyRepository {
       [id, siteId],
     );
     return affected === 1;
+  }
+
+  /** The live key's name with its site's id, hostname and name; null when the key is revoked or unknown. */
+  async findIdentity(keyId: string): Promise<SiteKeyIdentity | null> {
+    const rows: Array<{ key_id: string; key_name: string; site_id: string; hostname: string; name: string }> =
+      await this.dataSource.query(
+        `SELECT k.id AS key_id, k.name AS key_name, s.id AS site_id, s.hostname, s.name
+           FROM site_api_key k JOIN site s ON s.id = k.site_id
+          WHERE k.id = $1 AND k.revoked_at IS NULL`,
+        [keyId],
+      );
+    const row = rows[0];
+    return row
+      ? {
+          keyId: row.key_id,
+          keyName: row.key_name,
+          siteId: row.site_id,
+          hostname: row.hostname,
+          siteName: row.name,
+        }
+      : null;
   }
 
   /** The key's info when it is a live site key (constant-time hash comparison), else null. */

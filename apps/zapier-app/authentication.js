@@ -1,10 +1,10 @@
 'use strict';
 
-const { apiUrl } = require('./lib/api');
+const { connectionLabel, testConnection } = require('./lib/connection');
 
 /**
  * A site API key (made by a leadhooks admin: `POST /v1/admin/sites/{id}/api-keys`) and the address of the
- * leadhooks API. The test call lists one sample lead, which only a live site key may do.
+ * leadhooks API. The test asks `GET /v1/me` who the key is; the answer labels the connection with its site.
  */
 module.exports = {
   type: 'custom',
@@ -14,7 +14,8 @@ module.exports = {
       label: 'leadhooks URL',
       required: true,
       type: 'string',
-      helpText: 'The address of your leadhooks API, e.g. `https://leads.example.com` (no path).',
+      helpText:
+        'The address of your leadhooks API, starting with https:// (e.g. `https://leads.example.com`).',
     },
     {
       key: 'api_key',
@@ -25,13 +26,6 @@ module.exports = {
         'A site API key (it starts with `lh_site_`). Ask your leadhooks admin for one; it is shown only once when made.',
     },
   ],
-  test: async (z, bundle) => {
-    const response = await z.request({ url: apiUrl(bundle, '/v1/leads'), params: { limit: 1 } });
-    const [newest] = response.data;
-    return { site: newest ? newest.site_hostname : null, url: bundle.authData.base_url };
-  },
-  connectionLabel: (z, bundle) =>
-    bundle.inputData && bundle.inputData.site
-      ? bundle.inputData.site
-      : String(bundle.authData.base_url || ''),
+  test: testConnection,
+  connectionLabel,
 };

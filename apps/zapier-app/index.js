@@ -6,11 +6,12 @@ const { explainErrors } = require('./lib/errors');
 const authentication = require('./authentication');
 const newLead = require('./triggers/new-lead');
 const updatedLead = require('./triggers/updated-lead');
+const recentLeads = require('./triggers/recent-leads');
 const createLead = require('./creates/create-lead');
 const updateLead = require('./creates/update-lead');
 const findLead = require('./searches/find-lead');
 
-/** The leadhooks Zapier integration (SPEC §12). */
+/** The leadhooks Zapier integration (SPEC §12; docs/zapier.md). */
 module.exports = {
   version: require('./package.json').version,
   platformVersion: zapier.version,
@@ -22,6 +23,7 @@ module.exports = {
   triggers: {
     [newLead.key]: newLead,
     [updatedLead.key]: updatedLead,
+    [recentLeads.key]: recentLeads,
   },
   creates: {
     [createLead.key]: createLead,

@@ -2,6 +2,7 @@
 
 const { apiUrl } = require('../lib/api');
 const { EXTRA_FIELD, LEAD_FIELDS } = require('../lib/lead-fields');
+const { LEAD_OUTPUT_FIELDS, leadOutput } = require('../lib/lead-output');
 const { LEAD_RECORD_SAMPLE } = require('../lib/samples');
 
 /** The fields of an update: empty ones are left as they are; "Other Fields" set or add extras. */
@@ -20,9 +21,7 @@ module.exports = {
   noun: 'Lead',
   display: {
     label: 'Update Lead',
-    description:
-      'Changes fields of a lead. A real change sends an Updated Lead to your Zaps and webhooks; a change to the ' +
-      'same values does nothing.',
+    description: 'Updates fields of a lead; a real change also sends an Updated Lead to your Zaps.',
   },
   operation: {
     inputFields: [
@@ -30,7 +29,11 @@ module.exports = {
         key: 'id',
         label: 'Lead ID',
         required: true,
-        helpText: 'The lead to change: map the Lead ID from a New Lead trigger or a Find Lead search.',
+        // A dropdown of the site's recent leads, or a Find Lead step set up right here (search connector).
+        dynamic: 'recent_leads.id.label',
+        search: 'find_lead.id',
+        helpText:
+          'The lead to change: pick a recent lead, or map the Lead ID from a New Lead trigger or a Find Lead step.',
       },
       ...LEAD_FIELDS.map((field) => ({
         ...field,
@@ -40,12 +43,13 @@ module.exports = {
     ],
     perform: async (z, bundle) => {
       const response = await z.request({
-        url: apiUrl(bundle, `/v1/leads/${encodeURIComponent(String(bundle.inputData.id).trim())}`),
+        url: apiUrl(z, bundle, `/v1/leads/${encodeURIComponent(String(bundle.inputData.id).trim())}`),
         method: 'PATCH',
         body: changesOf(bundle.inputData),
       });
-      return response.data;
+      return leadOutput(response.data);
     },
     sample: { ...LEAD_RECORD_SAMPLE, version: 2, updated_at: '2026-11-30T18:02:11.000Z' },
+    outputFields: LEAD_OUTPUT_FIELDS,
   },
 };

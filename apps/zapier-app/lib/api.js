@@ -1,28 +1,29 @@
 'use strict';
 
+const { checkBaseUrl } = require('./base-url');
+
 /**
- * How the app talks to a leadhooks API: the connection's base URL (no trailing slash) and its site API key as a
- * bearer token. Every operation builds its URLs with `apiUrl`.
+ * How the app talks to a leadhooks API: the connection's checked base URL and its site API key as a bearer token.
+ * Every operation builds its URLs with `apiUrl`, so a connection whose URL is not acceptable never sends its key.
  */
-
-/** `https://leads.example.com/` → `https://leads.example.com`. */
-function baseUrl(bundle) {
-  return String(bundle.authData.base_url || '')
-    .trim()
-    .replace(/\/+$/, '');
+function apiUrl(z, bundle, path) {
+  const { url, problem } = checkBaseUrl(bundle.authData && bundle.authData.base_url);
+  if (problem)
+    throw new z.errors.Error(`${problem} Reconnect leadhooks with the corrected URL.`, 'InvalidBaseUrl', 400);
+  return `${url}${path}`;
 }
 
-function apiUrl(bundle, path) {
-  return `${baseUrl(bundle)}${path}`;
-}
-
-/** beforeRequest: the site key on every request, JSON both ways. */
+/**
+ * beforeRequest: the site key on every request, JSON both ways. Redirects are not followed: the key must not travel
+ * to another address than the one the user connected, and a redirect is explained instead (see errors.js).
+ */
 function addApiKey(request, z, bundle) {
   request.headers = request.headers || {};
-  if (bundle.authData && bundle.authData.api_key)
-    request.headers.Authorization = `Bearer ${bundle.authData.api_key}`;
+  const key = bundle.authData && bundle.authData.api_key;
+  if (key) request.headers.Authorization = `Bearer ${String(key).trim()}`;
   request.headers.Accept = 'application/json';
+  request.redirect = 'manual';
   return request;
 }
 
-module.exports = { apiUrl, baseUrl, addApiKey };
+module.exports = { apiUrl, addApiKey };

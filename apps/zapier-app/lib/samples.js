@@ -1,8 +1,14 @@
 'use strict';
 
-/** What a lead looks like in a Zap before the site has one (the flat webhook payload; see the README). */
+/**
+ * What the app's items look like in a Zap before the site has one. Each sample holds only keys that every live
+ * item has (checked by the tests against the real stack): form fields a lead may or may not carry, and the
+ * `previous_<field>` of an update, are left out.
+ */
+
+/** A lead.created delivery (the flat webhook payload; see docs/zapier.md). `id` is the event id. */
 const NEW_LEAD_SAMPLE = {
-  id: '01a22d99-661b-771a-adfe-526a5db11bd3',
+  id: '01a22d99-661b-771a-adfe-56f8b3ab6e21',
   event: 'lead.created',
   event_id: '01a22d99-661b-771a-adfe-56f8b3ab6e21',
   lead_id: '01a22d99-661b-771a-adfe-526a5db11bd3',
@@ -20,18 +26,18 @@ const NEW_LEAD_SAMPLE = {
   attempt: 1,
 };
 
+/** A lead.updated delivery: the whole lead now, its version and which fields changed. */
 const UPDATED_LEAD_SAMPLE = {
   ...NEW_LEAD_SAMPLE,
-  id: '01a22d99-661b-771a-adfe-526a5db11bd3-v2',
+  id: '01a22d99-6a9d-72da-bbc0-5631482249aa',
   event: 'lead.updated',
   event_id: '01a22d99-6a9d-72da-bbc0-5631482249aa',
   message: 'Please call me back after 6pm.',
   lead_version: 2,
   changed_fields: 'message',
-  previous_message: 'Please call me back after 5pm.',
 };
 
-/** A lead as the API returns it (actions and the search). */
+/** A lead as the actions and the search output it (see lib/lead-output.js). */
 const LEAD_RECORD_SAMPLE = {
   id: '01a22d99-661b-771a-adfe-526a5db11bd3',
   site_id: '01a22d99-65b5-76cc-99f7-7c662569eb7b',
@@ -43,14 +49,16 @@ const LEAD_RECORD_SAMPLE = {
   email: 'ada@example.com',
   phone: '+44 20 7946 0000',
   message: 'Please call me back after 5pm.',
-  extra: { company: 'Analytical Engines Ltd' },
-  zapier_status: 'PENDING',
-  zapier_attempt_count: 0,
-  zapier_last_attempt_at: null,
-  zapier_last_error: null,
-  zapier_sent_at: null,
+  extra: {},
   version: 1,
   updated_at: null,
 };
 
-module.exports = { NEW_LEAD_SAMPLE, UPDATED_LEAD_SAMPLE, LEAD_RECORD_SAMPLE };
+/** A lead in the Lead ID dropdown (the hidden recent_leads trigger). */
+const LEAD_CHOICE_SAMPLE = {
+  id: '01a22d99-661b-771a-adfe-526a5db11bd3',
+  label: 'Ada Lovelace <ada@example.com>',
+  submitted_at: '2026-11-30T17:55:57.595Z',
+};
+
+module.exports = { NEW_LEAD_SAMPLE, UPDATED_LEAD_SAMPLE, LEAD_RECORD_SAMPLE, LEAD_CHOICE_SAMPLE };

@@ -1,6 +1,8 @@
 'use strict';
 
 const { apiUrl } = require('../lib/api');
+const { LEAD_OUTPUT_FIELDS, leadOutput } = require('../lib/lead-output');
+const { listOf } = require('../lib/list-answer');
 const { LEAD_RECORD_SAMPLE } = require('../lib/samples');
 
 module.exports = {
@@ -32,9 +34,11 @@ module.exports = {
       if (bundle.inputData.phone) params.phone = bundle.inputData.phone;
       if (!params.email && !params.phone)
         throw new z.errors.Error('Give an Email or a Phone to search by.', 'InvalidData', 400);
-      const response = await z.request({ url: apiUrl(bundle, '/v1/leads/search'), params });
-      return response.status === 404 ? [] : response.data;
+      // No match is an empty list (200): Zapier then reports "nothing found" (or creates, in Find or Create).
+      const response = await z.request({ url: apiUrl(z, bundle, '/v1/leads/search'), params });
+      return listOf(z, response).map(leadOutput);
     },
     sample: LEAD_RECORD_SAMPLE,
+    outputFields: LEAD_OUTPUT_FIELDS,
   },
 };

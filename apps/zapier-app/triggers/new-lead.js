@@ -8,9 +8,8 @@ module.exports = restHookTrigger({
   key: 'new_lead',
   noun: 'Lead',
   label: 'New Lead',
-  description: 'Triggers instantly when a form on your site sends a new lead.',
+  description: 'Triggers when a form on your site sends a new lead.',
   event: 'lead.created',
-  idOf: (payload) => payload.lead_id,
   sample: NEW_LEAD_SAMPLE,
   outputFields: PAYLOAD_FIELDS,
 });

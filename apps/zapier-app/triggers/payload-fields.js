@@ -1,7 +1,11 @@
 'use strict';
 
-/** The flat webhook payload's fields as a Zap shows them (other form fields appear under their own names). */
+/**
+ * The flat webhook payload's fields as a Zap shows them (other form fields appear under their own names). `id` is
+ * the event's id, the same in every delivery of one event (its retries included).
+ */
 const PAYLOAD_FIELDS = [
+  { key: 'id', label: 'ID' },
   { key: 'lead_id', label: 'Lead ID' },
   { key: 'submitted_at', label: 'Submitted At', type: 'datetime' },
   { key: 'name', label: 'Name' },

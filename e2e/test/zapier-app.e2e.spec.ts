@@ -21,11 +21,16 @@ interface Operation {
   operation: Record<string, unknown>;
 }
 const App = require('@leadhooks/zapier-app') as {
-  authentication: { test: unknown };
-  triggers: Record<'new_lead' | 'updated_lead', Operation>;
+  authentication: { test: unknown; connectionLabel: unknown };
+  triggers: Record<'new_lead' | 'updated_lead' | 'recent_leads', Operation>;
   creates: Record<'create_lead' | 'update_lead', Operation>;
   searches: Record<'find_lead', Operation>;
 };
+
+const samples = require('@leadhooks/zapier-app/lib/samples') as Record<
+  'NEW_LEAD_SAMPLE' | 'UPDATED_LEAD_SAMPLE' | 'LEAD_RECORD_SAMPLE',
+  Record<string, unknown>
+>;
 
 type Payload = Record<string, unknown> & { id: string; lead_id: string; event: string };
 interface Hook {
@@ -54,22 +59,33 @@ describe('Zapier app against the real stack', () => {
   let site: { id: string; hostname: string };
   let authData: { base_url: string; api_key: string };
   const appTester = zapier.createAppTester(App);
+  const WEBHOOK_TIMEOUT_MS = 2_000;
   const log = (line: string) => process.stdout.write(`[zapier-app e2e] ${line}\n`);
 
   beforeAll(async () => {
+    // The stack listens on loopback over plain HTTP: the app's local-testing flag allows that URL.
+    process.env.LEADHOOKS_ALLOW_HTTP = 'true';
     [db, kafka, receiver] = await Promise.all([
       createTestDatabase('e2ezapier'),
       createTestKafka('e2ezapier'),
       WebhookReceiver.start(),
     ]);
-    const env = stackEnv(db, kafka, { RETRY_DELAYS: '1s,1s,1s,1s,1s', RETRY_JITTER_PERCENT: '0' });
+    const env = stackEnv(db, kafka, {
+      RETRY_DELAYS: '1s,1s,1s,1s,1s',
+      RETRY_JITTER_PERCENT: '0',
+      WEBHOOK_TIMEOUT_MS: String(WEBHOOK_TIMEOUT_MS),
+    });
     [api, dispatcher] = await Promise.all([
       AppProcess.start('leads-api', env),
       AppProcess.start('zapier-dispatcher', env),
     ]);
-    receiver.respondWith((request) =>
-      request.path.startsWith('/zap-gone') ? { status: 410 } : { status: 200 },
-    );
+    receiver.respondWith((request) => {
+      if (request.path.startsWith('/zap-gone')) return { status: 410 };
+      // The first delivery to /zap-slow is taken, then answered after the dispatcher gave up waiting.
+      if (request.path === '/zap-slow' && arrivals('/zap-slow').length === 1)
+        return { status: 200, delayMs: WEBHOOK_TIMEOUT_MS + 1_500 };
+      return { status: 200 };
+    });
     site = await createSite(api, 'zapier-app.test', null);
     const key = await fetch(`${api.url}/v1/admin/sites/${site.id}/api-keys`, {
       method: 'POST',
@@ -80,6 +96,7 @@ describe('Zapier app against the real stack', () => {
   });
 
   afterAll(async () => {
+    delete process.env.LEADHOOKS_ALLOW_HTTP;
     await Promise.all([api?.stop(), dispatcher?.stop()]);
     await receiver?.stop();
     await kafka?.cleanup();
@@ -105,13 +122,51 @@ describe('Zapier app against the real stack', () => {
     },
   });
 
-  it('authenticates with a site key and refuses a wrong one in plain words', async () => {
-    await expect(appTester(App.authentication.test, { authData })).resolves.toBeDefined();
-    await expect(
-      appTester(App.authentication.test, {
-        authData: { ...authData, api_key: 'lh_site_0000000000_' + 'x'.repeat(32) },
-      }),
-    ).rejects.toThrow(/refused the API key/);
+  /**
+   * The message Zapier shows for an error thrown by the app: z.errors.Error carries JSON; the app tester appends
+   * "What happened: …" (with the bundle) to the others, cut here.
+   */
+  const shown = (error: unknown) => {
+    const message = (error as Error).message;
+    try {
+      return (JSON.parse(message) as { message: string }).message;
+    } catch {
+      return message.split('\n')[0];
+    }
+  };
+  const connectionTest = (auth: { base_url: string; api_key: string }) =>
+    appTester<Record<string, string>>(App.authentication.test, { authData: auth }).then(
+      (identity) => ({ identity, message: null }),
+      (error: unknown) => ({ identity: null, message: shown(error) }),
+    );
+
+  it('connection test: a site key is labelled with its site; a wrong key, an admin key, http and a wrong path each read as a sentence', async () => {
+    const ok = await connectionTest(authData);
+    expect(ok.identity).toEqual({
+      site_id: site.id,
+      hostname: 'zapier-app.test',
+      name: 'Site zapier-app.test',
+      key_name: 'Zapier',
+    });
+    const label = await appTester<string>(App.authentication.connectionLabel, { inputData: ok.identity });
+    expect(label).toBe('Site zapier-app.test (zapier-app.test), key Zapier');
+    log(`connection test ok → label "${label}"`);
+
+    const wrongKey = await connectionTest({ ...authData, api_key: 'lh_site_0000000000_' + 'x'.repeat(32) });
+    expect(wrongKey.message).toMatch(
+      /refused this API key: it is wrong, revoked, or from another leadhooks server/,
+    );
+    const adminKey = await connectionTest({ ...authData, api_key: ADMIN_KEY });
+    expect(adminKey.message).toMatch(/^This is an admin API key\. Zapier connects with a site API key/);
+    const wrongPath = await connectionTest({ ...authData, base_url: `${api.url}/leadhooks` });
+    expect(wrongPath.message).toMatch(
+      /^No leadhooks API answers at http:\/\/127\.0\.0\.1:\d+\/leadhooks .*404/,
+    );
+    delete process.env.LEADHOOKS_ALLOW_HTTP;
+    const http = await connectionTest(authData).finally(() => (process.env.LEADHOOKS_ALLOW_HTTP = 'true'));
+    expect(http.message).toMatch(/^The leadhooks URL must start with https:\/\/, not http:\/\//);
+    for (const [name, result] of Object.entries({ wrongKey, adminKey, wrongPath, http }))
+      log(`connection test (${name}) → "${result.message}"`);
   });
 
   it('new_lead: subscribe → a form lead reaches the target URL signed, within seconds → unsubscribe → nothing more', async () => {
@@ -150,21 +205,33 @@ describe('Zapier app against the real stack', () => {
       App.triggers.new_lead.operation.perform,
       asZapierBundle(delivered, hook),
     );
+    const eventId = String(delivered.headers['webhook-id']);
     expect(items).toEqual([
-      expect.objectContaining({ id: first.body.id, lead_id: first.body.id, email: 'ada@example.com' }),
+      expect.objectContaining({
+        id: eventId,
+        event_id: eventId,
+        lead_id: first.body.id,
+        email: 'ada@example.com',
+      }),
     ]);
+    log(`perform → 1 item, id ${items[0].id} (the event id; lead ${items[0].lead_id})`);
     const tampered = { ...delivered, body: delivered.body.replace('ada@', 'eve@') };
     await expect(
       appTester(App.triggers.new_lead.operation.perform, asZapierBundle(tampered, hook)),
     ).rejects.toThrow(/valid leadhooks signature/);
 
-    // The sample list is the same shape as what arrives.
-    const samples = await appTester<Payload[]>(App.triggers.new_lead.operation.performList, { authData });
-    expect(samples[0].id).toBe(first.body.id);
-    expect(Object.keys(samples[0]).sort()).toEqual(Object.keys(items[0]).sort());
+    // The sample list is the same shape as what arrives; the static sample has only keys every item has.
+    const listed = await appTester<Payload[]>(App.triggers.new_lead.operation.performList, { authData });
+    expect(listed[0].id).toBe(eventId);
+    expect(Object.keys(listed[0]).sort()).toEqual(Object.keys(items[0]).sort());
+    expect(Object.keys(items[0])).toEqual(expect.arrayContaining(Object.keys(samples.NEW_LEAD_SAMPLE)));
 
     await appTester(App.triggers.new_lead.operation.performUnsubscribe, { authData, subscribeData: hook });
     log(`unsubscribed hook ${hook.id}`);
+    // Turning the Zap off again (or after reconnecting with another site's key): the API's 404 is "done".
+    await expect(
+      appTester(App.triggers.new_lead.operation.performUnsubscribe, { authData, subscribeData: hook }),
+    ).resolves.toEqual({});
     // A control subscription proves the next lead was delivered while the unsubscribed URL got nothing.
     const control = await appTester<Hook>(App.triggers.new_lead.operation.performSubscribe, {
       authData,
@@ -180,26 +247,128 @@ describe('Zapier app against the real stack', () => {
     await appTester(App.triggers.new_lead.operation.performUnsubscribe, { authData, subscribeData: control });
   });
 
+  it('a delivery retried after a timeout the receiver had accepted reaches the trigger as one event id, and runs the Zap once', async () => {
+    const hook = await appTester<Hook>(App.triggers.new_lead.operation.performSubscribe, {
+      authData,
+      targetUrl: target('/zap-slow'),
+    });
+    const lead = await postLead(api, site.hostname, { email: 'slow@example.com' });
+    await waitUntil('the retry after the timeout', () => arrivals('/zap-slow').length === 2, {
+      timeoutMs: 20_000,
+    });
+    const [taken, retried] = arrivals('/zap-slow');
+    expect(retried.headers['webhook-id']).toBe(taken.headers['webhook-id']);
+    expect(JSON.parse(retried.body)).toMatchObject({ id: taken.headers['webhook-id'], attempt: 2 });
+    log(
+      `lead ${lead.body.id}: attempt 1 taken by the receiver and answered after the ${WEBHOOK_TIMEOUT_MS} ms timeout, ` +
+        `attempt 2 ${retried.receivedAt - taken.receivedAt} ms later, same webhook-id ${String(taken.headers['webhook-id'])}`,
+    );
+    const first = await appTester<Payload[]>(
+      App.triggers.new_lead.operation.perform,
+      asZapierBundle(taken, hook),
+    );
+    const second = await appTester<Payload[]>(
+      App.triggers.new_lead.operation.perform,
+      asZapierBundle(retried, hook),
+    );
+    expect(first.map((item) => item.id)).toEqual([taken.headers['webhook-id']]);
+    expect(second).toEqual([]);
+    log(`perform(attempt 1) → [${first[0].id}]; perform(attempt 2) → [] (seen: the Zap runs once)`);
+    const admin = { authorization: `Bearer ${ADMIN_KEY}` };
+    const detail = (await (
+      await fetch(`${api.url}/v1/leads/${lead.body.id}`, { headers: admin })
+    ).json()) as {
+      deliveries: Array<{
+        endpoint_id: string;
+        status: string;
+        attempts: Array<{ http_status: number | null }>;
+      }>;
+    };
+    const delivery = detail.deliveries.find((d) => d.endpoint_id === hook.id)!;
+    expect(delivery).toMatchObject({ status: 'SENT' });
+    expect(delivery.attempts.map((attempt) => attempt.http_status)).toEqual([null, 200]);
+    await appTester(App.triggers.new_lead.operation.performUnsubscribe, { authData, subscribeData: hook });
+  });
+
+  it('perform refuses an unsigned request and a correctly signed but stale one (a captured request replayed)', async () => {
+    const hook = await appTester<Hook>(App.triggers.new_lead.operation.performSubscribe, {
+      authData,
+      targetUrl: target('/zap-replay'),
+    });
+    await postLead(api, site.hostname, { email: 'replay@example.com' });
+    await waitUntil('the lead at /zap-replay', () => arrivals('/zap-replay').length === 1, {
+      timeoutMs: 10_000,
+    });
+    const [delivered] = arrivals('/zap-replay');
+    const unsigned = {
+      ...delivered,
+      headers: Object.fromEntries(
+        Object.entries(delivered.headers).filter(([name]) => !name.startsWith('webhook-')),
+      ),
+    };
+    const refusedUnsigned = await appTester(
+      App.triggers.new_lead.operation.perform,
+      asZapierBundle(unsigned, hook),
+    ).catch(shown);
+    expect(refusedUnsigned).toMatch(/carried no leadhooks signature/);
+    const id = String(delivered.headers['webhook-id']);
+    const tenMinutesAgo = new Date(Date.now() - 10 * 60_000);
+    const stale = {
+      ...delivered,
+      headers: {
+        ...delivered.headers,
+        'webhook-timestamp': String(Math.floor(tenMinutesAgo.getTime() / 1000)),
+        'webhook-signature': new Webhook(hook.secret).sign(id, tenMinutesAgo, delivered.body),
+      },
+    };
+    const refusedStale = await appTester(
+      App.triggers.new_lead.operation.perform,
+      asZapierBundle(stale, hook),
+    ).catch(shown);
+    expect(refusedStale).toMatch(/signed more than five minutes ago/);
+    log(`unsigned request → "${String(refusedUnsigned)}"; stale request → "${String(refusedStale)}"`);
+    // The genuine request still triggers once.
+    await expect(
+      appTester<Payload[]>(App.triggers.new_lead.operation.perform, asZapierBundle(delivered, hook)),
+    ).resolves.toEqual([expect.objectContaining({ id })]);
+    await appTester(App.triggers.new_lead.operation.performUnsubscribe, { authData, subscribeData: hook });
+  });
+
   it('create_lead and update_lead round-trip; the update reaches an updated_lead subscription; find_lead finds it', async () => {
     const hook = await appTester<Hook>(App.triggers.updated_lead.operation.performSubscribe, {
       authData,
       targetUrl: target('/zap-updated'),
     });
+    const inputData = {
+      name: 'Grace Hopper',
+      email: 'Grace@Example.com',
+      phone: '+1 (555) 010-0199',
+      extra: { plan: 'pro' },
+    };
+    // The step's templates name this Zap's own steps: what scopes the Idempotency-Key to the Zap and step.
     const bundle = {
       authData,
-      meta: { zap: { id: 'zap-1' } },
-      inputData: {
-        name: 'Grace Hopper',
-        email: 'Grace@Example.com',
-        phone: '+1 (555) 010-0199',
-        extra: { plan: 'pro' },
-      },
+      inputData,
+      inputDataRaw: { name: '{{111__name}}', email: '{{111__email}}', phone: '{{111__phone}}', extra: '' },
     };
     const created = await appTester<Lead>(App.creates.create_lead.operation.perform, bundle);
     expect(created).toMatchObject({ email: 'Grace@Example.com', lead_source: 'zapier', version: 1 });
+    expect(Object.keys(created).filter((key) => key.startsWith('zapier_'))).toEqual([]);
+    expect(Object.keys(created)).toEqual(expect.arrayContaining(Object.keys(samples.LEAD_RECORD_SAMPLE)));
     // Zapier replaying the step: the same lead, not a second one.
     const replayed = await appTester<Lead>(App.creates.create_lead.operation.perform, bundle);
     expect(replayed.id).toBe(created.id);
+
+    // Update Lead's Lead ID dropdown offers the new lead by name and email.
+    const choices = await appTester<Array<{ id: string; label: string }>>(
+      App.triggers.recent_leads.operation.perform,
+      { authData },
+    );
+    expect(choices).toEqual(
+      expect.arrayContaining([
+        { id: created.id, label: 'Grace Hopper <Grace@Example.com>', submitted_at: expect.any(String) },
+      ]),
+    );
 
     const updated = await appTester<Lead>(App.creates.update_lead.operation.perform, {
       authData,
@@ -217,7 +386,8 @@ describe('Zapier app against the real stack', () => {
     );
     expect(items).toEqual([
       expect.objectContaining({
-        id: `${created.id}-v2`,
+        id: String(delivered.headers['webhook-id']),
+        lead_id: created.id,
         event: 'lead.updated',
         lead_version: 2,
         changed_fields: 'name',
@@ -225,8 +395,9 @@ describe('Zapier app against the real stack', () => {
         plan: 'pro',
       }),
     ]);
-    const samples = await appTester<Payload[]>(App.triggers.updated_lead.operation.performList, { authData });
-    expect(samples[0]).toMatchObject({ id: `${created.id}-v2`, changed_fields: 'name' });
+    expect(Object.keys(items[0])).toEqual(expect.arrayContaining(Object.keys(samples.UPDATED_LEAD_SAMPLE)));
+    const listed = await appTester<Payload[]>(App.triggers.updated_lead.operation.performList, { authData });
+    expect(listed[0]).toMatchObject({ id: items[0].id, changed_fields: 'name' });
 
     const byEmail = await appTester<Lead[]>(App.searches.find_lead.operation.perform, {
       authData,
@@ -244,6 +415,13 @@ describe('Zapier app against the real stack', () => {
         inputData: { email: 'nobody@example.com' },
       }),
     ).resolves.toEqual([]);
+
+    // The same input in another Zap's step is that Zap's own lead.
+    const otherZap = await appTester<Lead>(App.creates.create_lead.operation.perform, {
+      ...bundle,
+      inputDataRaw: { ...bundle.inputDataRaw, email: '{{222__email}}' },
+    });
+    expect(otherZap.id).not.toBe(created.id);
 
     // Validation errors in the words of the Zap editor.
     await expect(

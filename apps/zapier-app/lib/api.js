@@ -8,8 +8,8 @@ const { checkBaseUrl } = require('./base-url');
  */
 function apiUrl(z, bundle, path) {
   const { url, problem } = checkBaseUrl(bundle.authData && bundle.authData.base_url);
-  if (problem)
-    throw new z.errors.Error(`${problem} Reconnect leadhooks with the corrected URL.`, 'InvalidBaseUrl', 400);
+  // A problem of the connection itself: Zapier marks it expired and asks the user to reconnect it.
+  if (problem) throw new z.errors.ExpiredAuthError(`${problem} Reconnect leadhooks with the corrected URL.`);
   return `${url}${path}`;
 }
 

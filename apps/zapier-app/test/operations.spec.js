@@ -168,11 +168,15 @@ describe('operations against leadhooks answers', () => {
     expect(server.requests.at(-1).url).toBe('/v1/leads?limit=100&event=lead.created');
   });
 
-  it('refuses an http leadhooks URL on every operation when the local-testing flag is off', async () => {
+  it('refuses an http leadhooks URL on every operation (the connection needs fixing: expired auth) without the local-testing flag', async () => {
     delete process.env.LEADHOOKS_ALLOW_HTTP;
     const before = server.requests.length;
     try {
-      await expect(update({ id: 'x', name: 'Ada' })).rejects.toThrow(/must start with https:\/\/.*Reconnect/);
+      const error = await update({ id: 'x', name: 'Ada' }).catch((e) => e);
+      expect(error.name).toBe('ExpiredAuthError');
+      expect(error.message).toMatch(
+        /must start with https:\/\/.*Reconnect leadhooks with the corrected URL\./,
+      );
     } finally {
       process.env.LEADHOOKS_ALLOW_HTTP = 'true';
     }

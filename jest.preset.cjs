@@ -6,6 +6,7 @@ const libs = [
   'config',
   'contracts',
   'db',
+  'inbound',
   'mapping',
   'messaging',
   'observability',

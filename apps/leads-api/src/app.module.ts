@@ -8,6 +8,7 @@ import type { LeadsApiConfig } from './config/leads-api.config.js';
 import { HealthModule } from './health/health.module.js';
 import { HooksModule } from './hooks/hooks.module.js';
 import { HttpExceptionFilter } from './http/http-exception.filter.js';
+import { InboundModule } from './inbound/inbound.module.js';
 import { IntakeModule } from './intake/intake.module.js';
 import { LeadsModule } from './leads/leads.module.js';
 import { MeModule } from './me/me.module.js';
@@ -24,6 +25,7 @@ export class AppModule {
         ObservabilityModule,
         OutboxModule,
         IntakeModule,
+        InboundModule,
         AdminModule,
         LeadsModule,
         HooksModule,

@@ -11,6 +11,8 @@ import { DeliveryLockRepository } from './repositories/delivery-lock.repository.
 import { DeliveryStatsRepository } from './repositories/delivery-stats.repository.js';
 import { DeliveryRepository } from './repositories/delivery.repository.js';
 import { EndpointRepository } from './repositories/endpoint.repository.js';
+import { InboundRequestRepository } from './repositories/inbound-request.repository.js';
+import { InboundSourceRepository } from './repositories/inbound-source.repository.js';
 import { LeadRepository } from './repositories/lead.repository.js';
 import { OutboxRepository } from './repositories/outbox.repository.js';
 import { ReplayRepository } from './repositories/replay.repository.js';
@@ -39,6 +41,8 @@ const REPOSITORIES = [
   ApiKeyRepository,
   SiteApiKeyRepository,
   DeliveryStatsRepository,
+  InboundSourceRepository,
+  InboundRequestRepository,
 ];
 
 /**
@@ -118,6 +122,16 @@ const REPOSITORIES = [
       provide: DeliveryStatsRepository,
       inject: [DataSource],
       useFactory: (ds: DataSource) => new DeliveryStatsRepository(ds),
+    },
+    {
+      provide: InboundSourceRepository,
+      inject: [DataSource, SecretBox],
+      useFactory: (ds: DataSource, box: SecretBox) => new InboundSourceRepository(ds, box),
+    },
+    {
+      provide: InboundRequestRepository,
+      inject: [DataSource],
+      useFactory: (ds: DataSource) => new InboundRequestRepository(ds),
     },
   ],
   exports: [SecretBox, ...REPOSITORIES],

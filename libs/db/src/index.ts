@@ -1,5 +1,6 @@
 export * from './batching/group-commit.js';
 export * from './crypto/encryption-keys.js';
+export * from './crypto/inbound-token.js';
 export * from './crypto/secret-box.js';
 export * from './data-source.js';
 export * from './db.module.js';
@@ -15,6 +16,8 @@ export * from './repositories/delivery-lock.repository.js';
 export * from './repositories/delivery-stats.repository.js';
 export * from './repositories/delivery.repository.js';
 export * from './repositories/endpoint.repository.js';
+export * from './repositories/inbound-request.repository.js';
+export * from './repositories/inbound-source.repository.js';
 export * from './repositories/lead.repository.js';
 export * from './repositories/outbox.repository.js';
 export * from './repositories/replay.repository.js';

@@ -1,10 +1,12 @@
 #!/usr/bin/env node
 // `npm run reseal`: after rotating DATA_ENCRYPTION_KEY (the old key listed in DATA_ENCRYPTION_PREVIOUS_KEYS),
-// re-seals every stored endpoint URL, custom headers and secret under the current key. Safe to run again; prints what it did.
+// re-seals every stored endpoint URL, custom headers and secret, and every inbound source secret, under the current
+// key. Safe to run again; prints what it did.
 import { EnvReader } from '@leadhooks/config';
 import { readEncryptionKeys, secretBoxFor } from './crypto/encryption-keys.js';
 import { createDataSource } from './data-source.js';
 import { EndpointRepository } from './repositories/endpoint.repository.js';
+import { InboundSourceRepository } from './repositories/inbound-source.repository.js';
 
 async function main(): Promise<number> {
   const env = new EnvReader();
@@ -24,7 +26,16 @@ async function main(): Promise<number> {
         `  unreadable: endpoint ${endpoint.name} (${endpoint.id}) of site ${endpoint.siteId}: ${endpoint.problem}; add its key to DATA_ENCRYPTION_PREVIOUS_KEYS, or set a new URL and rotate its secret`,
       );
     }
-    return outcome.unreadable.length ? 1 : 0;
+    const sources = await new InboundSourceRepository(dataSource, box).reseal();
+    console.log(
+      `Current key ${box.currentKeyId}: re-sealed ${sources.resealed} inbound source secret(s), ${sources.current} already current, ${sources.unreadable.length} unreadable.`,
+    );
+    for (const source of sources.unreadable) {
+      console.log(
+        `  unreadable: inbound source ${source.name} (${source.id}) of site ${source.siteId}: ${source.problem}; add its key to DATA_ENCRYPTION_PREVIOUS_KEYS, or set its secret again`,
+      );
+    }
+    return outcome.unreadable.length || sources.unreadable.length ? 1 : 0;
   } finally {
     await dataSource.destroy();
   }

@@ -54,6 +54,22 @@ describe(MappingEngine.name, () => {
     });
   });
 
+  it('parses JSON text nested in a field with $parseJson, and says when the text is not JSON', async () => {
+    expect(
+      await sut.evaluate('{ "email": $parseJson(body.rawRequest).q4_email }', {
+        body: { rawRequest: '{"q4_email":"ada@example.com"}' },
+      }),
+    ).toEqual({ ok: true, json: '{"email":"ada@example.com"}' });
+    expect(await sut.evaluate('{ "x": $parseJson(body.missing) }', { body: {} })).toEqual({
+      ok: true,
+      json: '{}',
+    });
+    expect(await sut.evaluate('{ "x": $parseJson("{oops") }', {})).toMatchObject({
+      ok: false,
+      error: { kind: 'evaluation', code: 'LH002', message: expect.stringContaining('not JSON') },
+    });
+  });
+
   it('ends an evaluation that needs more memory than its worker has, and only that one', async () => {
     const small = new MappingEngine({ ...DEFAULT_MAPPING_LIMITS, timeoutMs: 5_000, workerHeapMb: 16 }, 1);
     try {

@@ -50,6 +50,24 @@ function compile(source: string): Expression {
     },
     '<x-:x>',
   );
+  // Tools that nest a submission as JSON text inside a form field (Jotform's `rawRequest`) need it parsed; JSON.parse
+  // is linear in the text, which the caller already bounds, and the value it returns is plain data.
+  expression.registerFunction(
+    'parseJson',
+    (text: string | undefined) => {
+      if (text === undefined) return undefined;
+      try {
+        return JSON.parse(text) as unknown;
+      } catch (thrown) {
+        // eslint-disable-next-line @typescript-eslint/only-throw-error
+        throw {
+          code: 'LH002',
+          message: `$parseJson: the text is not JSON (${plainError(thrown).message as string})`,
+        };
+      }
+    },
+    '<s-:j>',
+  );
   if (compiled.size >= MAX_COMPILED) compiled.delete(compiled.keys().next().value as string);
   compiled.set(source, expression);
   return expression;

@@ -8,3 +8,4 @@ export * from './holding-proxy.js';
 export * from './wait-for-group.js';
 export * from './testbed.js';
 export * from './wait-for-lead-status.js';
+export * from './inbound-fixtures/index.js';

@@ -5,6 +5,7 @@ import { LEADS_API_CONFIG } from '../config/config.module.js';
 import type { LeadsApiConfig } from '../config/leads-api.config.js';
 import { SitesModule } from '../sites/sites.module.js';
 import { AuthModule } from '../auth/auth.module.js';
+import { InboundModule } from '../inbound/inbound.module.js';
 import { AdminDeliveriesController } from './deliveries/admin-deliveries.controller.js';
 import { AdminEndpointsController } from './endpoints/admin-endpoints.controller.js';
 import { AdminEndpointsService } from './endpoints/admin-endpoints.service.js';
@@ -15,9 +16,11 @@ import { AdminReplaysService } from './replays/admin-replays.service.js';
 import { AdminSiteKeysController } from './site-keys/admin-site-keys.controller.js';
 import { AdminSitesController } from './sites/admin-sites.controller.js';
 import { AdminSitesService } from './sites/admin-sites.service.js';
+import { AdminSourcesController } from './sources/admin-sources.controller.js';
+import { AdminSourcesService } from './sources/admin-sources.service.js';
 
 @Module({
-  imports: [DbModule, SitesModule, AuthModule],
+  imports: [DbModule, SitesModule, AuthModule, InboundModule],
   controllers: [
     AdminSitesController,
     AdminEndpointsController,
@@ -25,11 +28,13 @@ import { AdminSitesService } from './sites/admin-sites.service.js';
     AdminDeliveriesController,
     AdminReplaysController,
     AdminOverviewController,
+    AdminSourcesController,
   ],
   providers: [
     AdminSitesService,
     AdminEndpointsService,
     AdminReplaysService,
+    AdminSourcesService,
     EndpointTester,
     {
       provide: WebhookDelivery,

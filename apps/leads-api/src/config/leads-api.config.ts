@@ -29,6 +29,35 @@ export interface LeadsApiConfig {
   /** Group commit for intake (see IntakeWriter): statements in flight at once, leads per statement. */
   intakeWrites: { concurrency: number; maxBatch: number };
   webhookTimeoutMs: number;
+  /** Where this API is reached from outside (`https://leads.example.com`), for absolute source URLs; null: paths only. */
+  publicBaseUrl: string | null;
+  /** Inbound sources (SPEC §14): what other form tools post to `/v1/inbound/{token}`. */
+  inbound: {
+    /** Largest request body a source takes (a tool's payload can be larger than a form post). */
+    bodyLimitBytes: number;
+    /** Requests per second one source takes (0 = no limit); a site's sources together take RATE_LIMIT_PER_SITE_PER_SECOND. */
+    perSourcePerSecond: number;
+    /** How far a signed timestamp (Webflow) may be from now. */
+    signatureToleranceMs: number;
+    mapping: {
+      /** Worker threads evaluating mappings. */
+      workers: number;
+      timeoutMs: number;
+      /** Evaluations of one source at once, and waiting; beyond that the source gets 429 (its share, no more). */
+      concurrencyPerSource: number;
+      queuePerSource: number;
+    };
+    log: {
+      /** How long a request stays in a source's log. */
+      retentionMs: number;
+      /** How often expired lines are deleted. */
+      pruneIntervalMs: number;
+      /** Longest body kept per line, in characters. */
+      bodyMaxChars: number;
+      /** Lines waiting to be written at most; beyond that lines are dropped (counted), never leads. */
+      maxPending: number;
+    };
+  };
   console: {
     /** Where the admin console's built bundle is (served at /console/); null: not served by this process. */
     dir: string | null;
@@ -89,6 +118,33 @@ export function loadLeadsApiConfig(env: Record<string, string | undefined> = pro
       maxBatch: read.int('INTAKE_BATCH_MAX', 100, { min: 1, max: 1000 }),
     },
     webhookTimeoutMs: read.int('WEBHOOK_TIMEOUT_MS', 15_000, { min: 100, max: 120_000 }),
+    publicBaseUrl: read.parse('PUBLIC_BASE_URL', '', (text) => {
+      if (!text) return null;
+      const url = new URL(text);
+      if (!/^https?:$/.test(url.protocol) || url.search || url.hash)
+        throw new Error(`'${text}' is not a base URL like https://leads.example.com`);
+      return url.href.replace(/\/$/, '');
+    }),
+    inbound: {
+      bodyLimitBytes: read.int('INBOUND_BODY_LIMIT_BYTES', 256 * 1024, { min: 1024, max: 10 * 1024 * 1024 }),
+      perSourcePerSecond: read.int('INBOUND_RATE_LIMIT_PER_SOURCE_PER_SECOND', 20, {
+        min: 0,
+        max: 1_000_000,
+      }),
+      signatureToleranceMs: read.durationMs('INBOUND_SIGNATURE_TOLERANCE', '5m'),
+      mapping: {
+        workers: read.int('INBOUND_MAPPING_WORKERS', 2, { min: 1, max: 64 }),
+        timeoutMs: read.int('INBOUND_MAPPING_TIMEOUT_MS', 250, { min: 10, max: 10_000 }),
+        concurrencyPerSource: read.int('INBOUND_MAPPING_CONCURRENCY_PER_SOURCE', 1, { min: 1, max: 64 }),
+        queuePerSource: read.int('INBOUND_MAPPING_QUEUE_PER_SOURCE', 20, { min: 0, max: 10_000 }),
+      },
+      log: {
+        retentionMs: read.durationMs('INBOUND_LOG_RETENTION', '7d'),
+        pruneIntervalMs: read.durationMs('INBOUND_LOG_PRUNE_INTERVAL', '1h'),
+        bodyMaxChars: read.int('INBOUND_LOG_BODY_CHARS', 32 * 1024, { min: 0, max: 1024 * 1024 }),
+        maxPending: read.int('INBOUND_LOG_MAX_PENDING', 10_000, { min: 10, max: 1_000_000 }),
+      },
+    },
     relay: {
       enabled: read.bool('OUTBOX_RELAY_ENABLED', true),
       batchSize: read.int('OUTBOX_BATCH_SIZE', 500, { min: 1, max: 10_000 }),

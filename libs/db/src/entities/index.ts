@@ -4,6 +4,8 @@ import { DeliveryEntity } from './delivery.entity.js';
 import { DltReplayItemEntity } from './dlt-replay-item.entity.js';
 import { DltReplayEntity } from './dlt-replay.entity.js';
 import { EndpointEntity } from './endpoint.entity.js';
+import { InboundRequestEntity } from './inbound-request.entity.js';
+import { InboundSourceEntity } from './inbound-source.entity.js';
 import { LeadEntity } from './lead.entity.js';
 import { LeadUpdateEntity } from './lead-update.entity.js';
 import { OutboxMessageEntity } from './outbox-message.entity.js';
@@ -17,6 +19,8 @@ export {
   DltReplayEntity,
   DltReplayItemEntity,
   EndpointEntity,
+  InboundRequestEntity,
+  InboundSourceEntity,
   LeadEntity,
   LeadUpdateEntity,
   OutboxMessageEntity,
@@ -39,4 +43,6 @@ export const ENTITIES = [
   SiteApiKeyEntity,
   DltReplayEntity,
   DltReplayItemEntity,
+  InboundSourceEntity,
+  InboundRequestEntity,
 ];

@@ -6,6 +6,7 @@ import { DeliveryHandOn1764000000004 } from './1764000000004-DeliveryHandOn.js';
 import { AttemptTimeIndex1764000000005 } from './1764000000005-AttemptTimeIndex.js';
 import { Endpoints1764000000006 } from './1764000000006-Endpoints.js';
 import { SiteApiKeys1764000000007 } from './1764000000007-SiteApiKeys.js';
+import { InboundSources1765000000550 } from './1765000000550-InboundSources.js';
 
 /** Every migration, in order. Listed explicitly so bundles and tests need no file globbing. */
 export const MIGRATIONS = [
@@ -17,4 +18,5 @@ export const MIGRATIONS = [
   AttemptTimeIndex1764000000005,
   Endpoints1764000000006,
   SiteApiKeys1764000000007,
+  InboundSources1765000000550,
 ];

@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -7,6 +8,7 @@ import {
   createTestKafka,
   type TestDatabase,
   type TestKafka,
+  TYPEFORM_FORM_RESPONSE,
   WebhookReceiver,
 } from '@leadhooks/testing';
 import { AppProcess } from '../src/app-process.js';
@@ -157,6 +159,79 @@ describe('admin console in a real browser', () => {
     await page.getByRole('link', { name: 'Leads' }).click();
     await page.locator('tbody tr').nth(1).waitFor();
     expect(await page.locator('tbody [data-status]').count()).toBe(2);
+  });
+
+  it('makes an inbound source from a preset, shows its URL once, previews the mapping live on the last request, and shows the request log', async () => {
+    const site = await page.evaluate(async (key) => {
+      const sites = (await (
+        await fetch('/v1/admin/sites', { headers: { authorization: `Bearer ${key}` } })
+      ).json()) as Array<{ id: string; hostname: string }>;
+      return sites.find((candidate) => candidate.hostname === 'console.test')!;
+    }, ADMIN_KEY);
+    await page.goto(`${api.url}/console/#/sites/${site.id}`);
+    await page.getByRole('link', { name: /Inbound sources/ }).click();
+    await page.getByText('No source yet').waitFor();
+    await page.getByLabel('Form tool').selectOption('typeform');
+    await page.getByTestId('preset-notes').filter({ hasText: 'Typeform' }).waitFor();
+    await page.getByLabel('Name', { exact: true }).fill('Typeform contact');
+    await page.getByLabel('Signing secret (optional)').fill('typeform-secret-1');
+    await page.getByRole('button', { name: 'Add source' }).click();
+    const url = (await page.getByTestId('source-url').textContent())!;
+    expect(url).toMatch(/\/v1\/inbound\/lhin_[A-Za-z0-9_-]{43}$/);
+    await page.getByRole('button', { name: 'Copy URL' }).waitFor();
+    await shot('console-sources');
+    await page.getByRole('button', { name: 'I have copied it' }).click();
+    await page.locator('li[data-source="Typeform contact"]').waitFor();
+    expect(await page.content()).not.toContain(url.split('/').pop()!);
+
+    // Typeform posts a signed submission, and one that does not map.
+    const token = url.split('/').pop()!;
+    const post = (body: string) =>
+      fetch(`${api.url}/v1/inbound/${token}`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'typeform-signature': `sha256=${createHmac('sha256', 'typeform-secret-1').update(body).digest('base64')}`,
+        },
+        body,
+      });
+    const invalid = structuredClone(TYPEFORM_FORM_RESPONSE);
+    invalid.form_response.token = 'not-mappable';
+    invalid.form_response.answers[1].email = 'laura-at-example';
+    expect((await post(JSON.stringify(invalid))).status).toBe(422);
+    expect((await post(JSON.stringify(TYPEFORM_FORM_RESPONSE))).status).toBe(201);
+
+    await page.getByRole('link', { name: 'Typeform contact' }).click();
+    const preview = page.getByTestId('mapping-preview');
+    await preview.filter({ hasText: 'Would be stored as this lead' }).waitFor();
+    await preview.getByText('laura@example.com').waitFor();
+    const log = page.getByTestId('request-log');
+    await log.locator('[data-status="201"]').waitFor();
+    await log.locator('[data-status="422"]').waitFor();
+    await shot('console-source-mapping');
+
+    // Editing the mapping previews as one types: a lead without a contact is refused, naming why.
+    const editor = page.getByLabel('Mapping', { exact: true });
+    await editor.fill('{ "name": body.form_response.hidden.user_id }');
+    await preview.filter({ hasText: 'Would be refused (422)' }).waitFor();
+    await preview.getByText('email or phone').first().waitFor();
+    await editor.fill('{ "email": body.form_response.answers[type="email"].email, "lead_source" ');
+    await preview.locator('li', { hasText: 'mapping' }).first().waitFor();
+    await page.getByRole('button', { name: 'Undo changes' }).click();
+    await preview.filter({ hasText: 'Would be stored as this lead' }).waitFor();
+
+    // The refused request's details, and a preview on it.
+    const refused = log.locator('tr', { has: page.locator('[data-status="422"]') });
+    await refused.getByRole('button', { name: 'Show' }).click();
+    await page.locator('tr.request-detail pre', { hasText: 'laura-at-example' }).waitFor();
+    await shot('console-source-log');
+    expect(await page.content()).not.toContain('typeform-signature');
+
+    await page.setViewportSize({ width: 375, height: 800 });
+    expect(
+      await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth),
+    ).toBeLessThanOrEqual(0);
+    await page.setViewportSize({ width: 1280, height: 860 });
   });
 
   it('works by keyboard and at 375 px width', async () => {

@@ -13,6 +13,8 @@ import { OverviewScreen } from './screens/overview.js';
 import { SignIn } from './screens/sign-in.js';
 import { SiteDetailScreen } from './screens/site-detail.js';
 import { SitesScreen } from './screens/sites.js';
+import { SourceDetailScreen } from './screens/source-detail.js';
+import { SourcesScreen } from './screens/sources.js';
 import { html } from './ui/html.js';
 
 const NAV: Array<[string, string]> = [
@@ -24,7 +26,10 @@ const NAV: Array<[string, string]> = [
 ];
 
 function Screen({ route }: { route: Route }) {
-  const [section, id] = route.path;
+  const [section, id, sub, subId] = route.path;
+  if (section === 'sites' && id && sub === 'sources' && subId)
+    return html`<${SourceDetailScreen} siteId=${id} sourceId=${subId} />`;
+  if (section === 'sites' && id && sub === 'sources') return html`<${SourcesScreen} siteId=${id} />`;
   if (section === 'sites' && id) return html`<${SiteDetailScreen} siteId=${id} />`;
   if (section === 'sites') return html`<${SitesScreen} />`;
   if (section === 'leads' && id) return html`<${LeadDetailScreen} leadId=${id} />`;

@@ -172,7 +172,8 @@ export function SiteDetailScreen({ siteId }: { siteId: string }) {
     </h1>
     <p>
       <a href=${href('leads', { site_id: siteId })}>Leads of this site</a> ·
-      <a href=${href('deliveries', { site_id: siteId })}>Its deliveries</a>
+      <a href=${href('deliveries', { site_id: siteId })}>Its deliveries</a> ·
+      <a href=${href(`sites/${siteId}/sources`)}>Inbound sources (Typeform, Tally, …)</a>
     </p>
     <h2>Endpoints</h2>
     ${

@@ -21,7 +21,16 @@ const BOUND_MS = 3_000;
 const hostileString = fc.oneof(
   fc.string({ unit: 'binary', maxLength: 30 }),
   fc.string({ unit: 'grapheme', maxLength: 30 }),
-  fc.constantFrom('', '\u0000', 'a\u0000b', '\ud800', '\udfff x', '🚀', "'; DROP TABLE lead; --", 'x'.repeat(3000)),
+  fc.constantFrom(
+    '',
+    '\u0000',
+    'a\u0000b',
+    '\ud800',
+    '\udfff x',
+    '🚀',
+    "'; DROP TABLE lead; --",
+    'x'.repeat(3000),
+  ),
 );
 const scalar = fc.oneof(
   hostileString,
@@ -33,7 +42,17 @@ const scalar = fc.oneof(
 );
 const key = fc.oneof(
   hostileString,
-  fc.constantFrom('email', 'phone', 'name', 'message', 'Email', '__proto__', 'constructor', 'extra', 'idempotency_key'),
+  fc.constantFrom(
+    'email',
+    'phone',
+    'name',
+    'message',
+    'Email',
+    '__proto__',
+    'constructor',
+    'extra',
+    'idempotency_key',
+  ),
 );
 const jsonValue: fc.Arbitrary<unknown> = fc.letrec<{ value: unknown }>((tie) => ({
   value: fc.oneof(
@@ -44,13 +63,15 @@ const jsonValue: fc.Arbitrary<unknown> = fc.letrec<{ value: unknown }>((tie) => 
   ),
 })).value;
 /** Nesting far past what any tool sends. */
-const deep = fc.integer({ min: 50, max: 3_000 }).chain((depth) =>
-  fc.constantFrom(
-    `${'['.repeat(depth)}${']'.repeat(depth)}`,
-    `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`,
-    `{"email":"d@example.com","x":${'['.repeat(depth)}${']'.repeat(depth)}}`,
-  ),
-);
+const deep = fc
+  .integer({ min: 50, max: 3_000 })
+  .chain((depth) =>
+    fc.constantFrom(
+      `${'['.repeat(depth)}${']'.repeat(depth)}`,
+      `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`,
+      `{"email":"d@example.com","x":${'['.repeat(depth)}${']'.repeat(depth)}}`,
+    ),
+  );
 const urlencoded = fc
   .array(fc.tuple(key, hostileString), { maxLength: 10 })
   .map((pairs) =>
@@ -74,16 +95,21 @@ const requestArbitrary: fc.Arbitrary<Request | Promise<Request>> = fc.oneof(
   deep.map((payload) => ({ payload, type: 'application/json' })),
   urlencoded.map((payload) => ({ payload, type: 'application/x-www-form-urlencoded' })),
   multipartParts.map((parts) => multipart(parts)),
-  fc.tuple(fc.uint8Array({ maxLength: 300 }), fc.constantFrom(
-    'application/json',
-    'application/x-www-form-urlencoded',
-    'multipart/form-data; boundary=x',
-    'multipart/form-data',
-    'text/plain',
-    'application/vnd.api+json',
-    'application/x-leadhooks-captured',
-    null,
-  )).map(([bytes, type]) => ({ payload: Buffer.from(bytes), type })),
+  fc
+    .tuple(
+      fc.uint8Array({ maxLength: 300 }),
+      fc.constantFrom(
+        'application/json',
+        'application/x-www-form-urlencoded',
+        'multipart/form-data; boundary=x',
+        'multipart/form-data',
+        'text/plain',
+        'application/vnd.api+json',
+        'application/x-leadhooks-captured',
+        null,
+      ),
+    )
+    .map(([bytes, type]) => ({ payload: Buffer.from(bytes), type })),
 );
 
 /** JSONata as people (and attackers) write it: paths, functions, operators, lambdas, regexes, runaway ones. */
@@ -117,11 +143,28 @@ const mappingArbitrary: fc.Arbitrary<string> = fc.oneof(
           '$map([1..99999], function($i){ $map([1..99999], function($j){ $i * $j }) })',
         ),
         fc
-          .tuple(fc.constantFrom('$string', '$number', '$length', '$uppercase', '$keys', '$count', '$sum', '$split', '$sort'), tie('expr'))
+          .tuple(
+            fc.constantFrom(
+              '$string',
+              '$number',
+              '$length',
+              '$uppercase',
+              '$keys',
+              '$count',
+              '$sum',
+              '$split',
+              '$sort',
+            ),
+            tie('expr'),
+          )
           .map(([fn, arg]) => `${fn}(${arg})`),
-        fc.tuple(tie('expr'), fc.constantFrom(' & ', ' + ', ' = ', ' and ', ' in ', '.'), tie('expr')).map(([a, op, b]) => `(${a}${op}${b})`),
+        fc
+          .tuple(tie('expr'), fc.constantFrom(' & ', ' + ', ' = ', ' and ', ' in ', '.'), tie('expr'))
+          .map(([a, op, b]) => `(${a}${op}${b})`),
         fc.tuple(tie('expr'), tie('expr'), tie('expr')).map(([a, b, c]) => `(${a} ? ${b} : ${c})`),
-        fc.tuple(fc.constantFrom('email', 'phone', 'name', 'extra', 'idempotency_key', 'other'), tie('expr')).map(([k, v]) => `{ "${k}": ${v} }`),
+        fc
+          .tuple(fc.constantFrom('email', 'phone', 'name', 'extra', 'idempotency_key', 'other'), tie('expr'))
+          .map(([k, v]) => `{ "${k}": ${v} }`),
         fc.array(tie('expr'), { maxLength: 3 }).map((items) => `[${items.join(', ')}]`),
       ),
     }))
@@ -185,7 +228,11 @@ describe('inbound bodies and mappings never get a 5xx nor an unbounded evaluatio
 
   function expectWellFormed(status: number, body: string): void {
     expect(status).toBeLessThan(500);
-    const parsed = JSON.parse(body) as { statusCode?: number; message?: unknown; errors?: Array<{ field: unknown }> };
+    const parsed = JSON.parse(body) as {
+      statusCode?: number;
+      message?: unknown;
+      errors?: Array<{ field: unknown }>;
+    };
     if (status >= 400) {
       expect(parsed.statusCode).toBe(status);
       expect(parsed.message).toBeTruthy();
@@ -257,8 +304,10 @@ describe('inbound bodies and mappings never get a 5xx nor an unbounded evaluatio
       ),
     );
     await fc.assert(
-      fc.asyncProperty(requestArbitrary, fc.integer({ min: 0, max: sources.length - 1 }), async (request, index) =>
-        sendAndCheck(sources[index], await request),
+      fc.asyncProperty(
+        requestArbitrary,
+        fc.integer({ min: 0, max: sources.length - 1 }),
+        async (request, index) => sendAndCheck(sources[index], await request),
       ),
       { numRuns: 120 },
     );

@@ -42,6 +42,11 @@ export interface LeadsApiConfig {
     mapping: {
       /** Worker threads evaluating mappings. */
       workers: number;
+      /**
+       * Wall time of one evaluation. Generous on purpose (a mapping takes a few ms): it is wall time, so on a starved
+       * machine a tight limit would refuse real leads; the per-source gate, not this limit, keeps a slow source to
+       * its share.
+       */
       timeoutMs: number;
       /** Evaluations of one source at once, and waiting; beyond that the source gets 429 (its share, no more). */
       concurrencyPerSource: number;
@@ -134,7 +139,7 @@ export function loadLeadsApiConfig(env: Record<string, string | undefined> = pro
       signatureToleranceMs: read.durationMs('INBOUND_SIGNATURE_TOLERANCE', '5m'),
       mapping: {
         workers: read.int('INBOUND_MAPPING_WORKERS', 2, { min: 1, max: 64 }),
-        timeoutMs: read.int('INBOUND_MAPPING_TIMEOUT_MS', 250, { min: 10, max: 10_000 }),
+        timeoutMs: read.int('INBOUND_MAPPING_TIMEOUT_MS', 1_000, { min: 10, max: 10_000 }),
         concurrencyPerSource: read.int('INBOUND_MAPPING_CONCURRENCY_PER_SOURCE', 1, { min: 1, max: 64 }),
         queuePerSource: read.int('INBOUND_MAPPING_QUEUE_PER_SOURCE', 20, { min: 0, max: 10_000 }),
       },

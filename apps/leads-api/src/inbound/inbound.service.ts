@@ -108,6 +108,7 @@ export class InboundService {
       outcome = await this.handle(source, request);
     } catch (error) {
       const unavailable = isDatabaseUnavailable(error);
+      this.metrics.requests.inc({ status: unavailable ? '503' : '500' });
       this.record(source, request, receivedAt, started, {
         status: unavailable ? 503 : 500,
         message: unavailable ? 'the database was briefly unavailable' : 'internal error',

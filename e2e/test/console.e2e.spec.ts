@@ -211,7 +211,7 @@ describe('admin console in a real browser', () => {
     await shot('console-source-mapping');
 
     // Editing the mapping previews as one types: a lead without a contact is refused, naming why.
-    const editor = page.getByLabel('Mapping', { exact: true });
+    const editor = page.getByLabel('Mapping (JSONata)');
     await editor.fill('{ "name": body.form_response.hidden.user_id }');
     await preview.filter({ hasText: 'Would be refused (422)' }).waitFor();
     await preview.getByText('email or phone').first().waitFor();

@@ -212,6 +212,7 @@ describe('inbound sources (SPEC §14, real Postgres + Kafka)', () => {
     const log = await logOf(source.id);
     expect(log.map((line) => line.status)).toEqual([401, 401, 401]);
     expect(log.every((line) => !('typeform-signature' in line.headers))).toBe(true);
+    expect(log[0].headers['content-type']).toBe('application/json');
     expect(await db.dataSource.query(`SELECT 1 FROM lead WHERE site_id = $1`, [source.siteId])).toEqual([]);
   });
 
@@ -441,6 +442,10 @@ describe('inbound sources (SPEC §14, real Postgres + Kafka)', () => {
       valid: false,
       errors: [{ field: 'mapping', position: expect.any(Number) }],
     });
+    const typed = await admin('POST', `/v1/admin/sources/${source.id}/preview`, {
+      mapping: '{ "email": body.payload.data.email, "extra": { "type": headers."content-type" } }',
+    });
+    expect(typed.json()).toMatchObject({ lead: { extra: { type: 'application/json' } } });
     const sample = await admin('POST', `/v1/admin/sources/${source.id}/preview`, {
       mapping: '{ "phone": body.tel, "extra": { "q": query.ref } }',
       sample: { body: { tel: '+44 20 7946 0000' }, query: { ref: 'ad-7', token: 'hidden' } },

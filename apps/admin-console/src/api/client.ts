@@ -29,6 +29,11 @@ export class Api {
     private readonly onUnauthorized: () => void,
   ) {}
 
+  /** An address the API gave as a path (`/v1/inbound/…`), made absolute on the API's own origin and prefix. */
+  absolute(pathOrUrl: string): string {
+    return pathOrUrl.startsWith('/') ? `${this.session.apiUrl.replace(/\/+$/, '')}${pathOrUrl}` : pathOrUrl;
+  }
+
   get<T>(path: string, query?: Query): Promise<T> {
     return this.call<T>('GET', path, undefined, query);
   }

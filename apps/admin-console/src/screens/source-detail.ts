@@ -155,14 +155,14 @@ function MappingEditor({
   return html`<section aria-labelledby="mapping-title">
     <h2 id="mapping-title">Mapping</h2>
     <p class="hint">
-      JSONata over <code>{body, headers, query}</code> (credentials left out), producing
+      JSONata over <code>{body, headers, query}</code> (credentials left out), producing${' '}
       <code>{name, email, phone, message, page_url, lead_source, form_type, extra, idempotency_key}</code>.
       The preview runs as you type${requestId ? ' on the chosen request' : ' on the newest request'}; nothing
       is stored.
     </p>
     <div class="mapping-editor">
       <div>
-        <label for="mapping-source">Mapping</label>
+        <label for="mapping-source">Mapping (JSONata)</label>
         <textarea
           id="mapping-source"
           spellcheck="false"
@@ -212,6 +212,17 @@ function MappingEditor({
   </section>`;
 }
 
+/** A logged body as people read it: JSON indented when it was kept whole, else as it is. */
+function readableBody(request: InboundRequest): string {
+  if (request.body === null) return '—';
+  if (request.body_format !== 'json' || request.body_truncated) return request.body;
+  try {
+    return JSON.stringify(JSON.parse(request.body), null, 2);
+  } catch {
+    return request.body;
+  }
+}
+
 function RequestRow({ request, onPreview }: { request: InboundRequest; onPreview: (id: string) => void }) {
   const [open, setOpen] = useState(false);
   return html`<tr data-request=${request.id}>
@@ -252,7 +263,7 @@ function RequestRow({ request, onPreview }: { request: InboundRequest; onPreview
                 ${request.body_format === 'raw' ? ' (as received: it could not be read)' : ' (as the mapping read it)'}
                 ${request.body_truncated ? ' — cut for the log' : ''}
               </p>
-              <pre>${request.body ?? '—'}</pre>
+              <pre>${readableBody(request)}</pre>
             </td>
           </tr>`
         : null
@@ -340,10 +351,10 @@ export function SourceDetailScreen({ siteId, sourceId }: { siteId: string; sourc
     ${revealed ? html`<${SourceUrlReveal} source=${revealed} onDone=${() => setRevealed(null)} />` : null}
     <dl class="facts">
       <dt>URL</dt>
-      <dd class="url">${current.url}</dd>
+      <dd class="url">${api.absolute(current.url)}</dd>
       <dt>Signature</dt>
       <dd>
-        ${SIGNATURE_LABELS[current.signature] ?? current.signature}:
+        ${SIGNATURE_LABELS[current.signature] ?? current.signature}:${' '}
         ${current.has_secret ? 'required (a secret is set)' : 'not required (no secret)'}
       </dd>
       <dt>Token rotated</dt>

@@ -13,14 +13,16 @@ const explain = (error: unknown) => (error instanceof ApiError ? error.explanati
 
 /** A source's URL just made or rotated: it holds the token, so it is shown this once, to copy into the tool. */
 export function SourceUrlReveal({ source, onDone }: { source: InboundSource; onDone: () => void }) {
+  const { api } = useApp();
+  const url = api.absolute(source.url);
   return html`<div class="reveal" role="status">
     <p>
       <strong>${source.name}: paste this URL into the tool's webhook settings.</strong> It contains the
       source's token: copy it now, it will not be shown again (rotate the token if it leaks).
     </p>
-    <code class="secret" data-testid="source-url">${source.url}</code>
+    <code class="secret" data-testid="source-url">${url}</code>
     <div class="actions">
-      <${CopyButton} value=${source.url} label="Copy URL" />
+      <${CopyButton} value=${url} label="Copy URL" />
       <button type="button" class="secondary" onClick=${onDone}>I have copied it</button>
     </div>
   </div>`;
@@ -68,7 +70,7 @@ function AddSource({ siteId, onAdded }: { siteId: string; onAdded: (source: Inbo
     ${
       preset
         ? html`<p class="hint" data-testid="preset-notes">
-            ${preset.notes}
+            ${preset.notes}${' '}
             <a href=${preset.docs} target="_blank" rel="noreferrer noopener">What ${preset.label} sends</a>
           </p>`
         : null
@@ -147,7 +149,7 @@ export function SourcesScreen({ siteId }: { siteId: string }) {
                       </header>
                       <dl class="facts">
                         <dt>URL</dt>
-                        <dd class="url">${source.url}</dd>
+                        <dd class="url">${api.absolute(source.url)}</dd>
                         <dt>Added</dt>
                         <dd><${Time} value=${source.created_at} /></dd>
                       </dl>

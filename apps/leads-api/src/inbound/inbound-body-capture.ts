@@ -37,6 +37,9 @@ export function captureInboundBodies(
     // Only a request this hook captured carries the type; anyone else sending it gets the usual 415.
     if (!captured)
       return done(Object.assign(new Error('Unsupported Media Type'), { statusCode: 415 }), undefined);
+    // From here on the request's headers are the sender's again (the mapping and the log see its Content-Type).
+    if (captured.contentType === null) delete request.headers['content-type'];
+    else request.headers['content-type'] = captured.contentType;
     done(null, {});
   });
   const capture: preParsingAsyncHookHandler = async (request, _reply, payload) => {

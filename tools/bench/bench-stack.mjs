@@ -3,6 +3,7 @@
 // the built apps started as their own processes (as deployed), and small statistics helpers.
 import { spawn, spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
+import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -129,7 +130,7 @@ async function dropStaleRunTopics(brokers) {
 export async function startApp(
   /** @type {'leads-api' | 'zapier-dispatcher'} */ app,
   /** @type {NodeJS.ProcessEnv} */ env,
-  /** @type {{ script?: string, port?: number }} */ options = {},
+  /** @type {{ script?: string, port?: number, nodeArgs?: string[] }} */ options = {},
 ) {
   const port = options.port ?? (await freePort());
   const script = options.script ?? 'main.js';
@@ -147,8 +148,9 @@ export async function startApp(
     [
       ...profile,
       '--disable-warning=TimeoutNegativeWarning',
-      // As the dispatcher's image runs it (apps/zapier-dispatcher/Dockerfile).
-      ...(app === 'zapier-dispatcher' ? ['--max-semi-space-size=32'] : []),
+      // As the app's image runs it: the V8 flags of its Dockerfile's CMD (heap sizes; see docs/memory.md).
+      ...imageNodeFlags(app),
+      ...(options.nodeArgs ?? []),
       path.join(repoRoot, 'apps', app, 'dist', script),
     ],
     {
@@ -170,7 +172,8 @@ export async function startApp(
         if ((await fetch(`${url}/health/live`)).ok) break;
       } catch {}
     }
-    if (i > 300) throw new Error(`${app} did not answer /health/live:\n${output.join('')}`);
+    // Two minutes: on a machine shared with other work a Nest app can take that long to boot.
+    if (i > 1200) throw new Error(`${app} did not answer /health/live:\n${output.join('')}`);
     await sleep(100);
   }
   const exited = new Promise((resolve) => child.once('exit', resolve));
@@ -195,6 +198,20 @@ export async function startApp(
       if (child.exitCode === null) child.kill('SIGKILL');
     },
   };
+}
+
+/**
+ * The Node/V8 flags an app's image starts it with (`CMD ["node", "--flag", …, "<script>"]` in its Dockerfile), so
+ * benchmarks and the soak measure the memory and speed of the process as deployed.
+ * @param {string} app
+ */
+export function imageNodeFlags(app) {
+  const dockerfile = fs.readFileSync(path.join(repoRoot, 'apps', app, 'Dockerfile'), 'utf8');
+  const cmd = dockerfile.split('\n').findLast((line) => line.startsWith('CMD ['));
+  if (!cmd) throw new Error(`apps/${app}/Dockerfile has no CMD ["node", …]`);
+  /** @type {string[]} */
+  const argv = JSON.parse(cmd.slice('CMD '.length));
+  return argv.slice(1).filter((arg) => arg.startsWith('--'));
 }
 
 /** @param {string} apiUrl @param {string} hostname @param {string | null} webhookUrl */

@@ -7,6 +7,8 @@ import {
   type TestDatabase,
   type TestKafka,
 } from '@leadhooks/testing';
+import { getStorageToken } from '@nestjs/throttler';
+import { IntakeThrottlerStorage } from '../src/intake/intake-throttler.storage.js';
 import { createTestLeadsApi } from './leads-api-harness.js';
 
 describe('leads-api intake rules (real Postgres + Kafka)', () => {
@@ -250,8 +252,44 @@ describe('leads-api rate limits', () => {
       statuses.push(response.statusCode);
       retryAfter ??= response.headers['retry-after'];
     }
-    // RATE_LIMIT_PER_IP_PER_MINUTE=6: six posts in the minute, then 429 until the window ends.
+    // RATE_LIMIT_PER_IP_PER_MINUTE=6: a burst of six, then 429 until a token refills (one every 10 s).
     expect(statuses).toEqual([201, 201, 201, 201, 201, 201, 429, 429]);
     expect(Number(retryAfter)).toBeGreaterThan(0);
+  });
+
+  it('keeps at most RATE_LIMIT_MAX_KEYS budgets however many client IPs and invented hostnames post', async () => {
+    // One post a minute per IP: every IP's bucket stays spent (remembered) for a minute, so 300 of them within
+    // that minute would all be kept but for the bound.
+    const { app: limited } = await createTestLeadsApi(db, kafka, {
+      RATE_LIMIT_PER_IP_PER_MINUTE: '1',
+      RATE_LIMIT_PER_SITE_PER_SECOND: '1000',
+      RATE_LIMIT_MAX_KEYS: '100',
+      OUTBOX_RELAY_ENABLED: 'false',
+    });
+    try {
+      const storage = limited.get<IntakeThrottlerStorage>(getStorageToken());
+      expect(storage).toBeInstanceOf(IntakeThrottlerStorage);
+      let largest = 0;
+      const statuses = new Set<number>();
+      for (let batch = 0; batch < 6; batch++) {
+        const responses = await Promise.all(
+          Array.from({ length: 50 }, (_, i) =>
+            limited.inject({
+              method: 'POST',
+              url: `/v1/sites/flood-${batch}-${i}.invalid/leads`,
+              payload: { email: 'a@example.com' },
+              remoteAddress: `2001:db8::${batch.toString(16)}:${i.toString(16)}`,
+            }),
+          ),
+        );
+        for (const response of responses) statuses.add(response.statusCode);
+        largest = Math.max(largest, storage.buckets.size);
+      }
+      expect(largest).toBe(100);
+      // Each IP posted once (within its budget); each invented hostname is an unknown site.
+      expect([...statuses]).toEqual([404]);
+    } finally {
+      await limited.close();
+    }
   });
 });

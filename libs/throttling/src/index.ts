@@ -1,1 +1,2 @@
 export * from './token-bucket-limiter.js';
+export * from './keyed-token-buckets.js';

@@ -22,7 +22,12 @@ export interface LeadsApiConfig {
   trustProxy: boolean;
   /** A form field bots fill in and people never see; a submission carrying it is dropped silently. */
   honeypotField: string;
-  rateLimit: { perIpPerMinute: number; perSitePerSecond: number };
+  rateLimit: {
+    perIpPerMinute: number;
+    perSitePerSecond: number;
+    /** Client IPs and hostnames whose budgets are kept at once (memory bound; see IntakeThrottlerStorage). */
+    maxKeys: number;
+  };
   secretRotationGraceMs: number;
   /** How long intake may use a cached site (0 = always read it); see SiteDirectory. */
   siteCacheTtlMs: number;
@@ -106,6 +111,7 @@ export function loadLeadsApiConfig(env: Record<string, string | undefined> = pro
     rateLimit: {
       perIpPerMinute: read.int('RATE_LIMIT_PER_IP_PER_MINUTE', 60, { min: 0, max: 10_000_000 }),
       perSitePerSecond: read.int('RATE_LIMIT_PER_SITE_PER_SECOND', 200, { min: 0, max: 10_000_000 }),
+      maxKeys: read.int('RATE_LIMIT_MAX_KEYS', 100_000, { min: 100, max: 10_000_000 }),
     },
     secretRotationGraceMs: read.durationMs('SECRET_ROTATION_GRACE', '24h'),
     console: {

@@ -8,6 +8,7 @@ import type { LeadsApiConfig } from '../config/leads-api.config.js';
 import { MetricsModule } from '../metrics/metrics.module.js';
 import { SitesModule } from '../sites/sites.module.js';
 import { IntakeThrottlerGuard } from './intake-throttler.guard.js';
+import { IntakeThrottlerStorage } from './intake-throttler.storage.js';
 import { IntakeController } from './intake.controller.js';
 import { IntakeService } from './intake.service.js';
 import { LeadSubmissionPipe } from './lead-submission.pipe.js';
@@ -22,6 +23,7 @@ import { LeadSubmissionPipe } from './lead-submission.pipe.js';
       inject: [LEADS_API_CONFIG],
       useFactory: (config: LeadsApiConfig) => ({
         setHeaders: false,
+        storage: new IntakeThrottlerStorage(config.rateLimit.maxKeys),
         throttlers: [
           // RATE_LIMIT_PER_IP_PER_MINUTE (0 = off): one client IP (behind TRUST_PROXY, the forwarded one).
           {

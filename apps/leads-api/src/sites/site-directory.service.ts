@@ -3,8 +3,8 @@ import { SiteRepository } from '@leadhooks/db';
 import { LEADS_API_CONFIG } from '../config/config.module.js';
 import type { LeadsApiConfig } from '../config/leads-api.config.js';
 
-/** Bounds memory (entries are tiny; a full cache is simply dropped). */
-const MAX_ENTRIES = 10_000;
+/** Bounds memory (~150 bytes an entry; a full cache is simply dropped and refills from the next requests). */
+export const SITE_DIRECTORY_MAX_ENTRIES = 10_000;
 
 /**
  * Site ids by hostname for intake, cached for SITE_CACHE_TTL (0 turns the cache off).
@@ -36,10 +36,15 @@ export class SiteDirectory {
     if (cached && cached.expiresAt > now) return cached.siteId;
     const siteId = await this.sites.findIdByHostname(key);
     if (siteId && ttlMs > 0) {
-      if (this.entries.size >= MAX_ENTRIES) this.entries.clear();
+      if (this.entries.size >= SITE_DIRECTORY_MAX_ENTRIES) this.entries.clear();
       this.entries.set(key, { siteId, expiresAt: now + ttlMs });
     } else this.entries.delete(key);
     return siteId;
+  }
+
+  /** Hostnames cached now. */
+  get size(): number {
+    return this.entries.size;
   }
 
   /** Forgets one hostname (its site was deleted), or everything. */

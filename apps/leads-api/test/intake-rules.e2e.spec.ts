@@ -217,6 +217,24 @@ describe('leads-api intake rules (real Postgres + Kafka)', () => {
       /leadhooks_http_requests_total\{method="POST",route="\/v1\/sites\/:hostname\/leads",status="201"/,
     );
   });
+
+  it('keeps metric label sets bounded: invented hostnames, paths and ids add no series', async () => {
+    const series = async () =>
+      (await app.inject({ method: 'GET', url: '/metrics' })).body
+        .split('\n')
+        .filter((line) => /^leadhooks_http_request/.test(line)).length;
+    const hit = (i: number) =>
+      Promise.all([
+        post(`invented-${i}.test`, { email: 'a@example.com' }),
+        app.inject({ method: 'GET', url: `/no/such/path/${i}?q=${i}` }),
+        app.inject({ method: 'GET', url: `/v1/leads/${i}` }),
+      ]);
+    await hit(0);
+    await series(); // the scrape itself is counted from the next one on
+    const before = await series();
+    for (let i = 1; i <= 50; i++) await hit(i);
+    expect(await series()).toBe(before);
+  });
 });
 
 describe('leads-api rate limits', () => {

@@ -555,15 +555,19 @@ describe('inbound source isolation (rate limits, a slow mapping)', () => {
 
   it('answers 429 with Retry-After past the source’s rate, and keeps one log line a second for the flood', async () => {
     const flooded = await source();
+    const started = performance.now();
     const answers = await Promise.all(
-      Array.from({ length: 16 }, (_, i) => send(flooded.token, `f${i}@example.com`)),
+      Array.from({ length: 40 }, (_, i) => send(flooded.token, `f${i}@example.com`)),
     );
-    // At most 10 a second pass the rate (and of those, what the mapping gate's queue holds); the rest wait and retry.
+    const seconds = (performance.now() - started) / 1000;
+    // A burst of 10 passes the rate, plus what the bucket refilled (10/s) while the flood was being answered (a
+    // starved machine takes longer over it); the rest wait and retry.
     const stored = answers.filter((res) => res.statusCode === 201);
     const refused = answers.filter((res) => res.statusCode === 429);
     expect(stored.length).toBeGreaterThanOrEqual(1);
-    expect(stored.length).toBeLessThanOrEqual(10);
-    expect(stored.length + refused.length).toBe(16);
+    expect(stored.length).toBeLessThanOrEqual(10 + Math.ceil(10 * seconds));
+    expect(refused.length).toBeGreaterThanOrEqual(1);
+    expect(stored.length + refused.length).toBe(40);
     expect(Number(refused[0].headers['retry-after'])).toBeGreaterThanOrEqual(1);
     await app.get(InboundLog).flushed();
     const [{ count }] = await db.dataSource.query<Array<{ count: number }>>(
@@ -571,7 +575,7 @@ describe('inbound source isolation (rate limits, a slow mapping)', () => {
       [flooded.id],
     );
     expect(count).toBeGreaterThanOrEqual(1);
-    expect(count).toBeLessThanOrEqual(2);
+    expect(count).toBeLessThanOrEqual(1 + Math.ceil(seconds));
     // Another source (of another site) is not touched by the flood.
     expect((await send((await source()).token)).statusCode).toBe(201);
   });

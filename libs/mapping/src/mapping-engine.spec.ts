@@ -84,6 +84,25 @@ describe(MappingEngine.name, () => {
     }
   });
 
+  it('survives one allocation larger than a worker may hold (a worker thread there would abort the whole process)', async () => {
+    const small = new MappingEngine({ ...DEFAULT_MAPPING_LIMITS, timeoutMs: 10_000, workerHeapMb: 32 }, 1);
+    try {
+      for (const source of [
+        '{ "x": $length($pad("", 100000000)) }',
+        '{ "x": $length($pad("", 60000000, "ab")) }',
+      ]) {
+        const result = await small.evaluate(source, {});
+        expect(result).toEqual({
+          ok: false,
+          error: { kind: 'resources', message: 'the mapping needed more memory than allowed' },
+        });
+        expect(await small.evaluate('{ "after": 1 }', {})).toEqual({ ok: true, json: '{"after":1}' });
+      }
+    } finally {
+      await small.close();
+    }
+  });
+
   it('runs evaluations of different callers side by side without mixing their results', async () => {
     const results = await Promise.all(
       Array.from({ length: 50 }, (_, i) => sut.evaluate('{ "i": i }', { i })),

@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { fork, type ChildProcess } from 'node:child_process';
 import { fromJsonataError } from './jsonata-error.js';
 import type { MappingError } from './mapping-error.js';
 import { DEFAULT_MAPPING_LIMITS, type MappingLimits } from './mapping-limits.js';
@@ -22,8 +22,16 @@ interface Answer {
   error?: unknown;
 }
 
+/** What the worker process reads from its argument: the limits JSONata enforces by itself. */
+interface WorkerLimits {
+  timeoutMs: number;
+  maxDepth: number;
+  maxSequenceLength: number;
+  maxOutputBytes: number;
+}
+
 interface Slot {
-  worker: Worker;
+  worker: ChildProcess;
   ready: boolean;
   job: Pending | null;
   watchdog: NodeJS.Timeout | null;
@@ -35,10 +43,14 @@ const workerFile = fileURLToPath(
 );
 
 /**
- * Evaluates JSONata mappings (SPEC §14) off the caller's thread, in a small pool of worker threads, each evaluation
+ * Evaluates JSONata mappings (SPEC §14) off the caller's process, in a small pool of child processes, each evaluation
  * bounded in time, depth, sequence length, output size and memory. A worker that does not answer in time (stuck in
- * one step, e.g. a catastrophic regular expression) or runs out of memory is terminated and replaced, and only that
+ * one step, e.g. a catastrophic regular expression) or runs out of memory is killed and replaced, and only that
  * evaluation fails. Evaluations queue in arrival order; each takes at most `timeoutMs` of a worker.
+ *
+ * Processes, not worker threads: V8 gives a thread that reaches its heap limit only a little room to stop, so one
+ * large allocation in a mapping (`$pad("", 1e8)`, a range of ten million numbers) aborts the whole process that owns
+ * the thread, and with it every tenant's requests. A child process that aborts takes nothing else with it.
  */
 export class MappingEngine {
   private readonly slots: Slot[] = [];
@@ -79,7 +91,7 @@ export class MappingEngine {
       this.slots.splice(0).map((slot) => {
         if (slot.watchdog) clearTimeout(slot.watchdog);
         slot.job?.resolve(failure('resources', 'the mapping engine is shut down'));
-        return slot.worker.terminate();
+        return stop(slot.worker);
       }),
     );
   }
@@ -102,8 +114,15 @@ export class MappingEngine {
       () => this.kill(slot, failure('timeout', this.timeoutMessage())),
       this.watchdogMs(),
     );
+    slot.worker.channel?.ref();
     try {
-      slot.worker.postMessage({ id: job.id, source: job.source, input: job.input });
+      slot.worker.send({ id: job.id, source: job.source, input: job.input }, (error) => {
+        if (error && slot.job === job)
+          this.kill(
+            slot,
+            failure('resources', `the mapping worker could not take the input: ${error.message}`),
+          );
+      });
     } catch (thrown) {
       // An input that cannot be cloned (a function, a symbol) is the caller's bug, reported as this job's failure.
       this.finish(
@@ -114,18 +133,20 @@ export class MappingEngine {
   }
 
   private spawn(): void {
-    const worker = new Worker(workerFile, {
-      workerData: {
-        timeoutMs: this.limits.timeoutMs,
-        maxDepth: this.limits.maxDepth,
-        maxSequenceLength: this.limits.maxSequenceLength,
-        maxOutputBytes: this.limits.maxOutputBytes,
-      },
-      resourceLimits: { maxOldGenerationSizeMb: this.limits.workerHeapMb, maxYoungGenerationSizeMb: 16 },
-      stdout: false,
-      stderr: false,
+    const worker = fork(workerFile, [JSON.stringify(this.workerLimits())], {
+      // Only what bounds the child: not the parent's flags (a test runner's, an inspector port) nor its environment
+      // (database URLs, keys), which a mapping has no business near.
+      execArgv: [
+        `--max-old-space-size=${this.limits.workerHeapMb}`,
+        '--max-semi-space-size=4',
+        '--disable-warning=ExperimentalWarning',
+      ],
+      env: {},
+      serialization: 'advanced',
+      stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
     });
     worker.unref();
+    worker.channel?.unref();
     const slot: Slot = { worker, ready: false, job: null, watchdog: null };
     this.slots.push(slot);
     worker.on('message', (message: Answer | { ready: true }) => {
@@ -137,19 +158,31 @@ export class MappingEngine {
       if (!slot.job || slot.job.id !== message.id) return;
       this.finish(slot, toResult(message));
     });
-    worker.on('error', (error: Error & { code?: string }) => {
-      const outOfMemory = error.code === 'ERR_WORKER_OUT_OF_MEMORY';
+    worker.on('error', (error: Error) =>
+      this.kill(slot, failure('resources', `the mapping failed: ${error.message}`)),
+    );
+    worker.on('exit', (code, signal) =>
       this.kill(
         slot,
         failure(
           'resources',
-          outOfMemory
+          // V8 aborts a process that reaches its heap limit (SIGABRT); a worker killed by the watchdog has already
+          // been failed with the time limit's message.
+          signal === 'SIGABRT' || code === 134
             ? 'the mapping needed more memory than allowed'
-            : `the mapping failed: ${error.message}`,
+            : 'the mapping worker stopped',
         ),
-      );
-    });
-    worker.on('exit', () => this.kill(slot, failure('resources', 'the mapping worker stopped')));
+      ),
+    );
+  }
+
+  private workerLimits(): WorkerLimits {
+    return {
+      timeoutMs: this.limits.timeoutMs,
+      maxDepth: this.limits.maxDepth,
+      maxSequenceLength: this.limits.maxSequenceLength,
+      maxOutputBytes: this.limits.maxOutputBytes,
+    };
   }
 
   private finish(slot: Slot, result: MappingResult): void {
@@ -157,6 +190,7 @@ export class MappingEngine {
     slot.watchdog = null;
     const job = slot.job;
     slot.job = null;
+    slot.worker.channel?.unref();
     job?.resolve(result);
     this.pump();
   }
@@ -169,7 +203,7 @@ export class MappingEngine {
     if (slot.watchdog) clearTimeout(slot.watchdog);
     slot.job?.resolve(result);
     slot.job = null;
-    void slot.worker.terminate();
+    void stop(slot.worker);
     if (this.closed) return;
     // A worker that died before it was ready (it could not load) would die again: fail what waits instead of looping.
     if (!slot.ready) for (const pending of this.queue.splice(0)) pending.resolve(result);
@@ -183,6 +217,15 @@ export class MappingEngine {
   private timeoutMessage(): string {
     return `the mapping ran longer than ${this.limits.timeoutMs} ms`;
   }
+}
+
+/** Kills a worker process at once (it holds nothing worth a graceful stop) and resolves when it is gone. */
+function stop(worker: ChildProcess): Promise<void> {
+  if (worker.exitCode !== null || worker.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    worker.once('exit', () => resolve());
+    worker.kill('SIGKILL');
+  });
 }
 
 function failure(kind: MappingError['kind'], message: string): MappingResult {

@@ -1,8 +1,7 @@
-// The evaluation side of MappingEngine, run in a worker thread so that no mapping can block or exhaust the process
-// that asked for it: JSONata's own guards stop long or deep evaluations, and the engine terminates a worker stuck
-// inside one step (a catastrophic regular expression) or out of memory. Self-contained on purpose: Node runs this
-// file as it is (type stripping) under the tests, so it imports nothing of ours.
-import { parentPort, workerData } from 'node:worker_threads';
+// The evaluation side of MappingEngine, run in a child process so that no mapping can block or exhaust the process
+// that asked for it: JSONata's own guards stop long or deep evaluations, and the engine kills a worker stuck inside
+// one step (a catastrophic regular expression); a worker out of memory aborts alone. Self-contained on purpose: Node
+// runs this file as it is (type stripping) under the tests, so it imports nothing of ours.
 import jsonata from 'jsonata';
 
 interface WorkerLimits {
@@ -20,9 +19,11 @@ interface Job {
 
 type Expression = ReturnType<typeof jsonata>;
 
-const limits = workerData as WorkerLimits;
-const port = parentPort;
-if (!port) throw new Error('mapping.worker runs as a worker thread');
+const limits = JSON.parse(process.argv[2] ?? 'null') as WorkerLimits;
+const send = process.send?.bind(process);
+if (!send || !limits) throw new Error('mapping.worker runs as a child process of MappingEngine');
+// The parent gone, nothing is left to answer: exit rather than linger.
+process.on('disconnect', () => process.exit(0));
 
 /** Compiled expressions by source; mappings change rarely, so a small bound keeps every live one. */
 const MAX_COMPILED = 500;
@@ -112,7 +113,7 @@ async function run(job: Job): Promise<unknown> {
   return { id: job.id, ok: true, json };
 }
 
-port.on('message', (job: Job) => {
-  void run(job).then((answer) => port.postMessage(answer));
+process.on('message', (job: Job) => {
+  void run(job).then((answer) => send(answer));
 });
-port.postMessage({ ready: true });
+send({ ready: true });

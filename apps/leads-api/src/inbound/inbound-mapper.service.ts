@@ -11,7 +11,7 @@ import type { LeadsApiConfig } from '../config/leads-api.config.js';
 import { InboundMetrics } from '../metrics/inbound-metrics.js';
 
 /**
- * Evaluates source mappings in the mapping engine's worker threads (bounded in time, depth, sequence, output and
+ * Evaluates source mappings in the mapping engine's worker processes (bounded in time, depth, sequence, output and
  * memory), each source through its own gate: at most INBOUND_MAPPING_CONCURRENCY_PER_SOURCE of its evaluations in
  * the workers' queue and INBOUND_MAPPING_QUEUE_PER_SOURCE waiting, so a source with a slow mapping (or a flood)
  * delays others by at most its share and is itself told to retry ('busy') beyond it.

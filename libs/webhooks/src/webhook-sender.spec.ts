@@ -103,6 +103,17 @@ describe('WebhookSender (real sockets on loopback)', () => {
     expect(server.connections).toBe(0);
   });
 
+  it('masks a token-like hostname in the refused-target error (stored, read by site keys, logged)', async () => {
+    const host = 'eo1a2b3c4d5e6f7g8h9.m.pipedream.net';
+    const sender = new WebhookSender({ ...base, resolve: fakeResolver({ [host]: ['10.1.2.3'] }) });
+    const result = await sender.post(`https://${host}:${port}/hook`, '{}', {});
+    expect(result).toMatchObject({ ok: false, errorClass: 'forbidden-target' });
+    expect(result.error).toBe(
+      'refused: ***.m.pipedream.net resolves to 10.1.2.3 is a private, loopback, link-local or reserved address',
+    );
+    expect(server.connections).toBe(0);
+  });
+
   it.each([
     ['a loopback literal', 'https://127.0.0.1:PORT/hook'],
     ['an IPv4-mapped IPv6 loopback literal', 'https://[::ffff:127.0.0.1]:PORT/hook'],

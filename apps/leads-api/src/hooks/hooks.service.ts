@@ -40,25 +40,28 @@ export class HooksService {
         message: 'The target URL is invalid',
         errors: [{ field: 'target_url', message: `target_url ${problem}` }],
       });
-    if ((await this.endpoints.countLive(siteId, 'zapier_rest_hook')) >= MAX_HOOKS_PER_SITE)
+    const event = dto.event ?? LEAD_CREATED_TYPE;
+    const created = await this.endpoints.createWithinLimit(
+      {
+        siteId,
+        name: `zapier-hook-${randomBytes(5).toString('hex')}`,
+        kind: 'zapier_rest_hook',
+        url: dto.target_url,
+        enabled: true,
+        events: [event],
+        auth: 'standard_webhooks',
+        format: 'flat',
+        headers: {},
+        timeoutMs: null,
+        rateLimitPerSecond: null,
+        secret: generateWebhookSecret(),
+      },
+      MAX_HOOKS_PER_SITE,
+    );
+    if (created === 'limit-reached')
       throw new ConflictException(
         `The site has ${MAX_HOOKS_PER_SITE} REST hook subscriptions already; unsubscribe one first`,
       );
-    const event = dto.event ?? LEAD_CREATED_TYPE;
-    const created = await this.endpoints.create({
-      siteId,
-      name: `zapier-hook-${randomBytes(5).toString('hex')}`,
-      kind: 'zapier_rest_hook',
-      url: dto.target_url,
-      enabled: true,
-      events: [event],
-      auth: 'standard_webhooks',
-      format: 'flat',
-      headers: {},
-      timeoutMs: null,
-      rateLimitPerSecond: null,
-      secret: generateWebhookSecret(),
-    });
     if (created === 'site-missing') throw new NotFoundException(`No site ${siteId}`);
     if (created === 'name-taken') throw new ConflictException('Subscription name collision; try again');
     this.log.log({

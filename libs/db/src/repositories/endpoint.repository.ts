@@ -110,22 +110,44 @@ export class EndpointRepository {
         `INSERT INTO endpoint (site_id, name, kind, url, enabled, events, auth, format, headers, timeout_ms,
                                rate_limit_per_second, secret)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING *`,
-        [
-          endpoint.siteId,
-          endpoint.name,
-          endpoint.kind,
-          this.secretBox.sealNullable(endpoint.url),
-          endpoint.enabled,
-          endpoint.events,
-          endpoint.auth,
-          endpoint.format,
-          this.sealHeaders(endpoint.headers),
-          endpoint.timeoutMs,
-          endpoint.rateLimitPerSecond,
-          this.secretBox.seal(endpoint.secret),
-        ],
+        this.insertValues(endpoint),
       );
       return this.open(row);
+    } catch (error) {
+      if (isUniqueViolation(error, 'endpoint_site_name')) return 'name-taken';
+      if (isForeignKeyViolation(error)) return 'site-missing';
+      throw error;
+    }
+  }
+
+  /**
+   * Creates the endpoint only while the site has fewer than `limit` live endpoints of its kind (REST hook
+   * subscriptions per site). The bound is in the INSERT itself, and the site row is locked first (FOR NO KEY UPDATE:
+   * intake's foreign-key checks are not blocked), so concurrent creates of one site take turns and each INSERT's
+   * count sees the ones committed before it: concurrent subscribes can never pass the limit.
+   */
+  async createWithinLimit(
+    endpoint: NewEndpoint,
+    limit: number,
+  ): Promise<Endpoint | 'name-taken' | 'site-missing' | 'limit-reached'> {
+    try {
+      return await this.dataSource.transaction(async (manager) => {
+        const site: unknown[] = await manager.query(`SELECT 1 FROM site WHERE id = $1 FOR NO KEY UPDATE`, [
+          endpoint.siteId,
+        ]);
+        if (!site.length) return 'site-missing' as const;
+        const rows: SealedEndpointRow[] = await manager.query(
+          `INSERT INTO endpoint (site_id, name, kind, url, enabled, events, auth, format, headers, timeout_ms,
+                                 rate_limit_per_second, secret)
+           SELECT $1::uuid, $2::text, $3::text, $4::text, $5::boolean, $6::text[], $7::text, $8::text, $9::text,
+                  $10::int, $11::int, $12::text
+            WHERE (SELECT count(*) FROM endpoint
+                    WHERE site_id = $1::uuid AND kind = $3::text AND deleted_at IS NULL) < $13::int
+           RETURNING *`,
+          [...this.insertValues(endpoint), limit],
+        );
+        return rows[0] ? this.open(rows[0]) : ('limit-reached' as const);
+      });
     } catch (error) {
       if (isUniqueViolation(error, 'endpoint_site_name')) return 'name-taken';
       if (isForeignKeyViolation(error)) return 'site-missing';
@@ -148,15 +170,6 @@ export class EndpointRepository {
       id,
     ]);
     return rows[0] ? this.open(rows[0]) : null;
-  }
-
-  /** How many live endpoints of this kind the site has (bounds REST hook subscriptions per site). */
-  async countLive(siteId: string, kind: EndpointKind): Promise<number> {
-    const [row]: Array<{ count: number }> = await this.dataSource.query(
-      `SELECT count(*)::int AS count FROM endpoint WHERE site_id = $1 AND kind = $2 AND deleted_at IS NULL`,
-      [siteId, kind],
-    );
-    return row.count;
   }
 
   /** The site's live endpoints, oldest first (the `zapier` one is created with the site). */
@@ -330,6 +343,24 @@ export class EndpointRepository {
       previousSecret: openField(row.previous_secret, ''),
     };
     return { ...opened, problem: problems.length ? problems.join('; ') : null };
+  }
+
+  /** $1…$12 of an endpoint INSERT, sealed where sealed at rest. */
+  private insertValues(endpoint: NewEndpoint): unknown[] {
+    return [
+      endpoint.siteId,
+      endpoint.name,
+      endpoint.kind,
+      this.secretBox.sealNullable(endpoint.url),
+      endpoint.enabled,
+      endpoint.events,
+      endpoint.auth,
+      endpoint.format,
+      this.sealHeaders(endpoint.headers),
+      endpoint.timeoutMs,
+      endpoint.rateLimitPerSecond,
+      this.secretBox.seal(endpoint.secret),
+    ];
   }
 
   private sealHeaders(headers: Record<string, string>): string | null {

@@ -10,6 +10,7 @@ import type { LeadsApiConfig } from './config/leads-api.config.js';
 import { serveConsole } from './http/console-static.js';
 import { captureInboundBodies } from './inbound/inbound-body-capture.js';
 import { apiCors } from './http/site-origin-cors.js';
+import { refuseUnstorableParameters } from './http/storable-request.js';
 import { validationException } from './http/validation-errors.js';
 import { IntakeMetrics } from './metrics/intake-metrics.js';
 
@@ -26,6 +27,7 @@ export async function createLeadsApi(config: LeadsApiConfig): Promise<NestFastif
   fastify.removeContentTypeParser('text/plain');
   // Inbound sources read their own bodies (any type, exact bytes for signatures, every outcome logged).
   captureInboundBodies(fastify, { pathPrefix: '/v1/inbound/', limitBytes: config.inbound.bodyLimitBytes });
+  refuseUnstorableParameters(fastify);
   // A 400 raised before any route runs (an empty or unparseable body) is answered by Nest's own layer; like every
   // other 400 it names what was wrong: the body.
   fastify.addHook('onSend', (_request, reply, payload, done) => {

@@ -6,6 +6,12 @@ export const CUSTOM_HEADERS_TOTAL_MAX = 8_192;
 /** RFC 9110 token: what a header name may be made of. */
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,100}$/;
 
+/**
+ * What an HTTP/1.1 field value may not hold (RFC 9110 §5.5: visible ASCII, space, tab and obs-text 0x80–0xFF):
+ * Node's and undici's clients refuse anything else, so such a value would fail every delivery of its endpoint.
+ */
+const UNSENDABLE = /[^\t\x20-\x7e\x80-\xff]/;
+
 /** Hop-by-hop and transport headers (RFC 9110 §7.6.1) and what the sender sets itself. */
 const RESERVED = new Set([
   'connection',
@@ -54,6 +60,10 @@ export function customHeaderProblems(headers: Record<string, unknown>): string[]
       continue;
     }
     if (/[\r\n\0]/.test(value)) problems.push(`header '${name}' must be a single line`);
+    else if (UNSENDABLE.test(value))
+      problems.push(
+        `header '${name}' holds a character no HTTP client can send (control characters and characters beyond Latin-1 are refused)`,
+      );
     if (value.length > CUSTOM_HEADER_VALUE_MAX)
       problems.push(`header '${name}' is longer than ${CUSTOM_HEADER_VALUE_MAX} characters`);
     total += name.length + value.length;

@@ -3,6 +3,14 @@ function isTokenLike(label: string): boolean {
   return label.length >= 20 || (label.length >= 10 && /\d/.test(label) && /[a-z]/i.test(label));
 }
 
+/** A hook's hostname as maskUrl shows it: token-like labels masked (`***.m.pipedream.net`). */
+export function maskHostname(hostname: string): string {
+  return hostname
+    .split('.')
+    .map((label) => (isTokenLike(label) ? '***' : label))
+    .join('.');
+}
+
 /**
  * Hook URLs are credentials: the path, the query and sometimes a host label are the token (Zapier
  * `hooks.zapier.com/hooks/catch/123/abc/`, Make `hook.eu1.make.com/<token>`, Pipedream `<token>.m.pipedream.net`).
@@ -12,10 +20,7 @@ function isTokenLike(label: string): boolean {
 export function maskUrl(raw: string): string {
   try {
     const url = new URL(raw);
-    const host = url.hostname
-      .split('.')
-      .map((label) => (isTokenLike(label) ? '***' : label))
-      .join('.');
+    const host = maskHostname(url.hostname);
     const port = url.port ? `:${url.port}` : '';
     const hidden = url.pathname.replace(/\/+$/, '') !== '' || url.search !== '' || url.hash !== '';
     return `${url.protocol}//${host}${port}/${hidden ? '***' : ''}`;

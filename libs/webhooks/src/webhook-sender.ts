@@ -4,6 +4,7 @@ import net from 'node:net';
 import type { Readable } from 'node:stream';
 import { Agent } from 'undici';
 import { forbiddenAddressReason } from './address-policy.js';
+import { maskHostname } from './url-mask.js';
 import { leanHttpAdapter, UNDICI_TIMEOUT_CODES } from './lean-http-adapter.js';
 import { USER_AGENT } from './user-agent.js';
 import { webhookUrlProblem, type WebhookUrlPolicy } from './webhook-url-policy.js';
@@ -57,7 +58,10 @@ function guardedLookup(allowLoopback: boolean, resolve: typeof dns.lookup): net.
       if (error) return callback(error, '', 0);
       for (const entry of list) {
         const reason = forbiddenAddressReason(entry.address, { allowLoopback });
-        if (reason) return callback(new ForbiddenTargetError(`${hostname} resolves to ${reason}`), '', 0);
+        // The hostname can be the hook's token (`<token>.m.pipedream.net`): this text is stored, shown to site keys
+        // and logged, so it is masked like URLs are.
+        if (reason)
+          return callback(new ForbiddenTargetError(`${maskHostname(hostname)} resolves to ${reason}`), '', 0);
       }
       if (options.all) return (callback as unknown as (e: null, a: dns.LookupAddress[]) => void)(null, list);
       return callback(null, list[0].address, list[0].family);
@@ -140,7 +144,7 @@ export class WebhookSender {
         retryAfter,
       };
     } catch (error) {
-      return classify(error, elapsed(), timeoutMs);
+      return classify(error, elapsed(), timeoutMs, new URL(url).hostname);
     } finally {
       clearTimeout(timer);
     }
@@ -180,10 +184,12 @@ async function readCapped(stream: Readable, max: number): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-function classify(error: unknown, durationMs: number, timeoutMs: number): WebhookResult {
+/** `hostname`: the hook's, masked wherever an error's text names it (it can be the hook's token). */
+function classify(error: unknown, durationMs: number, timeoutMs: number, hostname: string): WebhookResult {
   const cause = error instanceof AxiosError ? (error.cause ?? error) : error;
   const code = (cause as NodeJS.ErrnoException | undefined)?.code ?? (error as AxiosError | undefined)?.code;
-  const message = cause instanceof Error ? cause.message : String(cause);
+  const raw = cause instanceof Error ? cause.message : String(cause);
+  const message = hostname ? raw.replaceAll(hostname, maskHostname(hostname)) : raw;
   if (cause instanceof ForbiddenTargetError)
     return failure('forbidden-target', `refused: ${message}`, durationMs);
   if (

@@ -39,12 +39,8 @@ describe('a hostile tenant is refused at the API (real Postgres + Kafka)', () =>
     await db?.drop();
   });
 
-  const call = (
-    key: string,
-    method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
-    url: string,
-    payload?: object,
-  ) => app.inject({ method, url, payload, headers: { authorization: `Bearer ${key}` } });
+  const call = (key: string, method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, payload?: object) =>
+    app.inject({ method, url, payload, headers: { authorization: `Bearer ${key}` } });
 
   async function siteWithKey() {
     const site = await seedSite(db.dataSource);
@@ -111,9 +107,9 @@ describe('a hostile tenant is refused at the API (real Postgres + Kafka)', () =>
     );
     expect(events[0].count).toBe(1);
     // Shrinking it back is fine.
-    expect(
-      (await call(key, 'PATCH', `/v1/leads/${id}`, { extra: { a0: null, a1: null } })).statusCode,
-    ).toBe(200);
+    expect((await call(key, 'PATCH', `/v1/leads/${id}`, { extra: { a0: null, a1: null } })).statusCode).toBe(
+      200,
+    );
   });
 
   it('keeps concurrent subscribes within 200 REST hooks per site (the bound is in the INSERT)', async () => {
@@ -140,14 +136,13 @@ describe('a hostile tenant is refused at the API (real Postgres + Kafka)', () =>
     expect(live[0].count).toBe(200);
   });
 
-  it('answers 400 naming the parameter, never 500, for NUL or broken Unicode in a path or query', async () => {
+  it('answers 400 naming the parameter, never 500, for a NUL in a path or query', async () => {
     const { site, key } = await siteWithKey();
     const requests: Array<[string, 'GET' | 'POST', string, string]> = [
       [ADMIN, 'POST', '/v1/sites/%00/leads', 'hostname'],
       [ADMIN, 'POST', `/v1/sites/${site.hostname}%00/leads`, 'hostname'],
       [key, 'GET', '/v1/leads/search?email=%00', 'email'],
       [key, 'GET', '/v1/leads/search?phone=1%00', 'phone'],
-      [key, 'GET', '/v1/leads/search?email=a%ED%A0%80', 'email'],
       [ADMIN, 'GET', '/v1/leads?cursor=%00', 'cursor'],
       [ADMIN, 'GET', '/v1/admin/deliveries?cursor=%00', 'cursor'],
       [ADMIN, 'GET', `/v1/admin/sites/${site.id}%00`, 'id'],
@@ -160,11 +155,10 @@ describe('a hostile tenant is refused at the API (real Postgres + Kafka)', () =>
           ? await app.inject({ method, url, payload: { email: 'nul@example.com' } })
           : await call(auth, method, url, method === 'POST' ? {} : undefined);
       expect({ url, status: answer.statusCode }).toEqual({ url, status: 400 });
-      if (!url.includes('%ED'))
-        expect({ url, errors: answer.json().errors }).toEqual({
-          url,
-          errors: [expect.objectContaining({ field })],
-        });
+      expect({ url, errors: answer.json().errors }).toEqual({
+        url,
+        errors: [expect.objectContaining({ field })],
+      });
     }
   });
 
@@ -185,7 +179,9 @@ describe('a hostile tenant is refused at the API (real Postgres + Kafka)', () =>
         headers,
       });
       expect(bad.statusCode).toBe(400);
-      expect(bad.json().errors).toEqual([{ field: 'headers', message: expect.stringContaining(`'${name}'`) }]);
+      expect(bad.json().errors).toEqual([
+        { field: 'headers', message: expect.stringContaining(`'${name}'`) },
+      ]);
 
       const made = await call(ADMIN, 'POST', `/v1/admin/sites/${site.id}/endpoints`, {
         name: 'crm',

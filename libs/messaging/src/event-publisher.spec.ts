@@ -3,10 +3,10 @@ import { EventPublisher } from './event-publisher.js';
 
 /** A fake kafkajs client: each producer records what it sent; `hang` makes its sends never settle. */
 function fakeKafka(options: { hangFirstProducer?: boolean } = {}) {
-  const producers: Array<{ sent: string[]; disconnected: boolean }> = [];
+  const producers: Array<{ sent: string[]; sends: string[][]; disconnected: boolean }> = [];
   const kafka = {
     producer: () => {
-      const record = { sent: [] as string[], disconnected: false };
+      const record = { sent: [] as string[], sends: [] as string[][], disconnected: false };
       const hangs = options.hangFirstProducer === true && producers.length === 0;
       producers.push(record);
       return {
@@ -14,6 +14,7 @@ function fakeKafka(options: { hangFirstProducer?: boolean } = {}) {
         disconnect: () => Promise.resolve(void (record.disconnected = true)),
         sendBatch: ({ topicMessages }: { topicMessages: Array<{ messages: Array<{ value: string }> }> }) => {
           if (hangs) return new Promise(() => undefined);
+          record.sends.push(topicMessages.flatMap((t) => t.messages.map((m) => m.value)));
           record.sent.push(...topicMessages.flatMap((t) => t.messages.map((m) => m.value)));
           return Promise.resolve([]);
         },
@@ -55,5 +56,27 @@ describe(EventPublisher.name, () => {
     expect(producers[0].disconnected).toBe(true);
     expect(producers[1].sent).toEqual(['after']);
     expect(sut.replacedProducers).toBe(1);
+  });
+
+  it('carries at most maxSendBytes of one topic per send (so per partition), in order; a larger message alone', async () => {
+    const { kafka, producers } = fakeKafka();
+    const sut = new EventPublisher(kafka, 1_000, 10_000);
+    const value = (tag: string, bytes: number) => tag + 'x'.repeat(bytes - tag.length);
+    await Promise.all([
+      sut.publish('t', [
+        { key: 'k', value: value('a', 4_000) },
+        { key: 'k', value: value('b', 4_000) },
+      ]),
+      sut.publish('t', [{ key: 'k', value: value('c', 4_000) }]),
+      sut.publish('t', [{ key: 'k', value: value('d', 30_000) }]),
+      sut.publish('t', [{ key: 'k', value: value('e', 100) }]),
+    ]);
+    expect(producers[0].sends.map((send) => send.map((sent) => sent[0]).join(''))).toEqual([
+      'ab',
+      'c',
+      'd',
+      'e',
+    ]);
+    expect(sut.replacedProducers).toBe(0);
   });
 });

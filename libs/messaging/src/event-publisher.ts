@@ -19,6 +19,16 @@ interface Pending {
 const MAX_PUBLISHES_PER_SEND = 200;
 
 /**
+ * Bytes of one topic in one `sendBatch`, by default (KAFKA_MAX_SEND_BYTES). kafkajs writes a partition's messages of
+ * a send as one record batch, which the broker refuses whole when it is larger than its message.max.bytes (1 MiB by
+ * default); bounding a topic's bytes bounds every partition's. A message larger than this alone is sent alone.
+ */
+export const DEFAULT_MAX_SEND_BYTES = 512 * 1024;
+
+/** What a record adds to its key, value and headers in a record batch (lengths, offsets, timestamps; generous). */
+const RECORD_OVERHEAD_BYTES = 32;
+
+/**
  * An idempotent producer with acks=all: a publish resolves only when the broker has the messages, which is what
  * lets callers commit (an offset, an outbox row) afterwards.
  *
@@ -48,10 +58,13 @@ export class EventPublisher {
    * @param sendTimeoutMs The longest a connect or a send may take before the producer is given up on. kafkajs can
    *   leave a producer waiting forever after requests time out against a broker that was paused (its in-flight
    *   slot is never freed); a send that hangs would hold the caller (and the relay's row locks) for good.
+   * @param maxSendBytes The most bytes of one topic (so of any partition) a `sendBatch` carries; more goes in the
+   *   next send. Keep it under the broker's message.max.bytes.
    */
   constructor(
     private readonly kafka: Kafka,
     private readonly sendTimeoutMs = 30_000,
+    private readonly maxSendBytes = DEFAULT_MAX_SEND_BYTES,
   ) {}
 
   async connect(): Promise<void> {
@@ -83,11 +96,13 @@ export class EventPublisher {
       const batch = this.queue.splice(0, MAX_PUBLISHES_PER_SEND);
       try {
         const producer = await within(this.current(), this.sendTimeoutMs, 'connecting to Kafka');
-        await within(
-          producer.sendBatch({ acks: -1, topicMessages: merge(batch) }),
-          this.sendTimeoutMs,
-          'a produce request',
-        );
+        for (const topicMessages of bySize(merge(batch), this.maxSendBytes)) {
+          await within(
+            producer.sendBatch({ acks: -1, topicMessages }),
+            this.sendTimeoutMs,
+            'a produce request',
+          );
+        }
         for (const pending of batch) pending.resolve();
       } catch (error) {
         for (const pending of batch) pending.reject(error);
@@ -158,4 +173,42 @@ function merge(batch: Pending[]): TopicMessages[] {
     else merged.push({ topic, messages: [...messages] });
   }
   return merged;
+}
+
+/**
+ * The merged batch cut into sends, in order, each carrying at most `maxBytes` of any one topic (a message larger
+ * than that alone goes alone). Usually one send: the cut only happens for large messages or large backlogs.
+ */
+function bySize(merged: TopicMessages[], maxBytes: number): TopicMessages[][] {
+  const sends: TopicMessages[][] = [];
+  let current: TopicMessages[] = [];
+  let bytesByTopic = new Map<string, number>();
+  for (const { topic, messages } of merged) {
+    for (const message of messages) {
+      const size = messageBytes(message as OutgoingMessage);
+      const used = bytesByTopic.get(topic) ?? 0;
+      if (used > 0 && used + size > maxBytes) {
+        sends.push(current);
+        current = [];
+        bytesByTopic = new Map();
+      }
+      let last = current[current.length - 1];
+      if (last?.topic !== topic) {
+        last = { topic, messages: [] };
+        current.push(last);
+      }
+      last.messages.push(message);
+      bytesByTopic.set(topic, (bytesByTopic.get(topic) ?? 0) + size);
+    }
+  }
+  if (current.length) sends.push(current);
+  return sends;
+}
+
+/** A message's size in a record batch, about (key, value, headers and the record's own fields). */
+export function messageBytes(message: OutgoingMessage): number {
+  let bytes = RECORD_OVERHEAD_BYTES + Buffer.byteLength(message.key) + Buffer.byteLength(message.value);
+  for (const [name, value] of Object.entries(message.headers ?? {}))
+    bytes += Buffer.byteLength(name) + Buffer.byteLength(value);
+  return bytes;
 }

@@ -5,5 +5,6 @@ export * from './kafka-client.js';
 export * from './kafka.health.js';
 export * from './kafka.module.js';
 export * from './kafka.tokens.js';
+export * from './message-too-large.js';
 export * from './partition-schedule.js';
 export * from './topic-provisioner.js';

@@ -29,7 +29,12 @@ const kafkaLog = new Logger('Kafka');
       inject: [KAFKA_SETTINGS],
       useFactory: (settings: KafkaModuleSettings) => new TopicNames(settings.topicPrefix),
     },
-    { provide: EventPublisher, inject: [KAFKA], useFactory: (kafka: Kafka) => new EventPublisher(kafka) },
+    {
+      provide: EventPublisher,
+      inject: [KAFKA, KAFKA_SETTINGS],
+      useFactory: (kafka: Kafka, settings: KafkaModuleSettings) =>
+        new EventPublisher(kafka, undefined, settings.maxSendBytes),
+    },
     KafkaHealthIndicator,
   ],
   exports: [KAFKA, TopicNames, EventPublisher, KafkaHealthIndicator],

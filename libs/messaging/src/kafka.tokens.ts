@@ -9,4 +9,6 @@ export interface KafkaModuleSettings {
   clientId: string;
   /** Prefix for every topic (shared clusters, tests). */
   topicPrefix: string;
+  /** The most bytes of one topic a send carries (KAFKA_MAX_SEND_BYTES); default DEFAULT_MAX_SEND_BYTES. */
+  maxSendBytes?: number;
 }

@@ -8,8 +8,13 @@ import {
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { TopicNames } from '@leadhooks/contracts';
-import { type ClaimedOutboxMessage, OUTBOX_CHANNEL, OutboxRepository } from '@leadhooks/db';
-import { EventPublisher, type OutgoingMessage } from '@leadhooks/messaging';
+import {
+  type ClaimedOutboxMessage,
+  OUTBOX_CHANNEL,
+  OutboxRepository,
+  type SetAsideOutboxMessage,
+} from '@leadhooks/db';
+import { EventPublisher, isMessageTooLarge, messageBytes, type OutgoingMessage } from '@leadhooks/messaging';
 import { OUTBOX_RELAY_SETTINGS, type OutboxRelaySettings } from './outbox-relay.settings.js';
 import { WakeSignal } from './wake-signal.js';
 
@@ -81,13 +86,49 @@ export class OutboxRelayService implements OnApplicationBootstrap, BeforeApplica
     this.listener = undefined;
   }
 
-  /** Publishes one batch; returns how many rows it published. */
+  /**
+   * Publishes one batch; returns how many rows it handled. When the broker refuses the batch for its size (a row
+   * over its message.max.bytes), the rows are published one at a time and a row refused even alone is set aside
+   * (marked, kept, alerted on), so one oversize event never blocks the rows of every other lead behind it.
+   */
   async publishBatch(): Promise<number> {
     return this.outbox.publishBatch(this.settings.batchSize, async (batch) => {
-      for (const [topic, rows] of byTopic(batch)) {
-        await this.publisher.publish(this.topics.physical(topic), rows);
+      try {
+        for (const [topic, rows] of byTopic(batch)) {
+          await this.publisher.publish(this.topics.physical(topic), rows);
+        }
+        return [];
+      } catch (error) {
+        if (!isMessageTooLarge(error)) throw error;
+        return this.publishOneByOne(batch);
       }
     });
+  }
+
+  /** Each row alone, in claim order; returns the rows the broker refused for their size even alone. */
+  private async publishOneByOne(batch: ClaimedOutboxMessage[]): Promise<SetAsideOutboxMessage[]> {
+    const setAside: SetAsideOutboxMessage[] = [];
+    for (const row of batch) {
+      const message = toOutgoing(row);
+      try {
+        await this.publisher.publish(this.topics.physical(row.topic), [message]);
+      } catch (error) {
+        if (!isMessageTooLarge(error)) throw error;
+        const bytes = messageBytes(message);
+        setAside.push({
+          id: row.id,
+          reason: `Kafka refused the ${row.eventType} event (${bytes} bytes) even alone: ${describe(error)}`,
+        });
+        this.log.error({
+          message: `Set outbox row ${row.id} aside: Kafka refuses its ${row.eventType} event of lead ${row.aggregateId} (${bytes} bytes) even alone; the rows behind it go on`,
+          outboxId: row.id,
+          leadId: row.aggregateId,
+          topic: row.topic,
+          bytes,
+        });
+      }
+    }
+    return setAside;
   }
 
   private async run(): Promise<void> {
@@ -152,10 +193,14 @@ function byTopic(batch: ClaimedOutboxMessage[]): Map<string, OutgoingMessage[]> 
   const groups = new Map<string, OutgoingMessage[]>();
   for (const row of batch) {
     const rows = groups.get(row.topic) ?? [];
-    rows.push({ key: row.aggregateId, value: JSON.stringify(row.payload), headers: row.headers });
+    rows.push(toOutgoing(row));
     groups.set(row.topic, rows);
   }
   return groups;
+}
+
+function toOutgoing(row: ClaimedOutboxMessage): OutgoingMessage {
+  return { key: row.aggregateId, value: JSON.stringify(row.payload), headers: row.headers };
 }
 
 function describe(error: unknown): string {

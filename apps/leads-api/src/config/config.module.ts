@@ -26,6 +26,7 @@ export class ConfigModule {
       brokers: config.kafkaBrokers,
       clientId: app,
       topicPrefix: config.kafkaTopicPrefix,
+      maxSendBytes: config.kafkaMaxSendBytes,
     };
     const relay: OutboxRelaySettings = {
       ...config.relay,

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EnvReader, LOG_LEVELS, type LogLevel } from '@leadhooks/config';
 import { type EncryptionKeys, readEncryptionKeys } from '@leadhooks/db';
+import { DEFAULT_MAX_SEND_BYTES } from '@leadhooks/messaging';
 import { LOG_FORMATS, type LogFormat } from '@leadhooks/observability';
 
 /** Every setting leads-api reads, validated once at start-up (see README, Configuration). */
@@ -15,10 +16,14 @@ export interface LeadsApiConfig {
   dbPoolSize: number;
   kafkaBrokers: string[];
   kafkaTopicPrefix: string;
+  /** Bytes of one topic (so of any partition) in one Kafka send; under the broker's message.max.bytes. */
+  kafkaMaxSendBytes: number;
   dataEncryptionKeys: EncryptionKeys;
   allowInsecureWebhookUrls: boolean;
   adminApiKey: string | undefined;
   bodyLimitBytes: number;
+  /** Largest serialized lead stored (intake and PATCH); see leadSizeProblem. */
+  leadMaxBytes: number;
   trustProxy: boolean;
   /** A form field bots fill in and people never see; a submission carrying it is dropped silently. */
   honeypotField: string;
@@ -102,10 +107,15 @@ export function loadLeadsApiConfig(env: Record<string, string | undefined> = pro
     dbPoolSize: read.int('DB_POOL_SIZE', 20, { min: 1, max: 500 }),
     kafkaBrokers: read.list('KAFKA_BROKERS'),
     kafkaTopicPrefix: read.string('KAFKA_TOPIC_PREFIX', ''),
+    kafkaMaxSendBytes: read.int('KAFKA_MAX_SEND_BYTES', DEFAULT_MAX_SEND_BYTES, {
+      min: 1024,
+      max: 100 * 1024 * 1024,
+    }),
     dataEncryptionKeys: readEncryptionKeys(read),
     allowInsecureWebhookUrls: read.bool('ALLOW_INSECURE_WEBHOOK_URLS', false),
     adminApiKey: read.secret('ADMIN_API_KEY', { optional: true, minLength: 24 }),
     bodyLimitBytes: read.int('BODY_LIMIT_BYTES', 64 * 1024, { min: 1024, max: 10 * 1024 * 1024 }),
+    leadMaxBytes: read.int('LEAD_MAX_BYTES', 128 * 1024, { min: 1024, max: 1024 * 1024 }),
     trustProxy: read.bool('TRUST_PROXY', false),
     honeypotField: read.string('HONEYPOT_FIELD', '_gotcha'),
     rateLimit: {

@@ -26,6 +26,7 @@ import { v7 as uuidv7 } from 'uuid';
 import { LEADS_API_CONFIG } from '../config/config.module.js';
 import type { LeadsApiConfig } from '../config/leads-api.config.js';
 import type { LeadAcceptedDto } from '../intake/dto/lead-accepted.dto.js';
+import { LeadTooLargeException } from '../leads/lead-size-limit.js';
 import { IntakeService } from '../intake/intake.service.js';
 import { InboundMetrics } from '../metrics/inbound-metrics.js';
 import type { CapturedBody } from './inbound-body-capture.js';
@@ -232,17 +233,29 @@ export class InboundService {
       };
 
     const userAgent = request.headers['user-agent'];
-    const accepted = await this.intake.submitToSite(
-      { id: source.siteId, hostname: source.siteHostname },
-      verdict.submission,
-      {
-        clientIp: request.clientIp,
-        userAgent: typeof userAgent === 'string' ? userAgent.slice(0, 500) : null,
-        // The tool's id, within this source: one tool's ids never match another source's or a form's keys.
-        idempotencyKey:
-          verdict.idempotencyKey === null ? null : `inbound:${source.id}:${verdict.idempotencyKey}`,
-      },
-    );
+    let accepted;
+    try {
+      accepted = await this.intake.submitToSite(
+        { id: source.siteId, hostname: source.siteHostname },
+        verdict.submission,
+        {
+          clientIp: request.clientIp,
+          userAgent: typeof userAgent === 'string' ? userAgent.slice(0, 500) : null,
+          // The tool's id, within this source: one tool's ids never match another source's or a form's keys.
+          idempotencyKey:
+            verdict.idempotencyKey === null ? null : `inbound:${source.id}:${verdict.idempotencyKey}`,
+        },
+      );
+    } catch (error) {
+      if (!(error instanceof LeadTooLargeException)) throw error;
+      return {
+        ...base,
+        status: 400,
+        message: `The mapped lead is too large: ${error.problem}`,
+        errors: [{ field: 'body', message: error.problem }],
+        logged,
+      };
+    }
     if (!accepted) return { ...base, status: 404, message: 'The source’s site no longer exists', logged };
     return { ...base, status: 201, accepted, logged };
   }

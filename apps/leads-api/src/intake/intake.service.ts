@@ -9,6 +9,9 @@ import {
 import { LeadRepository, newLeadFromEvent } from '@leadhooks/db';
 import { v7 as uuidv7 } from 'uuid';
 import { OutboxWakeup } from '@leadhooks/outbox';
+import { LEADS_API_CONFIG } from '../config/config.module.js';
+import type { LeadsApiConfig } from '../config/leads-api.config.js';
+import { leadSizeProblem, LeadTooLargeException } from '../leads/lead-size-limit.js';
 import { IntakeMetrics } from '../metrics/intake-metrics.js';
 import { SiteDirectory } from '../sites/site-directory.service.js';
 import type { LeadAcceptedDto } from './dto/lead-accepted.dto.js';
@@ -28,6 +31,7 @@ export class IntakeService {
   private readonly log = new Logger(IntakeService.name);
 
   constructor(
+    @Inject(LEADS_API_CONFIG) private readonly config: LeadsApiConfig,
     @Inject(IntakeMetrics) private readonly metrics: IntakeMetrics,
     @Inject(SiteDirectory) private readonly sites: SiteDirectory,
     @Inject(LeadRepository) private readonly leads: LeadRepository,
@@ -91,24 +95,26 @@ export class IntakeService {
     const { fields, extra } = submission;
     const id = uuidv7();
     const submittedAt = new Date();
-    const event = buildLeadCreatedEvent(
-      uuidv7(),
+    const lead = {
+      id,
+      siteId,
+      siteHostname: site.hostname,
       submittedAt,
-      leadSnapshot({
-        id,
-        siteId,
-        siteHostname: site.hostname,
-        submittedAt,
-        pageUrl: fields.page_url ?? null,
-        leadSource: fields.lead_source ?? null,
-        formType: fields.form_type ?? null,
-        name: fields.name ?? null,
-        email: fields.email ?? null,
-        phone: fields.phone ?? null,
-        message: fields.message ?? null,
-        extra,
-      }),
-    );
+      pageUrl: fields.page_url ?? null,
+      leadSource: fields.lead_source ?? null,
+      formType: fields.form_type ?? null,
+      name: fields.name ?? null,
+      email: fields.email ?? null,
+      phone: fields.phone ?? null,
+      message: fields.message ?? null,
+      extra,
+    };
+    const tooLarge = leadSizeProblem(lead, this.config.leadMaxBytes);
+    if (tooLarge) {
+      this.metrics.leadsRejected.inc({ reason: 'too_large' });
+      throw new LeadTooLargeException(tooLarge);
+    }
+    const event = buildLeadCreatedEvent(uuidv7(), submittedAt, leadSnapshot(lead));
     const result = await this.leads.store(
       newLeadFromEvent(event, {
         clientIp: context.clientIp,

@@ -27,6 +27,9 @@ import {
 import { v7 as uuidv7 } from 'uuid';
 import type { Principal } from '../auth/principal.js';
 import { siteScope } from '../auth/principal.js';
+import { LEADS_API_CONFIG } from '../config/config.module.js';
+import type { LeadsApiConfig } from '../config/leads-api.config.js';
+import { leadSizeProblem } from './lead-size-limit.js';
 import { IntakeService } from '../intake/intake.service.js';
 import { parseLeadSubmission } from '../intake/lead-submission.parser.js';
 import { decodeCursor, encodeCursor } from '../http/keyset-cursor.js';
@@ -76,6 +79,7 @@ export function toLeadDto(
 @Injectable()
 export class LeadsService {
   constructor(
+    @Inject(LEADS_API_CONFIG) private readonly config: LeadsApiConfig,
     @Inject(LeadRepository) private readonly leads: LeadRepository,
     @Inject(DeliveryRepository) private readonly deliveries: DeliveryRepository,
     @Inject(SiteRepository) private readonly sites: SiteRepository,
@@ -175,6 +179,8 @@ export class LeadsService {
           return { field: 'email', message: 'a lead must keep an email or a phone' };
         if (Object.keys(next.extra).length > EXTRA_LIMITS.maxFields)
           return { field: 'extra', message: `at most ${EXTRA_LIMITS.maxFields} extra fields are accepted` };
+        const tooLarge = leadSizeProblem(next, this.config.leadMaxBytes);
+        if (tooLarge) return { field: 'body', message: tooLarge };
         return null;
       },
       event: (data) => buildLeadUpdatedEvent(uuidv7(), new Date(), data),
@@ -184,7 +190,10 @@ export class LeadsService {
       case 'missing':
         throw new NotFoundException(`No lead ${id}`);
       case 'invalid':
-        throw new BadRequestException({ message: 'The lead change is invalid', errors: [result] });
+        throw new BadRequestException({
+          message: 'The lead change is invalid',
+          errors: [{ field: result.field, message: result.message }],
+        });
       case 'unchanged':
         return toLeadDto(result.lead);
       case 'updated':

@@ -55,5 +55,15 @@ export class IntakeMetrics {
         this.set(lastBacklog.oldestAgeMs / 1000);
       },
     });
+    let lastSetAside = 0;
+    new Gauge({
+      name: 'leadhooks_outbox_set_aside_rows',
+      help: 'Outbox rows the relay set aside because Kafka refuses them even alone (too large); each needs a look',
+      registers: [registry],
+      async collect() {
+        lastSetAside = await outbox.setAsideCount().catch(() => lastSetAside);
+        this.set(lastSetAside);
+      },
+    });
   }
 }

@@ -26,6 +26,14 @@ export class OutboxMessageEntity {
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 
+  /** When the relay was done with the row: published, or set aside (then `setAsideAt` is set too). */
   @Column({ name: 'published_at', type: 'timestamptz', nullable: true })
   publishedAt!: Date | null;
+
+  /** When the relay set the row aside instead of publishing it (the broker refused it even alone). */
+  @Column({ name: 'set_aside_at', type: 'timestamptz', nullable: true })
+  setAsideAt!: Date | null;
+
+  @Column({ name: 'set_aside_reason', type: 'text', nullable: true })
+  setAsideReason!: string | null;
 }

@@ -7,6 +7,7 @@ import { AttemptTimeIndex1764000000005 } from './1764000000005-AttemptTimeIndex.
 import { Endpoints1764000000006 } from './1764000000006-Endpoints.js';
 import { SiteApiKeys1764000000007 } from './1764000000007-SiteApiKeys.js';
 import { InboundSources1765000000550 } from './1765000000550-InboundSources.js';
+import { OutboxSetAside1765000000700 } from './1765000000700-OutboxSetAside.js';
 
 /** Every migration, in order. Listed explicitly so bundles and tests need no file globbing. */
 export const MIGRATIONS = [
@@ -19,4 +20,5 @@ export const MIGRATIONS = [
   Endpoints1764000000006,
   SiteApiKeys1764000000007,
   InboundSources1765000000550,
+  OutboxSetAside1765000000700,
 ];

@@ -84,6 +84,12 @@ function markStatement(ids: string): string {
   return `UPDATE outbox SET published_at = now() WHERE id = ANY(${ids})`;
 }
 
+/** A claimed row the relay did not publish, and why (the broker refuses it even alone). */
+export interface SetAsideOutboxMessage {
+  id: string;
+  reason: string;
+}
+
 /** The transactional outbox (SPEC §4). */
 export class OutboxRepository {
   constructor(private readonly dataSource: DataSource) {}
@@ -114,11 +120,13 @@ export class OutboxRepository {
    * claim goes with BEGIN and the planner setting, the mark with COMMIT, each as one multi-statement query (its
    * values are integers, written into the text). Every statement costs a write and a wake-up on both sides of the
    * connection, which on a busy machine is most of a statement's cost. If `publish` throws, the transaction rolls
-   * back and the rows stay unpublished. Returns how many rows were published.
+   * back and the rows stay unpublished. `publish` may return rows it set aside instead (the broker refuses them even
+   * alone): they are marked set aside and done, so they never block the rows behind them. Returns how many rows
+   * were handled (published or set aside).
    */
   async publishBatch(
     limit: number,
-    publish: (rows: ClaimedOutboxMessage[]) => Promise<void>,
+    publish: (rows: ClaimedOutboxMessage[]) => Promise<SetAsideOutboxMessage[] | void>,
   ): Promise<number> {
     if (!Number.isSafeInteger(limit) || limit < 1) throw new Error(`Invalid outbox batch size ${limit}`);
     const client = await pgPool(this.dataSource).connect();
@@ -136,9 +144,16 @@ export class OutboxRepository {
         await client.query('COMMIT');
         return 0;
       }
-      await publish(rows);
+      const setAside = (await publish(rows)) ?? [];
       const ids = rows.map((row) => row.id);
       if (!ids.every((id) => /^\d+$/.test(id))) throw new Error('Outbox ids must be integers');
+      if (setAside.length)
+        // Rare (a row the broker refuses even alone): its own statement, parameters bound, before the mark.
+        await client.query(
+          `UPDATE outbox SET set_aside_at = now(), set_aside_reason = r.reason
+             FROM unnest($1::bigint[], $2::text[]) AS r(id, reason) WHERE outbox.id = r.id`,
+          [setAside.map((row) => row.id), setAside.map((row) => row.reason.slice(0, 500))],
+        );
       await client.query(`${markStatement(`ARRAY[${ids.join(',')}]::bigint[]`)}; COMMIT`);
       return rows.length;
     } catch (error) {
@@ -151,15 +166,24 @@ export class OutboxRepository {
     }
   }
 
-  /** Deletes published rows older than `before`, at most `limit` per call. Returns how many. */
+  /** Deletes published rows older than `before` (never rows set aside), at most `limit` per call. Returns how many. */
   async prunePublished(before: Date, limit: number): Promise<number> {
     const [row]: Array<{ count: number }> = await this.dataSource.query(
       `WITH pruned AS (
          DELETE FROM outbox WHERE id IN (
-           SELECT id FROM outbox WHERE published_at IS NOT NULL AND published_at < $1 ORDER BY published_at LIMIT $2
+           SELECT id FROM outbox WHERE published_at IS NOT NULL AND published_at < $1 AND set_aside_at IS NULL
+            ORDER BY published_at LIMIT $2
          ) RETURNING 1)
        SELECT count(*)::int AS count FROM pruned`,
       [before, limit],
+    );
+    return row.count;
+  }
+
+  /** How many rows the relay set aside (the broker refused them even alone); kept until someone deals with them. */
+  async setAsideCount(): Promise<number> {
+    const [row]: Array<{ count: number }> = await this.dataSource.query(
+      `SELECT count(*)::int AS count FROM outbox WHERE set_aside_at IS NOT NULL`,
     );
     return row.count;
   }

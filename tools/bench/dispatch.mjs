@@ -5,12 +5,8 @@
 //      first to the last delivery the sink sees (spread over many sites, per-site rate limit off for the run);
 //   3. end to end at a fixed 500 leads/s: lead stored → sink got it, p50/p99.
 //   npm run bench:dispatch -- --leads 20000 --rate 500 --duration 20 --sites 20 --dispatchers 1
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import pg from 'pg';
@@ -23,6 +19,17 @@ import {
   printTable,
   startApp,
 } from './bench-stack.mjs';
+import {
+  busyShare,
+  cpuBetween,
+  cpuByPid,
+  cpuMs,
+  isKafka,
+  isPostgres,
+  machineTicks,
+  rssMb,
+} from './process-cpu.mjs';
+import { sinkStats, startSink, waitFor } from './sink-client.mjs';
 
 const { values: args } = parseArgs({
   options: {
@@ -48,36 +55,6 @@ const load = (options) =>
     ),
   );
 
-function startSink() {
-  const child = spawn(
-    process.execPath,
-    [path.join(path.dirname(fileURLToPath(import.meta.url)), 'sink.mjs')],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  return new Promise((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`sink exited (${code})`)));
-    child.stdout.once('data', (chunk) =>
-      resolve({
-        url: `http://127.0.0.1:${String(chunk).trim()}`,
-        pid: child.pid,
-        stop: () => child.kill('SIGTERM'),
-      }),
-    );
-  });
-}
-
-/** @param {string} sinkUrl @returns {Promise<{ requests: number, duplicates: number, firstAt: number, lastAt: number, ages: number[] }>} */
-const sinkStats = async (sinkUrl) => /** @type {any} */ (await (await fetch(`${sinkUrl}/stats`)).json());
-
-/** @param {string} label @param {() => Promise<boolean>} done @param {number} timeoutMs */
-async function waitFor(label, done, timeoutMs) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await done())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${label}`);
-    await sleep(100);
-  }
-}
-
 /**
  * An app's event-loop delay since its previous scrape (prom-client's default metrics), in ms.
  * @param {string} url
@@ -91,72 +68,6 @@ async function eventLoopDelay(url) {
     p99: value('nodejs_eventloop_lag_p99_seconds'),
     max: value('nodejs_eventloop_lag_max_seconds'),
   };
-}
-
-/** CPU time (user + system) a process has used, in ms (Linux /proc, clock ticks of 10 ms). @param {number | undefined} pid */
-function cpuMs(pid) {
-  try {
-    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return (Number(fields[11]) + Number(fields[12])) * 10;
-  } catch {
-    return NaN;
-  }
-}
-
-/**
- * CPU time of every local process that matches, by pid (Kafka and Postgres run outside this script; Postgres has
- * a process per connection). Empty where /proc cannot show them.
- * @param {(comm: string, cmdline: string) => boolean} match
- * @returns {Map<number, number>}
- */
-function cpuByPid(match) {
-  const found = new Map();
-  let entries = /** @type {string[]} */ ([]);
-  try {
-    entries = fs.readdirSync('/proc');
-  } catch {}
-  for (const entry of entries) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const comm = fs.readFileSync(`/proc/${entry}/comm`, 'utf8').trim();
-      const cmdline = fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8').replaceAll('\0', ' ');
-      if (match(comm, cmdline)) found.set(Number(entry), cpuMs(Number(entry)));
-    } catch {}
-  }
-  return found;
-}
-
-/** CPU used between two cpuByPid snapshots (a process that started in between counts from zero). @param {Map<number, number>} before @param {Map<number, number>} after */
-const cpuBetween = (before, after) =>
-  after.size ? [...after].reduce((sum, [pid, ms]) => sum + ms - (before.get(pid) ?? 0), 0) : NaN;
-
-/** Jiffies the machine's cores spent in all, and idle (with I/O wait), from /proc/stat; NaN where absent. */
-function machineTicks() {
-  try {
-    const fields = fs
-      .readFileSync('/proc/stat', 'utf8')
-      .split('\n')[0]
-      .trim()
-      .split(/\s+/)
-      .slice(1)
-      .map(Number);
-    return { total: fields.reduce((sum, n) => sum + n, 0), idle: fields[3] + (fields[4] ?? 0) };
-  } catch {
-    return { total: NaN, idle: NaN };
-  }
-}
-
-/** Share of all cores busy between two machineTicks readings. @param {{ total: number, idle: number }} from @param {{ total: number, idle: number }} to */
-const busyShare = (from, to) => 1 - (to.idle - from.idle) / (to.total - from.total);
-
-/** Resident memory of a process in MB (Linux). @param {number | undefined} pid */
-function rssMb(pid) {
-  try {
-    const match = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return match ? Number(match[1]) / 1024 : NaN;
-  } catch {
-    return NaN;
-  }
 }
 
 const lead = (/** @type {number} */ i) =>
@@ -211,7 +122,6 @@ try {
       Number((await db.query('SELECT count(*) AS n FROM outbox WHERE published_at IS NULL')).rows[0].n) === 0,
     120_000,
   );
-  const isPostgres = (/** @type {string} */ comm) => comm === 'postgres';
   const burstFrom = { machine: machineTicks(), postgres: cpuByPid(isPostgres) };
   const dispatcherStarted = Date.now();
   const dispatcherEnv = { ...env, SITE_RATE_LIMIT_PER_SECOND: '0', KAFKA_PARTITIONS_CONCURRENCY: '12' };
@@ -257,8 +167,6 @@ try {
   await Promise.all([api, ...dispatchers].map((app) => eventLoopDelay(app.url)));
   const steadyFrom = new Date();
   // Where the machine's CPU goes per lead, process by process, while the stack carries the steady rate.
-  const isKafka = (/** @type {string} */ _comm, /** @type {string} */ cmdline) =>
-    cmdline.includes('kafka.Kafka');
   const stackCpuFrom = {
     api: cpuMs(api.pid),
     dispatcher: cpu(),

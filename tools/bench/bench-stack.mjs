@@ -49,7 +49,10 @@ export function freePort() {
  * per-run prefix. Returns the environment both apps need.
  * @param {string} name
  */
-export async function prepareBenchEnvironment(name) {
+export async function prepareBenchEnvironment(baseName) {
+  // The Postgres server may be shared (several checkouts on one machine): a run names its database after its own
+  // Kafka port too, so starting one run never drops another's database under it.
+  const name = `${baseName}${process.env.LEADHOOKS_KAFKA_PORT ? `_${process.env.LEADHOOKS_KAFKA_PORT}` : ''}`;
   const infra = await ensureInfra({ purpose: 'stack', log: (line) => console.error(line) });
   const dropped = await dropStaleRunTopics(infra.kafkaBrokers);
   if (dropped) console.error(`[bench] deleted ${dropped} topics left by runs over an hour old`);

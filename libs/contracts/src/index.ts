@@ -7,3 +7,4 @@ export * from './lead-updated.event.js';
 export * from './retry-plan.js';
 export * from './topics.js';
 export * from './webhook-payload.js';
+export * from './sanitize.js';

@@ -1,4 +1,5 @@
 import axios, { AxiosError, type AxiosInstance } from 'axios';
+import { oneLine, sanitizeText } from '@leadhooks/contracts';
 import dns from 'node:dns';
 import net from 'node:net';
 import type { Readable } from 'node:stream';
@@ -140,7 +141,7 @@ export class WebhookSender {
         error: ok
           ? null
           : `HTTP ${status}${response.statusText ? ` ${response.statusText}` : ''}${snippet ? `: ${oneLine(snippet, 200)}` : ''}`,
-        responseSnippet: snippet || null,
+        responseSnippet: snippet ? sanitizeText(snippet) : null,
         retryAfter,
       };
     } catch (error) {
@@ -161,11 +162,6 @@ function failure(errorClass: DeliveryErrorClass, error: string, durationMs: numb
     responseSnippet: null,
     retryAfter: undefined,
   };
-}
-
-function oneLine(text: string, max: number): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length > max ? `${flat.slice(0, max)}…` : flat;
 }
 
 /** Reads at most `max` bytes of the body, then drops the connection's remaining data. */

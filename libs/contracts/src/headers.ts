@@ -1,4 +1,5 @@
 import type { NextStep } from './retry-plan.js';
+import { cutText } from './sanitize.js';
 import type { EventType } from './topics.js';
 
 /** Kafka header names carried by event messages (lead.created, lead.updated) on main, retry and dead-letter topics. */
@@ -174,7 +175,7 @@ export const DeliveryHeaders = {
         tier: failure.tier,
         at: failure.at.toISOString(),
         status: failure.status,
-        error: failure.error,
+        error: failure.error === null ? null : cutText(failure.error, MAX_ERROR),
       },
     ].slice(-MAX_HISTORY);
     const headers: Record<string, string> = {
@@ -184,7 +185,7 @@ export const DeliveryHeaders = {
         headerText(incoming, HEADERS.originalPartition) ?? String(origin.partition),
       [HEADERS.originalOffset]: headerText(incoming, HEADERS.originalOffset) ?? origin.offset,
       [HEADERS.firstFailureAt]: headerText(incoming, HEADERS.firstFailureAt) ?? failure.at.toISOString(),
-      [HEADERS.lastError]: (failure.error ?? 'unknown error').slice(0, MAX_ERROR),
+      [HEADERS.lastError]: cutText(failure.error ?? 'unknown error', MAX_ERROR),
       [HEADERS.lastStatus]: failure.status === null ? '' : String(failure.status),
       [HEADERS.history]: JSON.stringify(history),
       [HEADERS.deliveryId]: delivery.deliveryId,
@@ -220,7 +221,7 @@ export const DeliveryHeaders = {
     return {
       ...kept,
       [HEADERS.deadLetterReason]: reason,
-      [HEADERS.lastError]: error.slice(0, MAX_ERROR),
+      [HEADERS.lastError]: cutText(error, MAX_ERROR),
       [HEADERS.retryable]: 'false',
       [HEADERS.originalTopic]: headerText(incoming, HEADERS.originalTopic) ?? origin.topic,
       [HEADERS.originalPartition]:
@@ -229,6 +230,33 @@ export const DeliveryHeaders = {
       ...(delivery
         ? { [HEADERS.deliveryId]: delivery.deliveryId, [HEADERS.endpointId]: delivery.endpointId }
         : {}),
+    };
+  },
+
+  /**
+   * A delivery that found no free in-flight slot (docs/isolation.md), handed on without an attempt: the same attempt
+   * and cycle step, due at `dueAt`; the incoming message's other headers (origin, replay, first failure) kept.
+   */
+  parked(
+    incoming: KafkaHeaders | undefined,
+    delivery: DeliveryRef,
+    attempt: number,
+    cycleStep: number,
+    dueAt: number,
+  ): Record<string, string> {
+    const kept = Object.fromEntries(
+      Object.keys(incoming ?? {}).flatMap((name) => {
+        const value = headerText(incoming, name);
+        return value === undefined ? [] : [[name, value] as const];
+      }),
+    );
+    return {
+      ...kept,
+      [HEADERS.attempt]: String(attempt),
+      [HEADERS.cycleStep]: String(cycleStep),
+      [HEADERS.dueAt]: String(dueAt),
+      [HEADERS.deliveryId]: delivery.deliveryId,
+      [HEADERS.endpointId]: delivery.endpointId,
     };
   },
 

@@ -1,8 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import {
+  cutOptional,
   type EventType,
   LEAD_CREATED_TYPE,
+  LEAD_UPDATED_TYPE,
+  sanitizeText,
   type SiteIdentity,
   ZAPIER_ENDPOINT_NAME,
 } from '@leadhooks/contracts';
@@ -18,7 +21,7 @@ export interface DeliveryTarget {
 }
 
 /** Why a delivery ends SKIPPED without a request. */
-export type SkipReason = 'endpoint-deleted' | 'endpoint-disabled' | 'endpoint-unsubscribed';
+export type SkipReason = 'endpoint-deleted' | 'endpoint-disabled' | 'endpoint-unsubscribed' | 'superseded';
 
 /** What the lock saw when a message asked to attempt one delivery. */
 export type ClaimResult =
@@ -94,11 +97,24 @@ export interface LeasePolicy {
 }
 
 export const LAST_ERROR_MAX = 500;
+export const RESPONSE_SNIPPET_MAX = 2_000;
 
+/** Cut to `max` on a code point, NUL and unpaired surrogates replaced: what Postgres can store (see sanitize). */
 export function truncate(text: string | null, max: number): string | null {
-  if (text === null) return null;
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+  return cutOptional(text, max);
 }
+
+/**
+ * A lead.updated delivery is superseded when a newer version of its lead was already SENT to the same endpoint:
+ * each event carries the whole lead, so sending the older one after it would revert the receiver's copy.
+ * (`d` is the delivery, by that alias.)
+ */
+const SUPERSEDED = `
+  d.event_type = '${LEAD_UPDATED_TYPE}' AND EXISTS (
+    SELECT 1 FROM lead_update mine
+      JOIN lead_update newer ON newer.lead_id = mine.lead_id AND newer.version > mine.version
+      JOIN delivery sent ON sent.event_id = newer.event_id AND sent.endpoint_id = d.endpoint_id
+     WHERE mine.event_id = d.event_id AND sent.status = 'SENT')`;
 
 /**
  * Fan-out of many events in ONE statement: for each event, a delivery per endpoint of its lead's site that is
@@ -118,16 +134,29 @@ const FAN_OUT_BATCH = `
     SELECT input.*, l.site_id
       FROM input CROSS JOIN LATERAL (SELECT id, site_id FROM lead WHERE lead.id = input.lead_id OFFSET 0 FOR UPDATE) l
   ), subscribed AS (
+    -- FOR KEY SHARE: a DELETE or disable of the endpoint (which locks it FOR UPDATE) waits for this statement, and
+    -- this statement, had it waited, sees the endpoint as that change left it.
     SELECT lr.event_id, lr.event_type, lr.lead_id, lr.site_id, e.id AS endpoint_id,
            (e.name = '${ZAPIER_ENDPOINT_NAME}' AND e.kind = 'manual' AND lr.event_type = '${LEAD_CREATED_TYPE}') AS mirrors_lead,
-           coalesce(e.timeout_ms, lr.default_timeout_ms) + lr.margin_ms AS lease_ms
+           coalesce(e.timeout_ms, lr.default_timeout_ms) + lr.margin_ms AS lease_ms,
+           (lr.event_type = '${LEAD_UPDATED_TYPE}' AND EXISTS (
+              SELECT 1 FROM lead_update mine
+                JOIN lead_update newer ON newer.lead_id = mine.lead_id AND newer.version > mine.version
+                JOIN delivery sent ON sent.event_id = newer.event_id AND sent.endpoint_id = e.id
+               WHERE mine.event_id = lr.event_id AND sent.status = 'SENT')) AS superseded
       FROM lead_row lr JOIN endpoint e ON e.site_id = lr.site_id
      WHERE e.deleted_at IS NULL AND e.enabled AND e.url IS NOT NULL AND lr.event_type = ANY (e.events)
+       FOR KEY SHARE OF e
   ), created AS (
+    -- A superseded lead.updated is created SKIPPED, never leased: it is not sent.
     INSERT INTO delivery (event_id, event_type, lead_id, site_id, endpoint_id, mirrors_lead, status, lock_token,
-                          locked_until, next_attempt_at)
-    SELECT event_id, event_type, lead_id, site_id, endpoint_id, mirrors_lead, 'PENDING', gen_random_uuid(),
-           now() + make_interval(secs => lease_ms / 1000.0), now()
+                          locked_until, next_attempt_at, last_error)
+    SELECT event_id, event_type, lead_id, site_id, endpoint_id, mirrors_lead,
+           CASE WHEN superseded THEN 'SKIPPED' ELSE 'PENDING' END,
+           CASE WHEN superseded THEN NULL ELSE gen_random_uuid() END,
+           CASE WHEN superseded THEN NULL ELSE now() + make_interval(secs => lease_ms / 1000.0) END,
+           CASE WHEN superseded THEN NULL ELSE now() END,
+           CASE WHEN superseded THEN 'superseded' END
       FROM subscribed
         ON CONFLICT (event_id, endpoint_id) DO NOTHING
     RETURNING id, event_id, endpoint_id, mirrors_lead, lock_token, locked_until
@@ -159,6 +188,7 @@ const FAN_OUT_BATCH = `
          clock_timestamp() AS db_now, to_jsonb(e) AS endpoint, s.id AS site_id, s.hostname AS site_hostname,
          s.name AS site_name
     FROM created c JOIN endpoint e ON e.id = c.endpoint_id JOIN site s ON s.id = e.site_id
+   WHERE c.lock_token IS NOT NULL
   UNION ALL
   SELECT d.event_id, 'existing', d.id, d.endpoint_id, NULL, NULL, NULL, NULL, NULL, NULL, NULL
     -- One index lookup per event (OFFSET 0 keeps it a lookup: a young table's statistics would make it a hash join
@@ -195,12 +225,16 @@ const CLAIM_BATCH = `
              WHEN e.deleted_at IS NOT NULL THEN 'endpoint-deleted'
              WHEN NOT e.enabled OR e.url IS NULL THEN 'endpoint-disabled'
              WHEN NOT (d.event_type = ANY (e.events)) THEN 'endpoint-unsubscribed'
+             WHEN ${SUPERSEDED} THEN 'superseded'
              ELSE 'claimed'
            END AS verdict,
            to_jsonb(e) AS endpoint, s.id AS site_id, s.hostname AS site_hostname, s.name AS site_name
       FROM input
      CROSS JOIN LATERAL (SELECT * FROM delivery WHERE delivery.id = input.delivery_id OFFSET 0 FOR UPDATE) d
-      JOIN endpoint e ON e.id = d.endpoint_id
+     -- The endpoint as it is now, not as this statement's snapshot saw it: a DELETE or disable that committed while
+     -- this statement waited for the delivery's row is seen (a locking read returns the newest version), and one
+     -- that comes later waits for this statement (it locks the endpoint FOR UPDATE, which KEY SHARE holds off).
+     CROSS JOIN LATERAL (SELECT * FROM endpoint WHERE endpoint.id = d.endpoint_id OFFSET 0 FOR KEY SHARE) e
       JOIN site s ON s.id = d.site_id
   ), leased AS (
     UPDATE delivery SET lock_token = target.token, locked_until = now() + make_interval(secs => target.lease_ms / 1000.0)
@@ -209,7 +243,7 @@ const CLAIM_BATCH = `
   ), skipped AS (
     UPDATE delivery SET status = 'SKIPPED', next_attempt_at = NULL, updated_at = now(),
                         last_error = replace(target.verdict, '-', ' ')
-      FROM target WHERE delivery.id = target.id AND target.verdict LIKE 'endpoint-%'
+      FROM target WHERE delivery.id = target.id AND (target.verdict LIKE 'endpoint-%' OR target.verdict = 'superseded')
     RETURNING delivery.lead_id, delivery.mirrors_lead
   ), unmirrored AS (
     UPDATE lead SET zapier_status = 'NOT_CONFIGURED', fanned_out_at = coalesce(lead.fanned_out_at, now())
@@ -384,6 +418,28 @@ export class DeliveryLockRepository {
     });
   }
 
+  /**
+   * Gives a lease back without an attempt and, in the same statement, writes the message that carries the delivery
+   * on (a delivery that found no free in-flight slot). False when the lease was already gone (nothing written).
+   */
+  async park(deliveryId: string, token: string, handOn: HandOn): Promise<boolean> {
+    const [, affected]: [unknown, number] = await this.dataSource.query(
+      `WITH released AS (
+         UPDATE delivery SET lock_token = NULL, locked_until = NULL, updated_at = now()
+          WHERE id = $1 AND lock_token = $2 RETURNING lead_id, event_type)
+       INSERT INTO outbox (aggregate_id, topic, event_type, payload, headers)
+       SELECT lead_id, $3, event_type, $4::jsonb, $5::jsonb FROM released`,
+      [
+        deliveryId,
+        token,
+        handOn.topic,
+        JSON.stringify(handOn.payload),
+        JSON.stringify(storableHeaders(handOn.headers)),
+      ],
+    );
+    return affected === 1;
+  }
+
   /** Gives a lease back without an attempt (a holder that may no longer send); false when it was already gone. */
   async release(deliveryId: string, token: string): Promise<boolean> {
     const [, affected]: [unknown, number] = await this.dataSource.query(
@@ -540,6 +596,7 @@ export class DeliveryLockRepository {
       case 'endpoint-deleted':
       case 'endpoint-disabled':
       case 'endpoint-unsubscribed':
+      case 'superseded':
         return { kind: 'skipped', reason: row.verdict };
     }
   }
@@ -574,13 +631,13 @@ export class DeliveryLockRepository {
             tier: record.tier,
             duration_ms: record.durationMs,
             http_status: record.httpStatus,
-            error_class: record.errorClass,
-            response_snippet: truncate(record.responseSnippet, 2000),
+            error_class: truncate(record.errorClass, 100),
+            response_snippet: truncate(record.responseSnippet, RESPONSE_SNIPPET_MAX),
             next_attempt_at: nextAttemptAt?.toISOString() ?? null,
             cycle_step: cycleStep,
             hand_on_topic: handOn?.topic ?? null,
             hand_on_payload: handOn?.payload ?? null,
-            hand_on_headers: handOn?.headers ?? null,
+            hand_on_headers: handOn ? storableHeaders(handOn.headers) : null,
             remove_endpoint: removeEndpoint,
           }),
         ),
@@ -647,4 +704,11 @@ interface OutcomeRequest {
   cycleStep: number;
   handOn: HandOn | null;
   removeEndpoint: boolean;
+}
+
+/** Header values as jsonb can hold them (a last error quoted from a receiver is sanitized, whatever built it). */
+function storableHeaders(headers: Record<string, string>): Record<string, string> {
+  const clean: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) clean[sanitizeText(name)] = sanitizeText(value);
+  return clean;
 }

@@ -246,12 +246,8 @@ export class DeliveryRepository {
     next: RequeueMessage,
   ): Promise<LeadRedelivery> {
     return this.dataSource.transaction(async (manager) => {
-      const leads: Array<StoredLeadRow & { zapier_status: string | null }> = await manager.query(
-        `SELECT l.*, s.hostname AS site_hostname FROM lead l JOIN site s ON s.id = l.site_id WHERE l.id = $1 FOR UPDATE OF l`,
-        [leadId],
-      );
-      const lead = leads[0];
-      if (!lead) return { kind: 'missing' };
+      // One lock order everywhere: delivery rows (in id order), then their lead, as the claim and outcome
+      // statements take them; the other order could deadlock with an outcome being recorded.
       const rows: DeliveryRow[] = await manager.query(
         `SELECT d.*, (d.locked_until IS NOT NULL AND d.locked_until > now()) AS in_flight
            FROM delivery d
@@ -259,6 +255,12 @@ export class DeliveryRepository {
           ORDER BY d.id FOR UPDATE`,
         [leadId, LEAD_CREATED_TYPE, options.endpointId ?? null],
       );
+      const leads: Array<StoredLeadRow & { zapier_status: string | null }> = await manager.query(
+        `SELECT l.*, s.hostname AS site_hostname FROM lead l JOIN site s ON s.id = l.site_id WHERE l.id = $1 FOR UPDATE OF l`,
+        [leadId],
+      );
+      const lead = leads[0];
+      if (!lead) return { kind: 'missing' };
       const event = leadCreatedEventOf(lead);
       const requeued: Array<{ deliveryId: string; endpointId: string }> = [];
       let alreadySent = 0;

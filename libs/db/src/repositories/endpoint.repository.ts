@@ -213,7 +213,10 @@ export class EndpointRepository {
     if (!sets.length) return this.findById(id);
     try {
       const [rows]: [SealedEndpointRow[], number] = await this.dataSource.query(
-        `UPDATE endpoint SET ${sets.join(', ')}, updated_at = now() WHERE id = $1 AND deleted_at IS NULL RETURNING *`,
+        // FOR UPDATE first: a delivery claim in progress (it holds the endpoint FOR KEY SHARE) finishes before this
+        // answers, and every claim after it sees the change (docs/isolation.md).
+        `UPDATE endpoint SET ${sets.join(', ')}, updated_at = now()
+          WHERE id = (SELECT id FROM endpoint WHERE id = $1 AND deleted_at IS NULL FOR UPDATE) RETURNING *`,
         values,
       );
       return rows[0] ? this.open(rows[0]) : null;
@@ -240,7 +243,8 @@ export class EndpointRepository {
   /** Marks the endpoint deleted: nothing more is sent to it (its pending deliveries end SKIPPED); history stays. */
   async delete(id: string): Promise<boolean> {
     const [, affected]: [unknown, number] = await this.dataSource.query(
-      `UPDATE endpoint SET deleted_at = now(), enabled = false, updated_at = now() WHERE id = $1 AND deleted_at IS NULL`,
+      `UPDATE endpoint SET deleted_at = now(), enabled = false, updated_at = now()
+        WHERE id = (SELECT id FROM endpoint WHERE id = $1 AND deleted_at IS NULL FOR UPDATE)`,
       [id],
     );
     return affected === 1;

@@ -10,6 +10,7 @@ import { AppModule } from './app.module.js';
 import type { DispatcherConfig } from './config/dispatcher.config.js';
 import { dispatcherLanes } from './consumer-lanes.js';
 import { deliveryStartTime } from './delivery/delivery-schedule.js';
+import { DeliveryService } from './delivery/delivery.service.js';
 
 /** The dispatcher: a Nest microservice on our Kafka transport, plus a small HTTP server for health and metrics. */
 export async function createDispatcher(config: DispatcherConfig): Promise<NestFastifyApplication> {
@@ -35,7 +36,9 @@ export async function createDispatcher(config: DispatcherConfig): Promise<NestFa
         maxBufferedPerPartition: config.maxBufferedPerPartition,
         commitIntervalMs: config.commitIntervalMs,
         errorBackoffMs: 2_000,
-        drainTimeoutMs: config.webhookTimeoutMs + 2_000,
+        maxHandlerFailures: config.handlerMaxFailures,
+        deadLetter: (consumed, reason) => app.get(DeliveryService).deadLetterPoison(consumed, reason),
+        drainTimeoutMs: config.shutdownDrainMs,
       }),
     },
     { inheritAppConfig: true },

@@ -15,6 +15,10 @@ export interface ConsumedMessage {
  * A handler's verdict: `done` resolves the offset (the message was handled or handed on);
  * `defer` leaves it unresolved, pauses its partition and re-reads it at `untilMs`.
  */
-export type HandlerOutcome = { kind: 'done' } | { kind: 'defer'; untilMs: number; reason: string };
+export type HandlerOutcome =
+  | { kind: 'done' }
+  | { kind: 'defer'; untilMs: number; reason: string }
+  /** The handler failed (as if it had thrown, but with its own error text, which Nest's exception filter would hide). */
+  | { kind: 'failed'; error: string };
 
 export const DONE: HandlerOutcome = { kind: 'done' };

@@ -46,6 +46,13 @@ export interface DueTimeKafkaOptions {
   commitIntervalMs: number;
   /** Back-off before trying a message again whose handler threw. */
   errorBackoffMs: number;
+  /**
+   * A message whose handler threw this many times in a row is a poison message: it is given to `deadLetter` and
+   * finished, so it holds neither its key nor its partition's committed offset for ever.
+   */
+  maxHandlerFailures: number;
+  /** Puts a poison message on its dead-letter topic with the reason (and fails what it names); throws when it cannot. */
+  deadLetter: (consumed: ConsumedMessage, reason: string) => Promise<void>;
   /** On close, how long in-flight handlers may take to finish before the consumer leaves anyway. */
   drainTimeoutMs: number;
 }
@@ -76,6 +83,8 @@ class PartitionWork {
   resume: (() => void) | undefined;
   revoked = false;
   committed: string | undefined;
+  /** Handler failures in a row, by offset (only messages that failed and are not finished). */
+  readonly failures = new Map<string, number>();
 
   constructor(
     readonly lane: Lane,
@@ -326,7 +335,10 @@ export class DueTimeKafkaServer extends Server implements CustomTransportStrateg
     const task = (async () => {
       const outcome = await this.invoke(work, message);
       if (outcome.kind === 'defer') work.schedule.defer(message.offset, outcome.untilMs);
-      else work.schedule.finish(message.offset);
+      else {
+        work.failures.delete(message.offset);
+        work.schedule.finish(message.offset);
+      }
       this.pump(work);
     })();
     this.inFlight.add(task);
@@ -346,11 +358,38 @@ export class DueTimeKafkaServer extends Server implements CustomTransportStrateg
         this.transformToObservable(await work.route.handler(consumed)),
         { defaultValue: undefined },
       );
+      if (isOutcome(result) && result.kind === 'failed') throw new Error(result.error);
       return isOutcome(result) ? result : { kind: 'done' };
     } catch (error) {
+      const failures = (work.failures.get(message.offset) ?? 0) + 1;
+      work.failures.set(message.offset, failures);
+      const where = `${work.route.pattern} partition ${work.partition} offset ${message.offset}`;
+      if (failures >= this.options.maxHandlerFailures)
+        return this.deadLetterPoison(consumed, where, failures, error);
       this.log.error(
-        `Handler for ${work.route.pattern} failed on partition ${work.partition} offset ${message.offset}; ` +
-          `trying again in ${this.options.errorBackoffMs} ms: ${error instanceof Error ? error.message : String(error)}`,
+        `Handler for ${where} failed (${failures} of ${this.options.maxHandlerFailures}); ` +
+          `trying again in ${this.options.errorBackoffMs} ms: ${describe(error)}`,
+      );
+      return { kind: 'defer', untilMs: Date.now() + this.options.errorBackoffMs, reason: 'handler error' };
+    }
+  }
+
+  /** A message whose handler keeps throwing goes to its DLT with the reason; only if that fails too is it tried again. */
+  private async deadLetterPoison(
+    consumed: ConsumedMessage,
+    where: string,
+    failures: number,
+    error: unknown,
+  ): Promise<HandlerOutcome> {
+    const reason = `handler failed ${failures} times: ${describe(error)}`;
+    try {
+      await this.options.deadLetter(consumed, reason);
+      this.log.error(`Dead-lettered the message at ${where}: its ${reason}`);
+      return { kind: 'done' };
+    } catch (failure) {
+      this.log.error(
+        `The message at ${where} could not be dead-lettered (${describe(failure)}); ` +
+          `trying again in ${this.options.errorBackoffMs} ms: its ${reason}`,
       );
       return { kind: 'defer', untilMs: Date.now() + this.options.errorBackoffMs, reason: 'handler error' };
     }
@@ -421,10 +460,13 @@ function isOutcome(value: unknown): value is HandlerOutcome {
     typeof value === 'object' &&
     value !== null &&
     'kind' in value &&
-    (value.kind === 'done' || value.kind === 'defer')
+    (value.kind === 'done' || value.kind === 'defer' || value.kind === 'failed')
   );
 }
 
 function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  if (error instanceof Error) return error.message;
+  if (typeof error === 'object' && error !== null && 'message' in error && typeof error.message === 'string')
+    return error.message;
+  return String(error);
 }

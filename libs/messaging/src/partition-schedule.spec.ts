@@ -67,4 +67,33 @@ describe(PartitionSchedule.name, () => {
     expect(sut.size).toBe(2);
     expect(offsets(sut.take(0, 10))).toEqual([]);
   });
+
+  it('counts only unfinished messages towards the buffer: a stuck head with 1,000 finished messages behind it holds 1', () => {
+    const sut = new PartitionSchedule<string>();
+    sut.add(message(0, 'poison'));
+    expect(offsets(sut.take(0, 1))).toEqual([0]);
+    sut.defer('0', 60_000);
+    for (let offset = 1; offset <= 1_000; offset++) {
+      sut.add(message(offset, `k${offset}`));
+      expect(offsets(sut.take(0, 10))).toEqual([offset]);
+      sut.finish(String(offset));
+    }
+    expect(sut.size).toBe(1);
+    expect(sut.committable()).toBe('0');
+    sut.finish('0');
+    expect(sut.size).toBe(0);
+    expect(sut.committable()).toBe('1001');
+  });
+
+  it('never commits past a message it dropped unstarted (shutdown, revoke), even when later ones finish', () => {
+    const sut = new PartitionSchedule<string>();
+    [0, 1, 2, 3].forEach((o) => sut.add(message(o, `k${o}`, o === 1 ? 5_000 : 0)));
+    expect(offsets(sut.take(0, 10))).toEqual([0, 2, 3]);
+    sut.finish('0');
+    sut.clearWaiting();
+    sut.finish('2');
+    sut.finish('3');
+    expect(sut.size).toBe(0);
+    expect(sut.committable()).toBe('1');
+  });
 });

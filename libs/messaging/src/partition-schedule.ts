@@ -22,12 +22,19 @@ interface Entry<T> extends ScheduledEntry<T> {
  * Rules:
  * - a message starts when it is due and every earlier message with its key is done (per-key order);
  * - messages of other keys are not held back by one that is not due, deferred or slow (no head-of-line blocking);
- * - the committable offset is the first offset not done: a crash re-reads from there, never past unhandled work.
+ * - the committable offset is the first offset not done: a crash re-reads from there, never past unhandled work;
+ * - only unfinished messages are held (and counted by `size`): finished ones behind a slow or failing head are
+ *   dropped at once, so a head that waits never makes the partition look full;
+ * - messages dropped unstarted (`clearWaiting`: a revoke, a shutdown) were not handled: the committable offset
+ *   never passes them.
  */
 export class PartitionSchedule<T> {
+  /** Unfinished messages (waiting or running), in offset order. */
   private entries: Array<Entry<T>> = [];
   private lastOffset: bigint | undefined;
   private runningCount = 0;
+  /** The first offset dropped unstarted by `clearWaiting`: nothing at or after it may be committed. */
+  private floor: bigint | undefined;
 
   /** Adds a fetched message; false when its offset was already seen (a re-fetch). */
   add(entry: ScheduledEntry<T>): boolean {
@@ -58,17 +65,18 @@ export class PartitionSchedule<T> {
 
   /** The message's work is done (handled, or handed on): it no longer holds its key or the committed offset. */
   finish(offset: string): void {
-    const entry = this.find(offset);
-    if (!entry || entry.state === 'done') return;
+    const index = this.indexOf(offset);
+    if (index < 0) return;
+    const entry = this.entries[index];
     if (entry.state === 'running') this.runningCount--;
     entry.state = 'done';
-    this.compact();
+    this.entries.splice(index, 1);
   }
 
   /** The message must wait until `untilMs` (not due yet, its lead leased, a rate limit); others go on. */
   defer(offset: string, untilMs: number): void {
-    const entry = this.find(offset);
-    if (!entry || entry.state === 'done') return;
+    const entry = this.entries[this.indexOf(offset)];
+    if (!entry) return;
     if (entry.state === 'running') this.runningCount--;
     entry.state = 'waiting';
     entry.dueAt = untilMs;
@@ -76,9 +84,10 @@ export class PartitionSchedule<T> {
 
   /** The offset to commit (the next one a restarted consumer should read), or undefined before any message. */
   committable(): string | undefined {
-    const first = this.entries.find((entry) => entry.state !== 'done');
-    if (first) return first.offset;
-    return this.lastOffset === undefined ? undefined : String(this.lastOffset + 1n);
+    const first = this.entries[0]?.offsetNumber;
+    const next = first ?? (this.lastOffset === undefined ? undefined : this.lastOffset + 1n);
+    if (this.floor !== undefined && (next === undefined || this.floor < next)) return String(this.floor);
+    return next === undefined ? undefined : String(next);
   }
 
   /** When the next waiting message whose key is free becomes due (to arm a timer), or undefined. */
@@ -94,7 +103,7 @@ export class PartitionSchedule<T> {
     return earliest;
   }
 
-  /** Messages not done (waiting or running). */
+  /** Messages not done (waiting or running): what the partition's buffer limit counts. */
   get size(): number {
     return this.entries.length;
   }
@@ -105,17 +114,14 @@ export class PartitionSchedule<T> {
 
   /** Drops every message that has not started (a revoked partition); running ones may still finish. */
   clearWaiting(): void {
+    const dropped = this.entries.find((entry) => entry.state === 'waiting');
+    if (dropped && (this.floor === undefined || dropped.offsetNumber < this.floor))
+      this.floor = dropped.offsetNumber;
     this.entries = this.entries.filter((entry) => entry.state === 'running');
   }
 
-  private find(offset: string): Entry<T> | undefined {
+  private indexOf(offset: string): number {
     const target = BigInt(offset);
-    return this.entries.find((entry) => entry.offsetNumber === target);
-  }
-
-  private compact(): void {
-    let done = 0;
-    while (done < this.entries.length && this.entries[done].state === 'done') done++;
-    if (done > 0) this.entries = this.entries.slice(done);
+    return this.entries.findIndex((entry) => entry.offsetNumber === target);
   }
 }

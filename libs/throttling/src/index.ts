@@ -1,2 +1,3 @@
 export * from './token-bucket-limiter.js';
 export * from './keyed-token-buckets.js';
+export * from './delivery-slots.js';

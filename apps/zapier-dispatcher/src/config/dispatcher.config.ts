@@ -1,5 +1,5 @@
 import { EnvReader, LOG_LEVELS, type LogLevel, parseDuration } from '@leadhooks/config';
-import { RETRY_TIERS } from '@leadhooks/contracts';
+import { ENDPOINT_TIMEOUT_MAX_MS, RETRY_TIERS } from '@leadhooks/contracts';
 import { type EncryptionKeys, readEncryptionKeys } from '@leadhooks/db';
 import { LOG_FORMATS, type LogFormat } from '@leadhooks/observability';
 
@@ -23,6 +23,14 @@ export interface DispatcherConfig {
   maxBufferedPerPartition: number;
   /** How often handled offsets are committed. */
   commitIntervalMs: number;
+  /** A message whose handler throws this many times in a row goes to the DLT (reason `poison`). */
+  handlerMaxFailures: number;
+  /**
+   * On SIGTERM, how long in-flight deliveries may run before the consumer leaves: the longest timeout any endpoint
+   * may have (an endpoint's own, up to ENDPOINT_TIMEOUT_MAX_MS, or WEBHOOK_TIMEOUT_MS) plus SHUTDOWN_MARGIN for
+   * recording outcomes. Every stop grace (compose, orchestrators) must be longer than this.
+   */
+  shutdownDrainMs: number;
   /** Group commit of fan-outs, delivery claims and outcomes: statements in flight at once, deliveries per statement. */
   lockBatching: { concurrency: number; maxBatch: number };
   /** One delay per retry tier (1m,2m,4m,8m,16m by default). */
@@ -36,6 +44,10 @@ export interface DispatcherConfig {
   leaseMarginMs: number;
   /** Outbound requests per second per endpoint unless the endpoint sets its own (0 = unlimited). */
   endpointRateLimitPerSecond: number;
+  /** Requests in flight at once per endpoint and per site (all its endpoints together); see docs/isolation.md. */
+  slots: { perEndpoint: number; perSite: number };
+  /** How long a delivery that found no free slot waits before it looks again. */
+  slotWaitMs: number;
   /** The stranded-delivery sweep (StrandedDeliverySweeper): how often, and how overdue a PENDING delivery must be. */
   sweep: { intervalMs: number; marginMs: number };
   /** Automatic re-drive of retryable dead letters (0 = off): how often, and for how long after submission. */
@@ -72,6 +84,8 @@ export function loadDispatcherConfig(
     maxInFlightPerPartition: read.int('DELIVERY_CONCURRENCY_PER_PARTITION', 16, { min: 1, max: 1000 }),
     maxBufferedPerPartition: read.int('DELIVERY_BUFFER_PER_PARTITION', 500, { min: 1, max: 100_000 }),
     commitIntervalMs: read.durationMs('KAFKA_COMMIT_INTERVAL', '500ms'),
+    handlerMaxFailures: read.int('HANDLER_MAX_FAILURES', 5, { min: 1, max: 1000 }),
+    shutdownDrainMs: 0,
     lockBatching: {
       concurrency: read.int('LEAD_LOCK_WRITE_CONCURRENCY', 2, { min: 1, max: 500 }),
       maxBatch: read.int('LEAD_LOCK_BATCH_MAX', 100, { min: 1, max: 1000 }),
@@ -94,6 +108,11 @@ export function loadDispatcherConfig(
       read.int('SITE_RATE_LIMIT_PER_SECOND', 25, { min: 0, max: 100_000 }),
       { min: 0, max: 100_000 },
     ),
+    slots: {
+      perEndpoint: read.int('DELIVERY_SLOTS_PER_ENDPOINT', 8, { min: 1, max: 10_000 }),
+      perSite: read.int('DELIVERY_SLOTS_PER_SITE', 32, { min: 1, max: 10_000 }),
+    },
+    slotWaitMs: read.durationMs('DELIVERY_SLOT_WAIT', '1s'),
     sweep: {
       intervalMs: read.durationMs('SWEEP_INTERVAL', '1m'),
       marginMs: read.durationMs('SWEEP_MARGIN', '10m'),
@@ -110,6 +129,8 @@ export function loadDispatcherConfig(
       retentionMs: read.durationMs('OUTBOX_RETENTION', '24h'),
     },
   };
+  config.shutdownDrainMs =
+    Math.max(config.webhookTimeoutMs, ENDPOINT_TIMEOUT_MAX_MS) + read.durationMs('SHUTDOWN_MARGIN', '5s');
   if (retryDelaysMs && retryDelaysMs.length !== RETRY_TIERS.length) {
     read.parse('RETRY_DELAYS', undefined, () => {
       throw new Error(`needs exactly ${RETRY_TIERS.length} delays, one per tier (${RETRY_TIERS.join(',')})`);

@@ -5,7 +5,9 @@ import {
   type LeadEvent,
   parseRetryAfter,
   planNextAttempt,
+  RETRY_TIERS,
   retryTopic,
+  tierOfTopic,
 } from '@leadhooks/contracts';
 import {
   type AttemptRecord,
@@ -16,7 +18,7 @@ import {
 } from '@leadhooks/db';
 import { type ConsumedMessage, DONE, type HandlerOutcome } from '@leadhooks/messaging';
 import { OutboxRelayService } from '@leadhooks/outbox';
-import { TokenBucketLimiter } from '@leadhooks/throttling';
+import { DeliverySlots, type SlotRelease, TokenBucketLimiter } from '@leadhooks/throttling';
 import { maskUrl, type WebhookResult, WebhookDelivery } from '@leadhooks/webhooks';
 import { DISPATCHER_CONFIG } from '../config/config.module.js';
 import type { DispatcherConfig } from '../config/dispatcher.config.js';
@@ -53,6 +55,8 @@ const FENCE_RETRY_MS = 200;
 export class DeliveryRunner {
   private readonly log = new Logger(DeliveryRunner.name);
   private readonly rateLimiter: TokenBucketLimiter;
+  /** In-flight requests per endpoint and per site (docs/isolation.md). */
+  readonly slots: DeliverySlots;
 
   constructor(
     @Inject(DISPATCHER_CONFIG) private readonly config: DispatcherConfig,
@@ -62,10 +66,15 @@ export class DeliveryRunner {
     @Inject(DeliveryMetrics) private readonly metrics: DeliveryMetrics,
   ) {
     this.rateLimiter = new TokenBucketLimiter(config.endpointRateLimitPerSecond);
+    this.slots = new DeliverySlots(config.slots);
   }
 
   get lease(): LeasePolicy {
     return { defaultTimeoutMs: this.config.webhookTimeoutMs, marginMs: this.config.leaseMarginMs };
+  }
+
+  get slotWaitMs(): number {
+    return this.config.slotWaitMs;
   }
 
   /** ms until the endpoint may take another request (0: now), without using its token. */
@@ -88,7 +97,40 @@ export class DeliveryRunner {
     // cover a whole request. It must not send then: another worker may already own (or have delivered) it.
     if (claim.leaseDeadline - performance.now() < this.timeoutOf(claim) + FENCE_SLACK_MS)
       return this.giveUp(context, claim);
-    return this.deliver(context, claim);
+    const slot = this.slots.tryAcquire(claim.target.site.id, endpoint.id);
+    if (!slot) return this.waitForSlot(context, claim);
+    return this.deliver(context, claim, slot);
+  }
+
+  /**
+   * Every slot of the endpoint or of its site is taken (its requests are slow or never answered): no request, no
+   * attempt counted. The lease is given back; on a retry tier the message waits in its partition and looks again
+   * after DELIVERY_SLOT_WAIT; on a main topic the delivery is handed to the first retry tier, due then, so the
+   * main partitions (every site's fresh leads) never hold a slow site's backlog.
+   */
+  private async waitForSlot(context: DeliveryAttemptContext, claim: Claimed): Promise<HandlerOutcome> {
+    const { consumed, event, attempt, cycleStep } = context;
+    const { site, endpoint } = claim.target;
+    const full = this.slots.free(site.id) ? 'endpoint' : 'site';
+    this.metrics.slotWaits.inc({ limit: full });
+    const dueAt = Date.now() + this.config.slotWaitMs;
+    if (tierOfTopic(consumed.topic)) {
+      await this.lock.release(claim.deliveryId, claim.token);
+      return { kind: 'defer', untilMs: dueAt, reason: `${full} in-flight limit` };
+    }
+    const delivery = { deliveryId: claim.deliveryId, endpointId: endpoint.id };
+    const parked = await this.lock.park(claim.deliveryId, claim.token, {
+      topic: retryTopic(RETRY_TIERS[0], event.type),
+      payload: event,
+      headers: DeliveryHeaders.parked(consumed.message.headers, delivery, attempt, cycleStep, dueAt),
+    });
+    this.relay.wake();
+    this.log.debug({
+      message: `Lead ${event.data.lead_id}: every in-flight slot of the ${full} is taken; delivery handed to the retry tier (attempt ${attempt} not counted)`,
+      ...this.logContext(context, claim),
+      parked,
+    });
+    return DONE;
   }
 
   private timeoutOf(claim: Claimed): number {
@@ -151,29 +193,38 @@ export class DeliveryRunner {
     return { kind: 'defer', untilMs: Date.now() + FENCE_RETRY_MS, reason: 'lease too short' };
   }
 
-  private async deliver(context: DeliveryAttemptContext, claim: Claimed): Promise<HandlerOutcome> {
+  private async deliver(
+    context: DeliveryAttemptContext,
+    claim: Claimed,
+    slot: SlotRelease,
+  ): Promise<HandlerOutcome> {
     const { event, attempt, tier } = context;
     const { site, endpoint } = claim.target;
     const leadId = event.data.lead_id;
     const startedAt = new Date();
     const url = endpoint.url as string;
     this.metrics.inFlight.inc();
-    const result = await this.delivery.deliver(
-      event,
-      site,
-      attempt,
-      {
-        url,
-        auth: endpoint.auth,
-        format: endpoint.format,
-        headers: endpoint.headers,
-        timeoutMs: endpoint.timeoutMs ?? undefined,
-        secrets: endpoint,
-        deliveryId: claim.deliveryId,
-      },
-      startedAt,
-    );
-    this.metrics.inFlight.dec();
+    let result: WebhookResult;
+    try {
+      result = await this.delivery.deliver(
+        event,
+        site,
+        attempt,
+        {
+          url,
+          auth: endpoint.auth,
+          format: endpoint.format,
+          headers: endpoint.headers,
+          timeoutMs: endpoint.timeoutMs ?? undefined,
+          secrets: endpoint,
+          deliveryId: claim.deliveryId,
+        },
+        startedAt,
+      );
+    } finally {
+      slot();
+      this.metrics.inFlight.dec();
+    }
     this.metrics.attemptDuration.observe({ event: event.type, tier }, result.durationMs / 1000);
     const record: AttemptRecord = {
       attempt,
@@ -197,7 +248,9 @@ export class DeliveryRunner {
         return this.handleGone(claim, record, log);
       return this.handleFailure(context, claim, result, record, log);
     }
-    const recorded = await this.lock.recordSuccess(claim.deliveryId, claim.token, record);
+    const recorded = await this.recordOutcome(claim, record, log, (written) =>
+      this.lock.recordSuccess(claim.deliveryId, claim.token, written),
+    );
     this.metrics.deliveries.inc({ event: event.type, outcome: 'sent', tier });
     this.metrics.leadAgeAtDelivery.observe((Date.now() - Date.parse(event.occurred_at)) / 1000);
     this.log.log({
@@ -215,7 +268,9 @@ export class DeliveryRunner {
     record: AttemptRecord,
     log: Record<string, unknown>,
   ): Promise<HandlerOutcome> {
-    const recorded = await this.lock.recordGone(claim.deliveryId, claim.token, record);
+    const recorded = await this.recordOutcome(claim, record, log, (written) =>
+      this.lock.recordGone(claim.deliveryId, claim.token, written),
+    );
     this.metrics.deliveries.inc({ event: String(log.event), outcome: 'endpoint_removed', tier: record.tier });
     this.log.warn({
       message: `REST hook ${claim.target.endpoint.id} answered 410 Gone: unsubscribed (endpoint removed)${recorded ? '' : ' (lease lost first)'}`,
@@ -245,31 +300,25 @@ export class DeliveryRunner {
       random: Math.random,
     });
     const delivery = { deliveryId: claim.deliveryId, endpointId: claim.target.endpoint.id };
-    const headers = DeliveryHeaders.afterFailure(
-      consumed.message.headers,
-      { topic: consumed.topic, partition: consumed.partition, offset: consumed.message.offset },
-      {
-        attempt,
-        tier,
-        at: new Date(now),
-        status: result.status,
-        error: result.error,
-        retryable: isRetryable(result),
-      },
-      next,
-      delivery,
-    );
-    const handOn: HandOn = {
+    const handOn = (error: string | null): HandOn => ({
       topic: next.kind === 'retry' ? retryTopic(next.topicTier, event.type) : dltTopic(event.type),
       payload: event,
-      headers,
-    };
-    const recorded = await this.lock.recordFailure(claim.deliveryId, claim.token, record, {
-      final: next.kind === 'dead-letter',
-      handOn,
-      nextAttemptAt: next.kind === 'retry' ? new Date(next.dueAt) : null,
-      nextCycleStep: next.kind === 'retry' ? next.cycleStep : 0,
+      headers: DeliveryHeaders.afterFailure(
+        consumed.message.headers,
+        { topic: consumed.topic, partition: consumed.partition, offset: consumed.message.offset },
+        { attempt, tier, at: new Date(now), status: result.status, error, retryable: isRetryable(result) },
+        next,
+        delivery,
+      ),
     });
+    const recorded = await this.recordOutcome(claim, record, log, (written) =>
+      this.lock.recordFailure(claim.deliveryId, claim.token, written, {
+        final: next.kind === 'dead-letter',
+        handOn: handOn(written.error),
+        nextAttemptAt: next.kind === 'retry' ? new Date(next.dueAt) : null,
+        nextCycleStep: next.kind === 'retry' ? next.cycleStep : 0,
+      }),
+    );
     this.relay.wake();
     const reason = failureReason(result);
     const outcome =
@@ -302,6 +351,48 @@ export class DeliveryRunner {
       });
     }
     return DONE;
+  }
+
+  /**
+   * Records an attempt's outcome whatever the receiver answered. Text is sanitized before it is stored, so this
+   * should not fail for a receiver's answer; if the statement still fails for this item, the outcome is recorded
+   * without the receiver's text (status, timing and error class only), and if even that fails the lease is given
+   * back before the error goes up (the message is tried again, and after HANDLER_MAX_FAILURES dead-lettered): a
+   * delivery is never left leased with nothing recorded.
+   */
+  private async recordOutcome(
+    claim: Claimed,
+    record: AttemptRecord,
+    log: Record<string, unknown>,
+    write: (record: AttemptRecord) => Promise<boolean>,
+  ): Promise<boolean> {
+    try {
+      return await write(record);
+    } catch (error) {
+      this.metrics.outcomeFallbacks.inc();
+      this.log.error({
+        message: `Lead ${String(log.leadId)}: the outcome could not be recorded (${describe(error)}); recording it without the receiver's text`,
+        ...log,
+      });
+      const minimal: AttemptRecord = {
+        ...record,
+        error:
+          record.error === null
+            ? null
+            : `${record.errorClass ?? 'error'} (the receiver's text could not be stored)`,
+        responseSnippet: null,
+      };
+      try {
+        return await write(minimal);
+      } catch (again) {
+        const released = await this.lock.release(claim.deliveryId, claim.token).catch(() => false);
+        this.log.error({
+          message: `Lead ${String(log.leadId)}: no outcome could be recorded (${describe(again)}); lease ${released ? 'given back' : 'not given back'}`,
+          ...log,
+        });
+        throw again;
+      }
+    }
   }
 
   /** The endpoint's sealed settings cannot be opened here (another key): this delivery fails alone, to the DLT. */
@@ -352,4 +443,8 @@ export class DeliveryRunner {
     });
     return DONE;
   }
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

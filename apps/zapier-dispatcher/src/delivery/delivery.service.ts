@@ -41,7 +41,16 @@ export class DeliveryService {
     @Inject(DeliveryMetrics) private readonly metrics: DeliveryMetrics,
   ) {}
 
+  /** Handles one message; a failure comes back as `failed` with its error (the transport retries, then dead-letters). */
   async handle(consumed: ConsumedMessage): Promise<HandlerOutcome> {
+    try {
+      return await this.attempt(consumed);
+    } catch (error) {
+      return { kind: 'failed', error: error instanceof Error ? error.message : String(error) };
+    }
+  }
+
+  private async attempt(consumed: ConsumedMessage): Promise<HandlerOutcome> {
     const family = topicInfo(consumed.topic)?.event ?? LEAD_CREATED_TYPE;
     const state = DeliveryHeaders.read(consumed.message.headers);
     const parsed = parseLeadEvent(consumed.message.value ?? '');
@@ -68,11 +77,24 @@ export class DeliveryService {
       const endpointId = state.endpointId;
       const wait = endpointId ? this.runner.rateWait(endpointId, this.rates.of(endpointId)) : 0;
       if (wait > 0) return { kind: 'defer', untilMs: Date.now() + wait, reason: 'endpoint rate limit' };
+      // Every slot of the endpoint or its site taken: look again later rather than take a lease to give back.
+      if (!this.runner.slots.free(parsed.event.data.site_id, endpointId))
+        return { kind: 'defer', untilMs: Date.now() + this.runner.slotWaitMs, reason: 'in-flight limit' };
       const claim = await this.lock.claim(state.deliveryId, state.attempt, this.runner.lease);
       if (claim.kind === 'claimed') this.rates.learn(claim.target.site.id, claim.target.endpoint);
       return this.runner.run(context, claim);
     }
     return this.fanOut(context);
+  }
+
+  /**
+   * A message whose handler kept throwing (a poison message: e.g. an event id Postgres refuses as a uuid) goes to its
+   * family's DLT with the reason `poison`; the delivery it names, or its lead's lead.created, ends FAILED.
+   */
+  async deadLetterPoison(consumed: ConsumedMessage, reason: string): Promise<void> {
+    const family = topicInfo(consumed.topic)?.event ?? LEAD_CREATED_TYPE;
+    const state = DeliveryHeaders.read(consumed.message.headers);
+    await this.deadLetterUnreadable(consumed, family, state, 'poison', reason);
   }
 
   private async fanOut(context: DeliveryAttemptContext): Promise<HandlerOutcome> {

@@ -18,8 +18,21 @@ export class DeliveryMetrics {
   readonly inFlight: Gauge;
   readonly leasesGivenUp: Counter;
   readonly strandedRequeued: Counter<'kind'>;
+  readonly slotWaits: Counter<'limit'>;
+  readonly outcomeFallbacks: Counter;
 
   constructor(registry: Registry) {
+    this.slotWaits = new Counter({
+      name: 'leadhooks_delivery_slot_waits_total',
+      help: 'Deliveries that found every in-flight slot of their endpoint or site taken and waited (no attempt counted)',
+      labelNames: ['limit'],
+      registers: [registry],
+    });
+    this.outcomeFallbacks = new Counter({
+      name: 'leadhooks_outcome_record_fallbacks_total',
+      help: "Outcomes recorded without the receiver's text because the full outcome could not be stored (should stay 0)",
+      registers: [registry],
+    });
     this.deliveries = new Counter({
       name: 'leadhooks_deliveries_total',
       help: 'Delivery attempts by event type, outcome and tier',

@@ -13,6 +13,7 @@ import { OutboxRelayService } from '@leadhooks/outbox';
 import { DISPATCHER_CONFIG } from '../config/config.module.js';
 import type { DispatcherConfig } from '../config/dispatcher.config.js';
 import { DeliveryMetrics } from '../metrics/delivery-metrics.js';
+import { LagGuard } from './lag-guard.js';
 
 /** Deliveries (and events) put back per sweep, at most (a sweep that finds more goes on at the next interval). */
 const SWEEP_LIMIT = 500;
@@ -27,7 +28,8 @@ const MAX_MAIN_LAG = 1_000;
  * message lost by a broker failover, a consumer offset skipped) rather than one.
  *
  * Guards against mistaking a backlog for loss: nothing runs before the process has been up for SWEEP_MARGIN, nor
- * while the main topics have more than MAX_MAIN_LAG messages unconsumed by the group. Something put back by mistake
+ * while the main topics have more than MAX_MAIN_LAG messages unconsumed by the group, unless that lag has lasted
+ * SWEEP_MARGIN (a lag that stays is no backlog being worked off; see LagGuard). Something put back by mistake
  * is harmless anyway: it goes through the delivery lock, and its attempt number makes any other copy a no-op.
  */
 @Injectable()
@@ -37,6 +39,7 @@ export class StrandedDeliverySweeper implements OnApplicationBootstrap, OnApplic
   private admin: Admin | undefined;
   private running: Promise<void> | undefined;
   private readonly startedAt = Date.now();
+  private readonly lagGuard: LagGuard;
 
   constructor(
     @Inject(DISPATCHER_CONFIG) private readonly config: DispatcherConfig,
@@ -45,7 +48,9 @@ export class StrandedDeliverySweeper implements OnApplicationBootstrap, OnApplic
     @Inject(KAFKA) private readonly kafka: Kafka,
     @Inject(TopicNames) private readonly topics: TopicNames,
     @Inject(DeliveryMetrics) private readonly metrics: DeliveryMetrics,
-  ) {}
+  ) {
+    this.lagGuard = new LagGuard(MAX_MAIN_LAG, config.sweep.marginMs);
+  }
 
   onApplicationBootstrap(): void {
     if (this.config.sweep.intervalMs <= 0) return;
@@ -69,10 +74,14 @@ export class StrandedDeliverySweeper implements OnApplicationBootstrap, OnApplic
   async sweep(): Promise<number> {
     if (Date.now() - this.startedAt < this.config.sweep.marginMs) return 0;
     const lag = await this.mainTopicsLag();
-    if (lag > MAX_MAIN_LAG) {
+    if (!this.lagGuard.allows(lag, Date.now())) {
       this.log.debug(`Sweep skipped: ${lag} event messages not consumed yet`);
       return 0;
     }
+    if (lag > MAX_MAIN_LAG)
+      this.log.warn(
+        `Sweeping although ${lag} event messages are not consumed yet: the lag has stayed for ${this.config.sweep.marginMs} ms`,
+      );
     const work = await this.deliveries.requeueStranded(
       new Date(Date.now() - this.config.sweep.marginMs),
       SWEEP_LIMIT,

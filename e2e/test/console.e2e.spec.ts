@@ -252,4 +252,53 @@ describe('admin console in a real browser', () => {
     ).toBeLessThanOrEqual(0);
     expect(pageErrors).toEqual([]);
   });
+
+  it('checks ids from the URL hash: a crafted link reaches no other admin route, even with a click on every button', async () => {
+    const admin = { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' };
+    const made = await fetch(`${api.url}/v1/admin/sites`, {
+      method: 'POST',
+      headers: admin,
+      body: JSON.stringify({ hostname: 'crafted.test', name: 'Crafted' }),
+    });
+    const target = (await made.json()) as { id: string };
+    const siteKeys = async () =>
+      (
+        (await (
+          await fetch(`${api.url}/v1/admin/sites/${target.id}/api-keys`, { headers: admin })
+        ).json()) as unknown[]
+      ).length;
+    const fresh = await browser.newPage();
+    const calls: string[] = [];
+    fresh.on('request', (request) => {
+      const url = new URL(request.url());
+      if (url.pathname.startsWith('/v1/')) calls.push(`${request.method()} ${url.pathname}${url.search}`);
+    });
+    try {
+      await fresh.goto(`${api.url}/console/`);
+      await fresh.getByLabel('Admin API key').fill(ADMIN_KEY);
+      await fresh.getByRole('button', { name: 'Sign in' }).click();
+      await fresh.getByRole('heading', { name: /Overview/ }).waitFor();
+      // Each link's id climbs out of its route ("..") and cuts the rest of the path off ("?", "#").
+      const crafted = [
+        `sites/${encodeURIComponent(`${target.id}/api-keys#`)}`,
+        `leads/${encodeURIComponent(`x/../../admin/sites/${target.id}/api-keys?`)}`,
+        `sites/${target.id}/sources/${encodeURIComponent(`../../sites/${target.id}/api-keys?`)}`,
+      ];
+      for (const link of crafted) {
+        await fresh.goto(`${api.url}/console/#/${link}`);
+        await fresh.reload();
+        await fresh.locator('[data-testid="bad-link"], main button').first().waitFor();
+        // Whatever the screen offers, pressed: none of it may write anywhere but the screen's own, real ids.
+        for (const button of await fresh.locator('main button').all()) {
+          if (await button.isVisible()) await button.click({ timeout: 2_000 }).catch(() => undefined);
+        }
+        await fresh.waitForTimeout(500);
+        await fresh.getByTestId('bad-link').waitFor({ timeout: 2_000 });
+      }
+      expect(await siteKeys()).toBe(0);
+      expect(calls.filter((call) => call.includes('api-keys') || /\.\.|%2e/i.test(call))).toEqual([]);
+    } finally {
+      await fresh.close();
+    }
+  });
 });

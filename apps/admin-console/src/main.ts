@@ -4,7 +4,7 @@ import { Api } from './api/client.js';
 import { clearSession, loadSession, saveSession, type Session } from './api/session.js';
 import type { Site } from './api/types.js';
 import { type AppContext, Context } from './app-context.js';
-import { currentRoute, href, type Route } from './router.js';
+import { currentRoute, href, isId, type Route } from './router.js';
 import { DeadLettersScreen } from './screens/dead-letters.js';
 import { DeliveriesScreen } from './screens/deliveries.js';
 import { LeadDetailScreen } from './screens/lead-detail.js';
@@ -25,8 +25,23 @@ const NAV: Array<[string, string]> = [
   ['dead-letters', 'Dead letters'],
 ];
 
+/** What a link with an id that is not one shows (a typo, or a crafted link): no screen, no API call. */
+function BadLink({ what }: { what: string }) {
+  return html`<section data-testid="bad-link" class="state error" role="alert">
+    <h1>This link does not name a ${what}</h1>
+    <p>
+      Its ${what} id is not an id. Nothing was loaded or changed.
+      <a href=${href('overview')}>Back to the overview</a>
+    </p>
+  </section>`;
+}
+
 function Screen({ route }: { route: Route }) {
   const [section, id, sub, subId] = route.path;
+  if ((section === 'sites' || section === 'leads') && id !== undefined && !isId(id))
+    return html`<${BadLink} what=${section === 'sites' ? 'site' : 'lead'} />`;
+  if (section === 'sites' && sub === 'sources' && subId !== undefined && !isId(subId))
+    return html`<${BadLink} what="source" />`;
   if (section === 'sites' && id && sub === 'sources' && subId)
     return html`<${SourceDetailScreen} siteId=${id} sourceId=${subId} />`;
   if (section === 'sites' && id && sub === 'sources') return html`<${SourcesScreen} siteId=${id} />`;

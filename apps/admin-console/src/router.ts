@@ -16,3 +16,13 @@ export function href(path: string, query: Record<string, string | undefined> = {
   const search = params.toString();
   return `#/${path}${search ? `?${search}` : ''}`;
 }
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Whether a piece of the hash is an id. Ids from the hash go into API paths: anything else ("..", "/", "?", "#")
+ * could steer a screen's request, or its buttons' writes, to another admin route, so screens get only real ids.
+ */
+export function isId(text: string | undefined): text is string {
+  return text !== undefined && UUID.test(text);
+}

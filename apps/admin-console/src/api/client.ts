@@ -20,6 +20,9 @@ export class ApiError extends Error {
   }
 }
 
+/** An API path of plain segments: `/v1/admin/sites/<uuid>/endpoints`. */
+const API_PATH = /^\/v1(\/[A-Za-z0-9_-]+)+$/;
+
 type Query = Record<string, string | number | undefined | null>;
 
 /** The public admin API, with the signed-in key; nothing else is called. */
@@ -48,6 +51,10 @@ export class Api {
   }
 
   private async call<T>(method: string, path: string, body?: unknown, query?: Query): Promise<T> {
+    // Paths are built from ids; one that is not plain segments (`..`, `?`, `#`, `%`, `//`) is never sent, so no
+    // id can steer a call to another route (query values go through searchParams, encoded).
+    if (!API_PATH.test(path) || path.split('/').includes('..'))
+      throw new ApiError(400, 'The console refused to call a malformed API path');
     const url = new URL(path, this.session.apiUrl.replace(/\/+$/, '') + '/');
     for (const [key, value] of Object.entries(query ?? {}))
       if (value !== undefined && value !== null && value !== '') url.searchParams.set(key, String(value));

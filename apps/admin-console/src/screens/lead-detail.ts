@@ -48,7 +48,9 @@ export function LeadDetailScreen({ leadId }: { leadId: string }) {
   const redeliver = async () => {
     setMessage(null);
     try {
-      const result = await api.post<{ requeued: unknown[] }>(`/v1/leads/${leadId}/redeliver`);
+      // The lead's own id, as the API gave it: a write never takes its target from the URL.
+      if (!lead.data) return;
+      const result = await api.post<{ requeued: unknown[] }>(`/v1/leads/${lead.data.id}/redeliver`);
       setMessage(`Sent again to ${result.requeued.length} endpoint(s).`);
       lead.reload();
     } catch (error) {

@@ -1,5 +1,5 @@
 // @ts-check
-// `npm run chaos -- --leads 10000 --rate 200`: the product's promise under faults at volume (SPEC §1, §9).
+// `npm run chaos -- --leads 10000 --rate 200` (`--scenario hostile`: see hostile.mjs): the product's promise under faults at volume (SPEC §1, §9).
 // Posts N leads at a steady rate to separately started processes (leads-api, a standalone outbox relay, two
 // dispatchers) on real Postgres + Kafka, while the receiver answers ~20% with 500, some slowly, and everything with
 // 503 during an outage longer than the first retry tiers; dispatchers are killed -9 and restarted several times,
@@ -29,8 +29,17 @@ const { values: args } = parseArgs({
     sites: { type: 'string', default: '20' },
     drain: { type: 'string', default: '300' },
     keep: { type: 'boolean', default: false },
+    scenario: { type: 'string', default: 'faults' },
   },
 });
+if (args.scenario === 'hostile') {
+  // A different run: one tenant's input against the others' deliveries (tools/chaos/hostile.mjs).
+  const { runHostile } = await import('./hostile.mjs');
+  process.exit(await runHostile(args));
+} else if (args.scenario !== 'faults') {
+  console.error(`--scenario must be faults (the default) or hostile, not '${args.scenario}'`);
+  process.exit(2);
+}
 const total = Number(args.leads);
 const rate = Number(args.rate);
 const dispatcherKills = Number(args.kills);

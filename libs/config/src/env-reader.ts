@@ -21,6 +21,16 @@ export class EnvReader {
     return '';
   }
 
+  /** Whether the variable has a non-blank value (settings that only make sense together). */
+  isSet(name: string): boolean {
+    return Boolean(this.env[name]?.trim());
+  }
+
+  /** Records a problem with a setting found by a check of its own (the reason, never the value). */
+  reject(name: string, reason: string): void {
+    this.problems.push(`${name} ${reason}`);
+  }
+
   optionalString(name: string): string | undefined {
     const value = this.env[name]?.trim();
     return value ? value : undefined;

@@ -2,6 +2,7 @@ export * from './consumed-message.js';
 export * from './due-time-kafka.server.js';
 export * from './event-publisher.js';
 export * from './kafka-client.js';
+export * from './kafka-connection.js';
 export * from './kafka.health.js';
 export * from './kafka.module.js';
 export * from './kafka.tokens.js';

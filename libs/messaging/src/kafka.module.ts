@@ -4,6 +4,7 @@ import type { Kafka } from 'kafkajs';
 import { TopicNames } from '@leadhooks/contracts';
 import { EventPublisher } from './event-publisher.js';
 import { createKafka } from './kafka-client.js';
+import { describeKafkaConnection } from './kafka-connection.js';
 import { KafkaHealthIndicator } from './kafka.health.js';
 import { KAFKA, KAFKA_SETTINGS, type KafkaModuleSettings } from './kafka.tokens.js';
 
@@ -16,13 +17,15 @@ const kafkaLog = new Logger('Kafka');
     {
       provide: KAFKA,
       inject: [KAFKA_SETTINGS],
-      useFactory: (settings: KafkaModuleSettings) =>
-        createKafka({ brokers: settings.brokers, clientId: settings.clientId }, (level, message, extra) => {
+      useFactory: (settings: KafkaModuleSettings) => {
+        kafkaLog.log(`Kafka at ${describeKafkaConnection(settings)}`);
+        return createKafka(settings, (level, message, extra) => {
           const line = `${message} ${JSON.stringify(extra)}`;
           if (level === 'error') kafkaLog.error(line);
           else if (level === 'warn') kafkaLog.warn(line);
           else kafkaLog.debug(line);
-        }),
+        });
+      },
     },
     {
       provide: TopicNames,

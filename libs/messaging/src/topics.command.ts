@@ -4,10 +4,11 @@
 import { EnvReader } from '@leadhooks/config';
 import { TopicNames } from '@leadhooks/contracts';
 import { createKafka } from './kafka-client.js';
+import { readKafkaConnection } from './kafka-connection.js';
 import { ensureTopics, PRODUCTION_TOPIC_LAYOUT } from './topic-provisioner.js';
 
 const env = new EnvReader();
-const brokers = env.list('KAFKA_BROKERS');
+const connection = readKafkaConnection(env);
 const prefix = env.string('KAFKA_TOPIC_PREFIX', '');
 const partitions = env.int('KAFKA_TOPIC_PARTITIONS', 12, { min: 1, max: 1000 });
 const replicationFactor = env.int('KAFKA_REPLICATION_FACTOR', PRODUCTION_TOPIC_LAYOUT.replicationFactor, {
@@ -23,7 +24,11 @@ try {
   env.done();
   const topics = new TopicNames(prefix).all();
   const layout = { partitions, replicationFactor, minInsyncReplicas, deadLetterRetentionMs };
-  const created = await ensureTopics(createKafka({ brokers, clientId: 'leadhooks-topics' }), topics, layout);
+  const created = await ensureTopics(
+    createKafka({ ...connection, clientId: 'leadhooks-topics' }),
+    topics,
+    layout,
+  );
   console.log(
     `${created.length ? `Created topics: ${created.join(', ')}` : `Topics present: ${topics.join(', ')}`} ` +
       `(replication ${replicationFactor}, min.insync.replicas ${minInsyncReplicas}, DLT retention ${Math.round(deadLetterRetentionMs / 86_400_000)}d)`,

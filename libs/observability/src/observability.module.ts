@@ -5,19 +5,8 @@ import { Registry } from 'prom-client';
 import type { LogLevel } from '@leadhooks/config';
 import { createMetricsRegistry } from './metrics-registry.js';
 import { MetricsController } from './metrics.controller.js';
-
-export const LOG_FORMATS = ['json', 'pretty'] as const;
-export type LogFormat = (typeof LOG_FORMATS)[number];
-
-/** Provided by the app's (global) config module. */
-export const OBSERVABILITY_SETTINGS = Symbol('OBSERVABILITY_SETTINGS');
-
-export interface ObservabilitySettings {
-  /** `app` label on every log line and metric. */
-  app: string;
-  level: LogLevel;
-  format: LogFormat;
-}
+import { MetricsServer } from './metrics-server.js';
+import { OBSERVABILITY_SETTINGS, type ObservabilitySettings } from './observability.settings.js';
 
 const PINO_LEVELS: Record<LogLevel, string> = {
   error: 'error',
@@ -63,7 +52,8 @@ function asyncStdout(): pino.DestinationStream {
 
 /**
  * Logs (pino through nestjs-pino: one JSON object per line with the app, level, time and whatever ids the caller
- * passed; `pretty` for local development) and the Prometheus registry with `/metrics`.
+ * passed; `pretty` for local development) and the Prometheus registry with `/metrics` (on the app's port, or on
+ * METRICS_PORT alone).
  */
 @Module({
   imports: [
@@ -100,6 +90,7 @@ function asyncStdout(): pino.DestinationStream {
       inject: [OBSERVABILITY_SETTINGS],
       useFactory: (settings: ObservabilitySettings) => createMetricsRegistry(settings.app),
     },
+    MetricsServer,
   ],
   exports: [Registry],
 })

@@ -23,7 +23,7 @@ export class ConfigModule {
       intakeBatching: config.intakeWrites,
     };
     const kafka: KafkaModuleSettings = {
-      brokers: config.kafkaBrokers,
+      ...config.kafka,
       clientId: app,
       topicPrefix: config.kafkaTopicPrefix,
       maxSendBytes: config.kafkaMaxSendBytes,
@@ -33,7 +33,13 @@ export class ConfigModule {
       databaseUrl: config.databaseUrl,
       applicationName: app,
     };
-    const observability: ObservabilitySettings = { app, level: config.logLevel, format: config.logFormat };
+    const observability: ObservabilitySettings = {
+      app,
+      level: config.logLevel,
+      format: config.logFormat,
+      metricsPort: config.metricsPort,
+      metricsHost: config.host,
+    };
     return {
       module: ConfigModule,
       providers: [

@@ -3,18 +3,25 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EnvReader, LOG_LEVELS, type LogLevel } from '@leadhooks/config';
 import { type EncryptionKeys, readEncryptionKeys } from '@leadhooks/db';
-import { DEFAULT_MAX_SEND_BYTES } from '@leadhooks/messaging';
+import {
+  DEFAULT_MAX_SEND_BYTES,
+  type KafkaConnectionSettings,
+  readKafkaConnection,
+} from '@leadhooks/messaging';
 import { LOG_FORMATS, type LogFormat } from '@leadhooks/observability';
 
 /** Every setting leads-api reads, validated once at start-up (see README, Configuration). */
 export interface LeadsApiConfig {
   port: number;
   host: string;
+  /** /metrics on a port of its own (METRICS_PORT); null: on PORT beside the rest. */
+  metricsPort: number | null;
   logLevel: LogLevel;
   logFormat: LogFormat;
   databaseUrl: string;
   dbPoolSize: number;
-  kafkaBrokers: string[];
+  /** Brokers, TLS and SASL (docs/kafka.md). */
+  kafka: KafkaConnectionSettings;
   kafkaTopicPrefix: string;
   /** Bytes of one topic (so of any partition) in one Kafka send; under the broker's message.max.bytes. */
   kafkaMaxSendBytes: number;
@@ -101,11 +108,12 @@ export function loadLeadsApiConfig(env: Record<string, string | undefined> = pro
   const config: LeadsApiConfig = {
     port: read.int('PORT', 3000, { min: 0, max: 65535 }),
     host: read.string('HOST', '0.0.0.0'),
+    metricsPort: read.isSet('METRICS_PORT') ? read.int('METRICS_PORT', 0, { min: 1, max: 65535 }) : null,
     logLevel: read.oneOf('LOG_LEVEL', LOG_LEVELS, 'log'),
     logFormat: read.oneOf('LOG_FORMAT', LOG_FORMATS, 'json'),
     databaseUrl: read.url('DATABASE_URL', ['postgres:', 'postgresql:']),
     dbPoolSize: read.int('DB_POOL_SIZE', 20, { min: 1, max: 500 }),
-    kafkaBrokers: read.list('KAFKA_BROKERS'),
+    kafka: readKafkaConnection(read),
     kafkaTopicPrefix: read.string('KAFKA_TOPIC_PREFIX', ''),
     kafkaMaxSendBytes: read.int('KAFKA_MAX_SEND_BYTES', DEFAULT_MAX_SEND_BYTES, {
       min: 1024,

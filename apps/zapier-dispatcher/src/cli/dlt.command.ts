@@ -5,7 +5,7 @@ import cliProgress from 'cli-progress';
 import { EnvReader } from '@leadhooks/config';
 import { EVENT_TYPES, type EventType, TopicNames } from '@leadhooks/contracts';
 import { createDataSource, DeliveryRepository, LeadRepository, ReplayRepository } from '@leadhooks/db';
-import { createKafka } from '@leadhooks/messaging';
+import { createKafka, readKafkaConnection } from '@leadhooks/messaging';
 import type { DeadLetterFilter } from '../dlt/dead-letter.js';
 import type { ListedDeadLetter } from '../dlt/dead-letter.js';
 import { DltReplayService } from '../dlt/dlt-replay.service.js';
@@ -142,7 +142,7 @@ const defaultIo: CliIo = {
 function connect(): { service: DltReplayService; close: () => Promise<void>; init: () => Promise<void> } {
   const env = new EnvReader();
   const databaseUrl = env.url('DATABASE_URL', ['postgres:', 'postgresql:']);
-  const brokers = env.list('KAFKA_BROKERS');
+  const connection = readKafkaConnection(env);
   const prefix = env.string('KAFKA_TOPIC_PREFIX', '');
   env.done();
   const dataSource = createDataSource({
@@ -150,7 +150,7 @@ function connect(): { service: DltReplayService; close: () => Promise<void>; ini
     poolSize: 2,
     applicationName: 'leadhooks-dlt-cli',
   });
-  const kafka = createKafka({ brokers, clientId: 'leadhooks-dlt-cli' }, (level, message) => {
+  const kafka = createKafka({ ...connection, clientId: 'leadhooks-dlt-cli' }, (level, message) => {
     if (level === 'error' && !/coordinator/i.test(message)) process.stderr.write(`${message}\n`);
   });
   return {

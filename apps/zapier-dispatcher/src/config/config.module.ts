@@ -24,7 +24,7 @@ export class ConfigModule {
       lockBatching: config.lockBatching,
     };
     const kafka: KafkaModuleSettings = {
-      brokers: config.kafkaBrokers,
+      ...config.kafka,
       clientId: app,
       topicPrefix: config.kafkaTopicPrefix,
     };
@@ -34,7 +34,13 @@ export class ConfigModule {
       databaseUrl: config.databaseUrl,
       applicationName: app,
     };
-    const observability: ObservabilitySettings = { app, level: config.logLevel, format: config.logFormat };
+    const observability: ObservabilitySettings = {
+      app,
+      level: config.logLevel,
+      format: config.logFormat,
+      metricsPort: config.metricsPort,
+      metricsHost: config.host,
+    };
     return {
       module: ConfigModule,
       providers: [

@@ -1,18 +1,22 @@
 import { EnvReader, LOG_LEVELS, type LogLevel, parseDuration } from '@leadhooks/config';
 import { ENDPOINT_TIMEOUT_MAX_MS, RETRY_TIERS } from '@leadhooks/contracts';
 import { type EncryptionKeys, readEncryptionKeys } from '@leadhooks/db';
+import { type KafkaConnectionSettings, readKafkaConnection } from '@leadhooks/messaging';
 import { LOG_FORMATS, type LogFormat } from '@leadhooks/observability';
 
 /** Every setting the dispatcher reads, validated once at start-up (see README, Configuration). */
 export interface DispatcherConfig {
   port: number;
   host: string;
+  /** /metrics on a port of its own (METRICS_PORT); null: on PORT beside the rest. */
+  metricsPort: number | null;
   logLevel: LogLevel;
   logFormat: LogFormat;
   databaseUrl: string;
   dbPoolSize: number;
   dataEncryptionKeys: EncryptionKeys;
-  kafkaBrokers: string[];
+  /** Brokers, TLS and SASL (docs/kafka.md). */
+  kafka: KafkaConnectionSettings;
   kafkaTopicPrefix: string;
   kafkaGroupId: string;
   kafkaSessionTimeoutMs: number;
@@ -71,12 +75,13 @@ export function loadDispatcherConfig(
   const config: DispatcherConfig = {
     port: read.int('PORT', 3001, { min: 0, max: 65535 }),
     host: read.string('HOST', '0.0.0.0'),
+    metricsPort: read.isSet('METRICS_PORT') ? read.int('METRICS_PORT', 0, { min: 1, max: 65535 }) : null,
     logLevel: read.oneOf('LOG_LEVEL', LOG_LEVELS, 'log'),
     logFormat: read.oneOf('LOG_FORMAT', LOG_FORMATS, 'json'),
     databaseUrl: read.url('DATABASE_URL', ['postgres:', 'postgresql:']),
     dbPoolSize: read.int('DB_POOL_SIZE', 20, { min: 1, max: 500 }),
     dataEncryptionKeys: readEncryptionKeys(read),
-    kafkaBrokers: read.list('KAFKA_BROKERS'),
+    kafka: readKafkaConnection(read),
     kafkaTopicPrefix: read.string('KAFKA_TOPIC_PREFIX', ''),
     kafkaGroupId: read.string('KAFKA_GROUP_ID', 'zapier-dispatcher'),
     kafkaSessionTimeoutMs: read.durationMs('KAFKA_SESSION_TIMEOUT', '30s'),

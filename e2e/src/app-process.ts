@@ -57,11 +57,15 @@ export class AppProcess {
             return undefined;
           }
         },
-        { timeoutMs: 30_000, intervalMs: 100 },
+        // Generous: on a loaded 2-core machine loading the modules alone has taken 20+ s.
+        { timeoutMs: 90_000, intervalMs: 100 },
       );
     } catch (error) {
       child.kill('SIGKILL');
-      throw error;
+      // What the app said before it failed to answer is what explains it.
+      throw new Error(
+        `${error instanceof Error ? error.message : String(error)}\n${app.output.join('').slice(-4000)}`,
+      );
     }
     return app;
   }

@@ -7,7 +7,7 @@ export const ADMIN_KEY = `lh_admin_${randomBytes(12).toString('hex')}`;
 /** Environment shared by both apps in an e2e test: the test's database and topics, seconds-scale retries. */
 export function stackEnv(
   db: TestDatabase,
-  kafka: TestKafka,
+  kafka: Pick<TestKafka, 'brokers' | 'topics' | 'groupId'>,
   extra: Record<string, string> = {},
 ): Record<string, string> {
   return {

@@ -3,11 +3,16 @@
 import kafkajs from 'kafkajs';
 import { waitFor } from './process-tools.mjs';
 
-/** @param {string} brokers */
-export async function waitForKafkaReady(brokers, timeoutMs = 90_000) {
+/**
+ * @param {string} brokers
+ * @param {number} [timeoutMs]
+ * @param {Pick<import('kafkajs').KafkaConfig, 'ssl' | 'sasl'>} [security] TLS / SASL of a secured listener
+ */
+export async function waitForKafkaReady(brokers, timeoutMs = 90_000, security = {}) {
   const kafka = new kafkajs.Kafka({
     clientId: 'leadhooks-infra',
     brokers: brokers.split(','),
+    ...security,
     logLevel: kafkajs.logLevel.NOTHING,
     retry: { retries: 0 },
   });

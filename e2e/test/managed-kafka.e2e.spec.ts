@@ -9,7 +9,7 @@ import kafkajs from 'kafkajs';
 import { TopicNames } from '@leadhooks/contracts';
 import { LeadEntity } from '@leadhooks/db';
 import { createTestDatabase, type TestDatabase, waitUntil, WebhookReceiver } from '@leadhooks/testing';
-import { AppProcess, freePort } from '../src/app-process.js';
+import { AppProcess } from '../src/app-process.js';
 import { runDlt } from '../src/dlt-cli.js';
 import { createSite, postLead, stackEnv } from '../src/stack.js';
 import { makeTestCertificates } from '../src/test-certificates.js';
@@ -30,6 +30,8 @@ interface SecureKafkaModule {
   }): Promise<{ brokers: string; logFile: string; stop: () => Promise<void> }>;
 }
 
+const kafkaPort = Number(process.env.LEADHOOKS_KAFKA_PORT ?? 19092);
+
 describe('managed Kafka: the apps, topics and the DLT CLI over SASL_SSL (SCRAM + mutual TLS) only', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'leadhooks-sasl-ssl-'));
   const password = randomBytes(18).toString('base64url');
@@ -38,6 +40,8 @@ describe('managed Kafka: the apps, topics and the DLT CLI over SASL_SSL (SCRAM +
   let db: TestDatabase;
   let receiver: WebhookReceiver;
   let env: Record<string, string>;
+  let caFile: string;
+  let clientTls: ConnectionOptions;
   let api: AppProcess | undefined;
   let dispatcher: AppProcess | undefined;
 
@@ -46,7 +50,8 @@ describe('managed Kafka: the apps, topics and the DLT CLI over SASL_SSL (SCRAM +
     const { startSecureKafka } = (await import(
       pathToFileURL(path.join(repoRoot, 'tools', 'infra', 'kafka-secure.mjs')).href
     )) as SecureKafkaModule;
-    const clientTls = {
+    caFile = certificates.caFile;
+    clientTls = {
       ca: fs.readFileSync(certificates.caFile, 'utf8'),
       cert: fs.readFileSync(certificates.clientCertFile, 'utf8'),
       key: fs.readFileSync(certificates.clientKeyFile, 'utf8'),
@@ -54,8 +59,9 @@ describe('managed Kafka: the apps, topics and the DLT CLI over SASL_SSL (SCRAM +
     [broker, db, receiver] = await Promise.all([
       startSecureKafka({
         dir: path.join(dir, 'kafka'),
-        port: await freePort(),
-        controllerPort: await freePort(),
+        // Beside this checkout's own broker (LEADHOOKS_KAFKA_PORT and the next one), so parallel checkouts differ.
+        port: kafkaPort + 2,
+        controllerPort: kafkaPort + 3,
         caFile: certificates.caFile,
         keystoreFile: certificates.brokerKeystoreFile,
         broker: { name: 'broker', password: randomBytes(18).toString('base64url') },
@@ -79,7 +85,7 @@ describe('managed Kafka: the apps, topics and the DLT CLI over SASL_SSL (SCRAM +
         KAFKA_SASL_PASSWORD: password,
       },
     );
-  }, 240_000);
+  }, 480_000);
 
   afterAll(async () => {
     await Promise.all([api?.stop(), dispatcher?.stop()]);
@@ -89,18 +95,28 @@ describe('managed Kafka: the apps, topics and the DLT CLI over SASL_SSL (SCRAM +
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  it('refuses a plaintext client: the only client listener is SASL_SSL', async () => {
-    const plain = new kafkajs.Kafka({
-      clientId: 'plaintext-probe',
-      brokers: [broker.brokers],
-      logLevel: kafkajs.logLevel.NOTHING,
-      connectionTimeout: 3_000,
-      requestTimeout: 5_000,
-      retry: { retries: 0 },
-    });
-    const admin = plain.admin();
-    await expect(admin.connect().then(() => admin.describeCluster())).rejects.toThrow();
-    await admin.disconnect().catch(() => undefined);
+  it('refuses a plaintext client, and a TLS client without a client certificate: only SASL_SSL with mTLS gets in', async () => {
+    const probe = async (options: Partial<kafkajs.KafkaConfig>) => {
+      const admin = new kafkajs.Kafka({
+        clientId: 'probe',
+        brokers: [broker.brokers],
+        logLevel: kafkajs.logLevel.NOTHING,
+        connectionTimeout: 5_000,
+        requestTimeout: 10_000,
+        retry: { retries: 0 },
+        ...options,
+      }).admin();
+      try {
+        await admin.connect();
+        return await admin.describeCluster();
+      } finally {
+        await admin.disconnect().catch(() => undefined);
+      }
+    };
+    const sasl = { mechanism: 'scram-sha-512' as const, username: 'leadhooks', password };
+    await expect(probe({})).rejects.toThrow();
+    await expect(probe({ ssl: { ca: fs.readFileSync(caFile, 'utf8') }, sasl })).rejects.toThrow();
+    await expect(probe({ ssl: clientTls, sasl })).resolves.toMatchObject({ brokers: [expect.anything()] });
   });
 
   it('provisions the topics with `npm run topics` over SASL_SSL', () => {

@@ -54,7 +54,8 @@ function serverProperties(options) {
     `ssl.keystore.location=${options.keystoreFile}`,
     'ssl.truststore.type=PEM',
     `ssl.truststore.location=${options.caFile}`,
-    `ssl.client.auth=${options.requireClientCertificate === false ? 'none' : 'required'}`,
+    // Listener-prefixed: the broker-wide ssl.client.auth applies to SSL listeners only, not SASL_SSL.
+    `listener.name.sasl_ssl.ssl.client.auth=${options.requireClientCertificate === false ? 'none' : 'required'}`,
     `log.dirs=${path.join(options.dir, 'data')}`,
     'num.partitions=1',
     'offsets.topic.replication.factor=1',
@@ -136,10 +137,10 @@ export async function startSecureKafka(options, log = console.error) {
         if (!isAlive(pid) || child.exitCode !== null) throw new FatalWaitError('the broker process exited');
         return isPortOpen(host, options.port);
       },
-      { timeoutMs: 120_000, onTimeout: () => tail(logFile) },
+      { timeoutMs: 240_000, onTimeout: () => tail(logFile) },
     );
     const user = options.users[0] ?? options.broker;
-    await waitForKafkaReady(brokers, 120_000, {
+    await waitForKafkaReady(brokers, 240_000, {
       ssl: options.clientTls,
       sasl: { mechanism: 'scram-sha-512', username: user.name, password: user.password },
     });

@@ -10,7 +10,7 @@ import {
 } from '@leadhooks/messaging';
 import { LOG_FORMATS, type LogFormat } from '@leadhooks/observability';
 
-/** Every setting leads-api reads, validated once at start-up (see README, Configuration). */
+/** Every setting leads-api reads, validated once at start-up (docs/configuration.md lists them). */
 export interface LeadsApiConfig {
   port: number;
   host: string;

@@ -4,7 +4,7 @@ import { type EncryptionKeys, readEncryptionKeys } from '@leadhooks/db';
 import { type KafkaConnectionSettings, readKafkaConnection } from '@leadhooks/messaging';
 import { LOG_FORMATS, type LogFormat } from '@leadhooks/observability';
 
-/** Every setting the dispatcher reads, validated once at start-up (see README, Configuration). */
+/** Every setting the dispatcher reads, validated once at start-up (docs/configuration.md lists them). */
 export interface DispatcherConfig {
   port: number;
   host: string;

@@ -34,7 +34,11 @@ export class AppProcess {
     this.exited = new Promise((resolve) => child.on('exit', (code) => resolve(code)));
   }
 
-  static async start(name: AppName, env: Record<string, string>): Promise<AppProcess> {
+  static async start(
+    name: AppName,
+    env: Record<string, string>,
+    { startTimeoutMs = 90_000 } = {},
+  ): Promise<AppProcess> {
     const port = await freePort();
     const child = spawn(
       process.execPath,
@@ -58,7 +62,7 @@ export class AppProcess {
           }
         },
         // Generous: on a loaded 2-core machine loading the modules alone has taken 20+ s.
-        { timeoutMs: 90_000, intervalMs: 100 },
+        { timeoutMs: startTimeoutMs, intervalMs: 100 },
       );
     } catch (error) {
       child.kill('SIGKILL');

@@ -139,8 +139,9 @@ describe('managed Kafka: the apps, topics and the DLT CLI over SASL_SSL (SCRAM +
 
   it('stores a lead, relays it and delivers it to the receiver; secrets stay out of every log line', async () => {
     [api, dispatcher] = await Promise.all([
-      AppProcess.start('leads-api', env),
-      AppProcess.start('zapier-dispatcher', env),
+      // Each connects over TLS + SCRAM before it answers; on a loaded machine that has taken over a minute.
+      AppProcess.start('leads-api', env, { startTimeoutMs: 240_000 }),
+      AppProcess.start('zapier-dispatcher', env, { startTimeoutMs: 240_000 }),
     ]);
     await createSite(api, 'acme-sasl.test', receiver.url);
     const { status, body } = await postLead(api, 'acme-sasl.test', {
@@ -162,7 +163,7 @@ describe('managed Kafka: the apps, topics and the DLT CLI over SASL_SSL (SCRAM +
     expect(output).toContain('over TLS (own CA) with a client certificate, SASL scram-sha-512 as leadhooks');
     expect(output).not.toContain(password);
     expect(output).not.toContain('PRIVATE KEY');
-  });
+  }, 360_000);
 
   it('lists the dead-letter topics with the DLT CLI over SASL_SSL', async () => {
     const result = await runDlt(['list'], env);

@@ -88,47 +88,54 @@ export class OutboxRelayService implements OnApplicationBootstrap, BeforeApplica
 
   /**
    * Publishes one batch; returns how many rows it handled. When the broker refuses the batch for its size (a row
-   * over its message.max.bytes), the rows are published one at a time and a row refused even alone is set aside
-   * (marked, kept, alerted on), so one oversize event never blocks the rows of every other lead behind it.
+   * over its message.max.bytes), the largest row is tried alone and the rest again as a batch, until the rest goes
+   * through; a row refused even alone is set aside (marked, kept, alerted on), so one oversize event never blocks
+   * the rows of every other lead behind it. A batch holds at most one row per lead (see the claim), so publishing
+   * the largest first never reorders a lead's events.
    */
   async publishBatch(): Promise<number> {
     return this.outbox.publishBatch(this.settings.batchSize, async (batch) => {
-      try {
-        for (const [topic, rows] of byTopic(batch)) {
-          await this.publisher.publish(this.topics.physical(topic), rows);
+      const setAside: SetAsideOutboxMessage[] = [];
+      let rest = batch;
+      while (rest.length) {
+        try {
+          await this.publishAll(rest);
+          break;
+        } catch (error) {
+          if (!isMessageTooLarge(error)) throw error;
+          const largest = rest.reduce((a, b) => (sizeOf(b) > sizeOf(a) ? b : a));
+          rest = rest.filter((row) => row !== largest);
+          const reason = await this.publishAlone(largest);
+          if (reason) setAside.push({ id: largest.id, reason });
         }
-        return [];
-      } catch (error) {
-        if (!isMessageTooLarge(error)) throw error;
-        return this.publishOneByOne(batch);
       }
+      return setAside;
     });
   }
 
-  /** Each row alone, in claim order; returns the rows the broker refused for their size even alone. */
-  private async publishOneByOne(batch: ClaimedOutboxMessage[]): Promise<SetAsideOutboxMessage[]> {
-    const setAside: SetAsideOutboxMessage[] = [];
-    for (const row of batch) {
-      const message = toOutgoing(row);
-      try {
-        await this.publisher.publish(this.topics.physical(row.topic), [message]);
-      } catch (error) {
-        if (!isMessageTooLarge(error)) throw error;
-        const bytes = messageBytes(message);
-        setAside.push({
-          id: row.id,
-          reason: `Kafka refused the ${row.eventType} event (${bytes} bytes) even alone: ${describe(error)}`,
-        });
-        this.log.error({
-          message: `Set outbox row ${row.id} aside: Kafka refuses its ${row.eventType} event of lead ${row.aggregateId} (${bytes} bytes) even alone; the rows behind it go on`,
-          outboxId: row.id,
-          leadId: row.aggregateId,
-          topic: row.topic,
-          bytes,
-        });
-      }
+  private async publishAll(rows: ClaimedOutboxMessage[]): Promise<void> {
+    for (const [topic, messages] of byTopic(rows)) {
+      await this.publisher.publish(this.topics.physical(topic), messages);
     }
-    return setAside;
+  }
+
+  /** Publishes one row alone; returns why it was set aside when the broker refuses it for its size even so. */
+  private async publishAlone(row: ClaimedOutboxMessage): Promise<string | null> {
+    try {
+      await this.publisher.publish(this.topics.physical(row.topic), [toOutgoing(row)]);
+      return null;
+    } catch (error) {
+      if (!isMessageTooLarge(error)) throw error;
+      const bytes = sizeOf(row);
+      this.log.error({
+        message: `Set outbox row ${row.id} aside: Kafka refuses its ${row.eventType} event of lead ${row.aggregateId} (${bytes} bytes) even alone; the rows behind it go on`,
+        outboxId: row.id,
+        leadId: row.aggregateId,
+        topic: row.topic,
+        bytes,
+      });
+      return `Kafka refused the ${row.eventType} event (${bytes} bytes) even alone: ${describe(error)}`;
+    }
   }
 
   private async run(): Promise<void> {
@@ -197,6 +204,10 @@ function byTopic(batch: ClaimedOutboxMessage[]): Map<string, OutgoingMessage[]> 
     groups.set(row.topic, rows);
   }
   return groups;
+}
+
+function sizeOf(row: ClaimedOutboxMessage): number {
+  return messageBytes(toOutgoing(row));
 }
 
 function toOutgoing(row: ClaimedOutboxMessage): OutgoingMessage {

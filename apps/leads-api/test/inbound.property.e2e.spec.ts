@@ -201,7 +201,8 @@ describe('inbound bodies and mappings never get a 5xx nor an unbounded evaluatio
     siteId = (await seedSite(db.dataSource)).id;
     custom = await createSource({ name: 'custom', preset: 'custom' });
     typeform = await createSource({ name: 'typeform', preset: 'typeform' });
-  });
+    // Starting a Nest app with its Kafka client takes a minute and more on a machine starved of CPU.
+  }, 180_000);
 
   afterAll(async () => {
     await app?.close();

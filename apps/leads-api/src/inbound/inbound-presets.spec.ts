@@ -37,8 +37,9 @@ async function encoded(body: object | Array<[string, string]>, type: 'json' | 'm
  * mapping runs in the real mapping engine, and the lead goes through intake's validation.
  */
 describe('inbound presets on the tools’ documented payloads', () => {
-  // The app's limit (INBOUND_MAPPING_TIMEOUT_MS): a cold worker on a busy machine needs more than the lib's 100 ms.
-  const engine = new MappingEngine({ ...DEFAULT_MAPPING_LIMITS, timeoutMs: 1_000 }, 1);
+  // What is checked here is each preset's output, not its speed: a wall-time limit far above the app's (1 s), so a
+  // machine starved of CPU does not fail a correct mapping (the limits have their own tests in libs/mapping).
+  const engine = new MappingEngine({ ...DEFAULT_MAPPING_LIMITS, timeoutMs: 20_000 }, 1);
   afterAll(() => engine.close());
 
   async function mapThrough(presetId: string, request: { contentType: string; raw: Buffer }) {

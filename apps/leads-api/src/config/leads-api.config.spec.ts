@@ -22,6 +22,21 @@ describe(loadLeadsApiConfig.name, () => {
     expect(problemsOf(valid)).toBe('');
   });
 
+  it('serves /metrics beside the API unless METRICS_PORT names a port of its own, and names a bad one', () => {
+    expect(loadLeadsApiConfig(valid).metricsPort).toBeNull();
+    expect(loadLeadsApiConfig({ ...valid, METRICS_PORT: '9464' }).metricsPort).toBe(9464);
+    expect(problemsOf({ ...valid, METRICS_PORT: '0' })).toContain(
+      'METRICS_PORT must be an integer between 1 and 65535',
+    );
+  });
+
+  it('reads the Kafka connection (brokers, TLS, SASL) and names a half-made setting', () => {
+    expect(loadLeadsApiConfig(valid).kafka).toEqual({ brokers: ['127.0.0.1:9092'], tls: null, sasl: null });
+    expect(problemsOf({ ...valid, KAFKA_SASL_MECHANISM: 'scram-sha-512' })).toContain(
+      'KAFKA_SASL_USERNAME is required',
+    );
+  });
+
   it.each([
     ['the .env.example placeholder key', { DATA_ENCRYPTION_KEY: 'REPLACE_ME' }, 'DATA_ENCRYPTION_KEY'],
     [

@@ -34,3 +34,17 @@ describe(DeliverySlots.name, () => {
     expect(sut.tryAcquire('s', 'e')).toBeUndefined();
   });
 });
+
+describe(`${DeliverySlots.name}.acquire`, () => {
+  it('hands a freed slot to a brief waiter at once, and gives up on one that stays full', async () => {
+    const sut = new DeliverySlots({ perEndpoint: 1, perSite: 10 });
+    const first = sut.tryAcquire('s', 'fast');
+    const waiting = sut.acquire('s', 'fast', 5_000);
+    const started = Date.now();
+    setTimeout(() => first?.(), 20);
+    expect(await waiting).toBeDefined();
+    expect(Date.now() - started).toBeLessThan(1_000);
+    sut.tryAcquire('s', 'slow');
+    expect(await sut.acquire('s', 'slow', 50)).toBeUndefined();
+  });
+});

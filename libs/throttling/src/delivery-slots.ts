@@ -16,6 +16,8 @@ export type SlotRelease = () => void;
 export class DeliverySlots {
   private readonly endpoints = new Map<string, number>();
   private readonly sites = new Map<string, number>();
+  /** Callers waiting briefly for a slot, first come first served (`acquire`). */
+  private readonly waiters = new Set<Waiter>();
 
   constructor(private readonly limits: SlotLimits) {}
 
@@ -36,7 +38,39 @@ export class DeliverySlots {
       released = true;
       decrement(this.endpoints, endpointId);
       decrement(this.sites, siteId);
+      this.wakeWaiters();
     };
+  }
+
+  /**
+   * A slot now, or the first one freed within `waitMs` (a busy but fast endpoint frees one within milliseconds),
+   * or undefined: the endpoint or site stayed full (its requests are slow), and the caller waits elsewhere.
+   */
+  acquire(siteId: string, endpointId: string, waitMs: number): Promise<SlotRelease | undefined> {
+    const now = this.tryAcquire(siteId, endpointId);
+    if (now || waitMs <= 0) return Promise.resolve(now);
+    return new Promise((resolve) => {
+      const waiter: Waiter = {
+        siteId,
+        endpointId,
+        resolve,
+        timer: setTimeout(() => {
+          this.waiters.delete(waiter);
+          resolve(undefined);
+        }, waitMs),
+      };
+      this.waiters.add(waiter);
+    });
+  }
+
+  private wakeWaiters(): void {
+    for (const waiter of this.waiters) {
+      const release = this.tryAcquire(waiter.siteId, waiter.endpointId);
+      if (!release) continue;
+      clearTimeout(waiter.timer);
+      this.waiters.delete(waiter);
+      waiter.resolve(release);
+    }
   }
 
   /** Requests in flight to the endpoint and to the site (metrics, tests). */
@@ -46,6 +80,13 @@ export class DeliverySlots {
       endpoint: endpointId === undefined ? 0 : (this.endpoints.get(endpointId) ?? 0),
     };
   }
+}
+
+interface Waiter {
+  siteId: string;
+  endpointId: string;
+  resolve: (release: SlotRelease | undefined) => void;
+  timer: NodeJS.Timeout;
 }
 
 function decrement(counts: Map<string, number>, key: string): void {

@@ -55,7 +55,7 @@ export interface DispatcherConfig {
   /** The stranded-delivery sweep (StrandedDeliverySweeper): how often, and how overdue a PENDING delivery must be. */
   sweep: { intervalMs: number; marginMs: number };
   /** Automatic re-drive of retryable dead letters (0 = off): how often, and for how long after submission. */
-  redrive: { intervalMs: number; windowMs: number };
+  redrive: { intervalMs: number; windowMs: number; batchSize: number };
   /** The dispatcher's outbox relay (publishes the hand-ons it records: next tiers, DLT). */
   relay: {
     enabled: boolean;
@@ -125,6 +125,7 @@ export function loadDispatcherConfig(
     redrive: {
       intervalMs: read.durationMs('REDRIVE_INTERVAL', '1h'),
       windowMs: read.durationMs('REDRIVE_WINDOW', '3d'),
+      batchSize: read.int('REDRIVE_BATCH', 500, { min: 1, max: 100_000 }),
     },
     relay: {
       enabled: read.bool('OUTBOX_RELAY_ENABLED', true),

@@ -42,6 +42,11 @@ export interface DeliveryAttemptContext {
 const FENCE_SLACK_MS = 250;
 /** Back-off after giving a lease up (a stall ate into it): try again with a fresh lease soon. */
 const FENCE_RETRY_MS = 200;
+/**
+ * How long a claimed delivery waits for an in-flight slot before it is handed on: a busy fast endpoint frees one
+ * within milliseconds; one that stays full this long has slow requests.
+ */
+const SLOT_WAIT_BRIEF_MS = 250;
 
 /**
  * Runs one claimed delivery: endpoint rate limit → fence → POST → record (+ hand-on) — or reports why it did not.
@@ -97,13 +102,18 @@ export class DeliveryRunner {
     // cover a whole request. It must not send then: another worker may already own (or have delivered) it.
     if (claim.leaseDeadline - performance.now() < this.timeoutOf(claim) + FENCE_SLACK_MS)
       return this.giveUp(context, claim);
-    const slot = this.slots.tryAcquire(claim.target.site.id, endpoint.id);
+    const slot = await this.slots.acquire(claim.target.site.id, endpoint.id, SLOT_WAIT_BRIEF_MS);
     if (!slot) return this.waitForSlot(context, claim);
+    // The brief wait must not have eaten into the lease (see the fence above).
+    if (claim.leaseDeadline - performance.now() < this.timeoutOf(claim) + FENCE_SLACK_MS) {
+      slot();
+      return this.giveUp(context, claim);
+    }
     return this.deliver(context, claim, slot);
   }
 
   /**
-   * Every slot of the endpoint or of its site is taken (its requests are slow or never answered): no request, no
+   * Every slot of the endpoint or of its site stayed taken (its requests are slow or never answered): no request, no
    * attempt counted. The lease is given back; on a retry tier the message waits in its partition and looks again
    * after DELIVERY_SLOT_WAIT; on a main topic the delivery is handed to the first retry tier, due then, so the
    * main partitions (every site's fresh leads) never hold a slow site's backlog.

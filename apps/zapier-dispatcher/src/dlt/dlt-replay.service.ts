@@ -21,7 +21,7 @@ import {
   type ListedDeadLetter,
   matchesFilter,
 } from './dead-letter.js';
-import { readDeadLetters } from './dead-letter-reader.js';
+import { readDeadLetters, streamDeadLetters } from './dead-letter-reader.js';
 
 export interface ReplayProgress {
   total: number;
@@ -94,6 +94,52 @@ export class DltReplayService {
   }
 
   /**
+   * Every dead letter matching the filter, chunk by chunk (at most `chunkSize` read ahead of `onChunk`), each with
+   * what is true of its delivery now: for work over DLTs that may hold 30 days of letters (the automatic re-drive).
+   */
+  async forEachChunk(
+    filter: DeadLetterFilter,
+    chunkSize: number,
+    onChunk: (letters: ListedDeadLetter[]) => Promise<void>,
+  ): Promise<void> {
+    for (const event of filter.event ? [filter.event] : EVENT_TYPES) {
+      const topic = dltTopic(event);
+      await streamDeadLetters(this.kafka, this.topics.physical(topic), topic, chunkSize, async (letters) => {
+        const matching = letters.filter((letter) => matchesFilter(letter, filter));
+        if (matching.length) await onChunk(await this.current(matching));
+      });
+    }
+  }
+
+  /** Letters with their delivery's status now and when each was replayed (state looked up for these letters only). */
+  private async current(letters: DeadLetter[]): Promise<ListedDeadLetter[]> {
+    const [resolved, replayed] = await Promise.all([
+      this.resolve(letters),
+      this.replays.replayedAmong(letters),
+    ]);
+    const statuses = await this.statuses(resolved);
+    return resolved.map(({ letter, deliveryId }) => ({
+      ...letter,
+      deliveryId,
+      status: deliveryId
+        ? (statuses.deliveries.get(deliveryId) ?? null)
+        : letter.leadId && letter.eventType === LEAD_CREATED_TYPE
+          ? (statuses.leads.get(letter.leadId) ?? null)
+          : null,
+      replayedAt: replayed.get(letterKey(letter)) ?? null,
+    }));
+  }
+
+  /** A replay run to add items to chunk by chunk (`replayInto`), finished with its totals (`finishRun`). */
+  startRun(actor: string, filter: Record<string, unknown>): Promise<string> {
+    return this.replays.startRun(actor, filter, false, 0);
+  }
+
+  finishRun(replayId: string, progress: ReplayProgress): Promise<void> {
+    return this.replays.finishRun(replayId, progress, progress.total);
+  }
+
+  /**
    * The latest dead letter per delivery among those matching and not SENT (a delivery can be dead-lettered more
    * than once). A letter whose event is unreadable is selected by its delivery or lead: the replay rebuilds the event.
    */
@@ -128,6 +174,19 @@ export class DltReplayService {
       return { ...progress, replayId: null, items };
     }
     const replayId = await this.replays.startRun(options.actor, options.filter, false, letters.length);
+    await this.replayInto(replayId, letters, progress, items, options.onProgress);
+    await this.replays.finishRun(replayId, progress);
+    return { ...progress, replayId, items };
+  }
+
+  /** Replays letters as items of the run `replayId`, adding to `progress` (and `items`); one failure does not stop the rest. */
+  async replayInto(
+    replayId: string,
+    letters: DeadLetter[],
+    progress: ReplayProgress,
+    items?: ReplaySummary['items'],
+    onProgress?: (progress: ReplayProgress) => void,
+  ): Promise<void> {
     for (const letter of letters) {
       let outcome: ReplayOutcome;
       let detail: string | undefined;
@@ -155,11 +214,9 @@ export class DltReplayService {
       else if (outcome === 'failed') progress.failed++;
       else progress.skipped++;
       progress.done++;
-      items.push({ letter, outcome, detail });
-      options.onProgress?.({ ...progress });
+      items?.push({ letter, outcome, detail });
+      onProgress?.({ ...progress });
     }
-    await this.replays.finishRun(replayId, progress);
-    return { ...progress, replayId, items };
   }
 
   private async replayOne(

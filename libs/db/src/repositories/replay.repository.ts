@@ -62,10 +62,35 @@ export class ReplayRepository {
     return id;
   }
 
-  async finishRun(id: string, counts: { replayed: number; skipped: number; failed: number }): Promise<void> {
+  /**
+   * When each of these dead letters was last replayed, for those that were, keyed `topic:partition:offset` (as
+   * `replayedMessages`): the lookup for one chunk of a streamed DLT, by the items' index.
+   */
+  async replayedAmong(
+    letters: Array<{ topic: string; partition: number; offset: string }>,
+  ): Promise<Map<string, Date>> {
+    if (!letters.length) return new Map();
+    const rows: Array<{ key: string; at: Date }> = await this.dataSource.query(
+      `SELECT i.dlt_topic || ':' || i.dlt_partition || ':' || i.dlt_offset AS key, max(i.created_at) AS at
+         FROM unnest($1::text[], $2::int[], $3::bigint[]) AS k(topic, part, off)
+         JOIN dlt_replay_item i ON i.dlt_topic = k.topic AND i.dlt_partition = k.part AND i.dlt_offset = k.off
+        WHERE i.outcome = 'replayed'
+        GROUP BY 1`,
+      [letters.map((l) => l.topic), letters.map((l) => l.partition), letters.map((l) => l.offset)],
+    );
+    return new Map(rows.map((row) => [row.key, row.at]));
+  }
+
+  async finishRun(
+    id: string,
+    counts: { replayed: number; skipped: number; failed: number },
+    selected?: number,
+  ): Promise<void> {
     await this.dataSource.query(
-      `UPDATE dlt_replay SET finished_at = now(), replayed = $2, skipped = $3, failed = $4 WHERE id = $1`,
-      [id, counts.replayed, counts.skipped, counts.failed],
+      `UPDATE dlt_replay SET finished_at = now(), replayed = $2, skipped = $3, failed = $4,
+                             selected = coalesce($5, selected)
+        WHERE id = $1`,
+      [id, counts.replayed, counts.skipped, counts.failed, selected ?? null],
     );
   }
 

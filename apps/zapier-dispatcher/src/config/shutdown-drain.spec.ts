@@ -31,9 +31,16 @@ describe('dispatcher shutdown drain (issue 20, item 13)', () => {
     );
   });
 
-  it("gives the dispatcher's container a stop grace longer than its drain", () => {
-    expect(composeStopGraceMs('zapier-dispatcher')).toBeGreaterThan(
-      loadDispatcherConfig(env()).shutdownDrainMs,
+  it("gives the dispatcher's container a stop grace longer than its drain (compose and Kubernetes)", () => {
+    const drain = loadDispatcherConfig(env()).shutdownDrainMs;
+    expect(composeStopGraceMs('zapier-dispatcher')).toBeGreaterThan(drain);
+    let dir = process.cwd();
+    while (!fs.existsSync(path.join(dir, 'deploy'))) dir = path.dirname(dir);
+    const manifest = fs.readFileSync(
+      path.join(dir, 'deploy', 'kubernetes', 'zapier-dispatcher', 'deployment.yaml'),
+      'utf8',
     );
+    const grace = /terminationGracePeriodSeconds: (\d+)/.exec(manifest);
+    expect(Number(grace?.[1]) * 1000).toBeGreaterThan(drain);
   });
 });

@@ -10,8 +10,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { repoRoot } from '../infra/paths.mjs';
-import { layOutImage } from './app-image.mjs';
-import { projectGraph } from './project-graph.mjs';
+import { projectGraph, runtimeClosure } from './project-graph.mjs';
 
 const problems = [];
 const graph = projectGraph();
@@ -46,7 +45,19 @@ for (const app of apps) {
     continue;
   }
   const out = fs.mkdtempSync(path.join(os.tmpdir(), `image-${path.basename(app.data.root)}-`));
-  const { libs } = layOutImage(app.name, out);
+  // As the Dockerfile's RUN does it: a plain `node` with the image's PATH, which has no node_modules/.bin.
+  const layout = spawnSync(process.execPath, ['tools/docker/app-image.mjs', app.name, out], {
+    cwd: repoRoot,
+    encoding: 'utf8',
+    env: { ...process.env, PATH: pathWithoutNodeModules() },
+  });
+  if (layout.status !== 0) {
+    problems.push(
+      `${app.name} image: \`node tools/docker/app-image.mjs\` (as its Dockerfile runs it) failed:\n${layout.stderr}`,
+    );
+    continue;
+  }
+  const libs = runtimeClosure(graph, app.name).map((lib) => lib.data.root);
   /** @type {Map<string, string>} */
   const shipped = new Map([[app.name, app.data.root]]);
   for (const root of libs) shipped.set(packageName(root), root);
@@ -113,6 +124,14 @@ function isExecutable(file) {
     file === 'relay.main.js' ||
     (file.startsWith('cli/') && !file.endsWith('.command.js'))
   );
+}
+
+/** The PATH without node_modules/.bin (npm scripts add it; a Dockerfile's RUN does not). */
+function pathWithoutNodeModules() {
+  return (process.env.PATH ?? '')
+    .split(path.delimiter)
+    .filter((dir) => !dir.includes(`node_modules${path.sep}.bin`))
+    .join(path.delimiter);
 }
 
 /** @param {string} root */

@@ -2,6 +2,7 @@
 // The Nx project graph, and the libs an app ships with (what its image must contain).
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { repoRoot } from '../infra/paths.mjs';
@@ -12,12 +13,15 @@ import { repoRoot } from '../infra/paths.mjs';
 /** @returns {ProjectGraph} */
 export function projectGraph() {
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'leadhooks-graph-')), 'graph.json');
-  const result = spawnSync('nx', ['graph', `--file=${file}`], {
+  // Nx's own entry point, run by this Node: `nx` is on the PATH only under npm scripts, not in a Dockerfile's RUN.
+  const nx = createRequire(import.meta.url).resolve('nx/bin/nx.js');
+  const result = spawnSync(process.execPath, [nx, 'graph', `--file=${file}`], {
     cwd: repoRoot,
     encoding: 'utf8',
     env: { ...process.env, NX_DAEMON: 'false' },
   });
-  if (result.status !== 0) throw new Error(`nx graph failed:\n${result.stdout}\n${result.stderr}`);
+  if (result.status !== 0)
+    throw new Error(`nx graph failed:\n${result.error ?? ''}\n${result.stdout}\n${result.stderr}`);
   return JSON.parse(fs.readFileSync(file, 'utf8')).graph;
 }
 

@@ -1,4 +1,5 @@
 import net from 'node:net';
+import type { AllowedTargets } from './allowed-targets.js';
 
 /** Address ranges a webhook must never reach (SSRF): private, loopback, link-local, CGNAT, metadata, etc. */
 const BLOCKED = new net.BlockList();
@@ -35,6 +36,17 @@ for (const [prefix, bits] of [
 ] as const) {
   BLOCKED.addSubnet(prefix, bits, 'ipv6');
 }
+
+/** Private networks: reachable through a host name the operator listed in WEBHOOK_ALLOWED_HOSTS. */
+const PRIVATE = new net.BlockList();
+PRIVATE.addSubnet('10.0.0.0', 8, 'ipv4');
+PRIVATE.addSubnet('100.64.0.0', 10, 'ipv4');
+PRIVATE.addSubnet('172.16.0.0', 12, 'ipv4');
+PRIVATE.addSubnet('192.168.0.0', 16, 'ipv4');
+PRIVATE.addSubnet('fc00::', 7, 'ipv6');
+// Except AWS's IPv6 metadata address, which sits inside fc00::/7.
+const METADATA = new net.BlockList();
+METADATA.addAddress('fd00:ec2::254', 'ipv6');
 
 const LOOPBACK = new net.BlockList();
 LOOPBACK.addSubnet('127.0.0.0', 8, 'ipv4');
@@ -86,6 +98,10 @@ export function embeddedIpv4(address: string): string | undefined {
 export interface AddressPolicy {
   /** Development/test only: allow loopback targets. */
   allowLoopback: boolean;
+  /** WEBHOOK_ALLOWED_HOSTS: listed addresses/CIDRs are permitted whatever their range. */
+  allowed?: AllowedTargets;
+  /** The address was resolved from a host name listed in WEBHOOK_ALLOWED_HOSTS: private networks are permitted. */
+  hostListed?: boolean;
 }
 
 /** Why an address may not be contacted, or null when it may. */
@@ -95,6 +111,8 @@ export function forbiddenAddressReason(address: string, policy: AddressPolicy): 
   const v4 = family === 6 ? embeddedIpv4(address) : address;
   const [checked, type] = v4 ? [v4, 'ipv4' as const] : [address, 'ipv6' as const];
   if (policy.allowLoopback && LOOPBACK.check(checked, type)) return null;
+  if (policy.allowed?.listsAddress(checked)) return null;
+  if (policy.hostListed && PRIVATE.check(checked, type) && !METADATA.check(checked, type)) return null;
   if (BLOCKED.check(checked, type))
     return `${address} is a private, loopback, link-local or reserved address`;
   return null;

@@ -1,4 +1,5 @@
 export * from './address-policy.js';
+export * from './allowed-targets.js';
 export * from './custom-headers.js';
 export * from './standard-webhook-signer.js';
 export * from './signing-secrets.js';

@@ -1,6 +1,7 @@
 import type dns from 'node:dns';
 import http from 'node:http';
 import type net from 'node:net';
+import { AllowedTargets } from './allowed-targets.js';
 import { WebhookSender, type WebhookSenderOptions } from './webhook-sender.js';
 
 /** A loopback HTTP server that counts TCP connections, so "refused without a request" is observable. */
@@ -167,5 +168,54 @@ describe('WebhookSender (real sockets on loopback)', () => {
     const sender = new WebhookSender({ ...base, resolve: fakeResolver({}) });
     const result = await sender.post('https://nowhere.customer.example/hook', '{}', {});
     expect(result).toMatchObject({ ok: false, errorClass: 'dns' });
+  });
+
+  describe('WEBHOOK_ALLOWED_HOSTS', () => {
+    it('delivers over http to an address the operator listed, without the development setting', async () => {
+      const sender = new WebhookSender({ ...base, allowedTargets: AllowedTargets.parse('127.0.0.1') });
+      const result = await sender.post(`http://127.0.0.1:${port}/hook`, '{}', {});
+      expect(result).toMatchObject({ ok: true, status: 200 });
+      expect(server.requests).toBe(1);
+    });
+
+    it('delivers to a listed host name whose address is listed too', async () => {
+      const sender = new WebhookSender({
+        ...base,
+        allowedTargets: AllowedTargets.parse('crm.internal,127.0.0.1'),
+        resolve: fakeResolver({ 'crm.internal': ['127.0.0.1'] }),
+      });
+      const result = await sender.post(`http://crm.internal:${port}/hook`, '{}', {});
+      expect(result).toMatchObject({ ok: true, status: 200 });
+    });
+
+    it.each([
+      ['loopback', ['127.0.0.1'], /loopback/],
+      ['the metadata address', ['169.254.169.254'], /link-local/],
+      ['a private and a loopback address', ['10.1.2.3', '127.0.0.1'], /loopback/],
+    ])(
+      'refuses a listed host name resolving to %s (not listed as an address), without connecting',
+      async (_label, addresses, reason) => {
+        const sender = new WebhookSender({
+          ...base,
+          allowedTargets: AllowedTargets.parse('crm.internal'),
+          resolve: fakeResolver({ 'crm.internal': addresses }),
+        });
+        const result = await sender.post(`http://crm.internal:${port}/hook`, '{}', {});
+        expect(result).toMatchObject({ ok: false, errorClass: 'forbidden-target' });
+        expect(result.error).toMatch(reason);
+        expect(server.connections).toBe(0);
+      },
+    );
+
+    it('refuses an unlisted private target exactly as without the setting', async () => {
+      const sender = new WebhookSender({
+        ...base,
+        allowedTargets: AllowedTargets.parse('crm.internal,10.20.0.0/16'),
+        resolve: fakeResolver({ 'other.example.com': ['127.0.0.1'] }),
+      });
+      const result = await sender.post(`https://other.example.com:${port}/hook`, '{}', {});
+      expect(result).toMatchObject({ ok: false, errorClass: 'forbidden-target' });
+      expect(server.connections).toBe(0);
+    });
   });
 });

@@ -53,12 +53,18 @@ class ForbiddenTargetError extends Error {
  * The DNS lookup used by our sockets: resolves, refuses the request if any resolved address is forbidden,
  * and hands the socket the very address it checked, so there is no window for DNS rebinding.
  */
-function guardedLookup(allowLoopback: boolean, resolve: typeof dns.lookup): net.LookupFunction {
+function guardedLookup(policy: WebhookUrlPolicy, resolve: typeof dns.lookup): net.LookupFunction {
+  const allowed = policy.allowedTargets;
   return (hostname, options, callback) => {
+    const hostListed = allowed?.listsHost(hostname) ?? false;
     resolve(hostname, { ...options, all: true }, (error, list) => {
       if (error) return callback(error, '', 0);
       for (const entry of list) {
-        const reason = forbiddenAddressReason(entry.address, { allowLoopback });
+        const reason = forbiddenAddressReason(entry.address, {
+          allowLoopback: policy.allowInsecure,
+          allowed,
+          hostListed,
+        });
         // The hostname can be the hook's token (`<token>.m.pipedream.net`): this text is stored, shown to site keys
         // and logged, so it is masked like URLs are.
         if (reason)
@@ -75,7 +81,7 @@ export class WebhookSender {
   private readonly client: AxiosInstance;
 
   constructor(private readonly options: WebhookSenderOptions) {
-    const lookup = guardedLookup(options.allowInsecure, options.resolve ?? dns.lookup);
+    const lookup = guardedLookup(options, options.resolve ?? dns.lookup);
     // Keep-alive connections, at most 256 per origin; every new connection resolves through the guarded lookup
     // (undici hands these options to net.connect / tls.connect, certificates verified).
     const dispatcher = new Agent({ connections: 256, connect: { lookup } });

@@ -45,6 +45,7 @@ import { AdminSourcesService } from './sources/admin-sources.service.js';
             timeoutMs: config.webhookTimeoutMs,
             maxResponseBytes: 4096,
             allowInsecure: config.allowInsecureWebhookUrls,
+            allowedTargets: config.webhookAllowedTargets,
           }),
         ),
     },

@@ -9,6 +9,7 @@ import {
   readKafkaConnection,
 } from '@leadhooks/messaging';
 import { LOG_FORMATS, type LogFormat } from '@leadhooks/observability';
+import { AllowedTargets } from '@leadhooks/webhooks';
 
 /** Every setting leads-api reads, validated once at start-up (docs/configuration.md lists them). */
 export interface LeadsApiConfig {
@@ -27,6 +28,8 @@ export interface LeadsApiConfig {
   kafkaMaxSendBytes: number;
   dataEncryptionKeys: EncryptionKeys;
   allowInsecureWebhookUrls: boolean;
+  /** WEBHOOK_ALLOWED_HOSTS: private hook targets the operator permits (host names, addresses, CIDRs; none by default). */
+  webhookAllowedTargets: AllowedTargets;
   adminApiKey: string | undefined;
   bodyLimitBytes: number;
   /** Largest serialized lead stored (intake and PATCH); see leadSizeProblem. */
@@ -121,6 +124,7 @@ export function loadLeadsApiConfig(env: Record<string, string | undefined> = pro
     }),
     dataEncryptionKeys: readEncryptionKeys(read),
     allowInsecureWebhookUrls: read.bool('ALLOW_INSECURE_WEBHOOK_URLS', false),
+    webhookAllowedTargets: read.parse('WEBHOOK_ALLOWED_HOSTS', '', (text) => AllowedTargets.parse(text)),
     adminApiKey: read.secret('ADMIN_API_KEY', { optional: true, minLength: 24 }),
     bodyLimitBytes: read.int('BODY_LIMIT_BYTES', 64 * 1024, { min: 1024, max: 10 * 1024 * 1024 }),
     leadMaxBytes: read.int('LEAD_MAX_BYTES', 128 * 1024, { min: 1024, max: 1024 * 1024 }),

@@ -34,6 +34,7 @@ export class HooksService {
   async subscribe(siteId: string, dto: SubscribeHookDto): Promise<HookDto> {
     const problem = webhookUrlProblem(dto.target_url, {
       allowInsecure: this.config.allowInsecureWebhookUrls,
+      allowedTargets: this.config.webhookAllowedTargets,
     });
     if (problem)
       throw new BadRequestException({

@@ -3,6 +3,7 @@ import { ENDPOINT_TIMEOUT_MAX_MS, RETRY_TIERS } from '@leadhooks/contracts';
 import { type EncryptionKeys, readEncryptionKeys } from '@leadhooks/db';
 import { type KafkaConnectionSettings, readKafkaConnection } from '@leadhooks/messaging';
 import { LOG_FORMATS, type LogFormat } from '@leadhooks/observability';
+import { AllowedTargets } from '@leadhooks/webhooks';
 
 /** Every setting the dispatcher reads, validated once at start-up (docs/configuration.md lists them). */
 export interface DispatcherConfig {
@@ -44,6 +45,8 @@ export interface DispatcherConfig {
   webhookTimeoutMs: number;
   webhookMaxResponseBytes: number;
   allowInsecureWebhookUrls: boolean;
+  /** WEBHOOK_ALLOWED_HOSTS: private hook targets the operator permits (host names, addresses, CIDRs; none by default). */
+  webhookAllowedTargets: AllowedTargets;
   /** The delivery lease outlives the endpoint's HTTP timeout by this margin (see DeliveryLockRepository). */
   leaseMarginMs: number;
   /** Outbound requests per second per endpoint unless the endpoint sets its own (0 = unlimited). */
@@ -101,6 +104,7 @@ export function loadDispatcherConfig(
     webhookTimeoutMs: read.int('WEBHOOK_TIMEOUT_MS', 15_000, { min: 100, max: 120_000 }),
     webhookMaxResponseBytes: read.int('WEBHOOK_MAX_RESPONSE_BYTES', 4096, { min: 0, max: 1_048_576 }),
     allowInsecureWebhookUrls: read.bool('ALLOW_INSECURE_WEBHOOK_URLS', false),
+    webhookAllowedTargets: read.parse('WEBHOOK_ALLOWED_HOSTS', '', (text) => AllowedTargets.parse(text)),
     leaseMarginMs: read.parse('LEAD_LEASE_MARGIN', '15s', (text) => {
       const ms = parseDuration(text);
       // The margin is what lets a holder record its outcome after a full-length request; 0 would fence nothing.

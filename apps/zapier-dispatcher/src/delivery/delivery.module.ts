@@ -29,6 +29,7 @@ import { DeliveryService } from './delivery.service.js';
             timeoutMs: config.webhookTimeoutMs,
             maxResponseBytes: config.webhookMaxResponseBytes,
             allowInsecure: config.allowInsecureWebhookUrls,
+            allowedTargets: config.webhookAllowedTargets,
           }),
         ),
     },

@@ -186,7 +186,10 @@ export class AdminEndpointsService {
 
   private checkedUrl(url: string | null): string | null {
     if (url === null) return null;
-    const problem = webhookUrlProblem(url, { allowInsecure: this.config.allowInsecureWebhookUrls });
+    const problem = webhookUrlProblem(url, {
+      allowInsecure: this.config.allowInsecureWebhookUrls,
+      allowedTargets: this.config.webhookAllowedTargets,
+    });
     if (problem)
       throw new BadRequestException({
         message: 'The endpoint URL is invalid',

@@ -111,7 +111,10 @@ export class AdminSitesService {
 
   private checkedUrl(url: string | null | undefined): string | null {
     if (!url) return null;
-    const problem = webhookUrlProblem(url, { allowInsecure: this.config.allowInsecureWebhookUrls });
+    const problem = webhookUrlProblem(url, {
+      allowInsecure: this.config.allowInsecureWebhookUrls,
+      allowedTargets: this.config.webhookAllowedTargets,
+    });
     if (problem)
       throw new BadRequestException({
         message: 'The webhook URL is invalid',

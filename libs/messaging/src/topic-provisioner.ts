@@ -56,17 +56,7 @@ export async function ensureTopics(kafka: Kafka, topics: string[], layout: Topic
       });
     }
     const present = topics.filter((topic) => existing.has(topic));
-    if (present.length) {
-      await admin.alterConfigs({
-        validateOnly: false,
-        resources: present.map((topic) => ({
-          type: kafkajs.ConfigResourceTypes.TOPIC,
-          name: topic,
-          configEntries: configsFor(topic, layout),
-        })),
-      });
-      await untilConfigsShow(admin, present, layout);
-    }
+    if (present.length) await alterTopicConfigs(admin, present, layout);
     const metadata = await admin.fetchTopicMetadata({ topics });
     const short = metadata.topics.filter((topic) => topic.partitions.length < layout.partitions);
     if (short.length) {
@@ -78,6 +68,44 @@ export async function ensureTopics(kafka: Kafka, topics: string[], layout: Topic
   } finally {
     await admin.disconnect();
   }
+}
+
+/**
+ * Sets our configs on existing topics and keeps every other per-topic override an operator made (retention.bytes,
+ * cleanup.policy, ...). Kafka's AlterConfigs replaces a topic's whole override set, and kafkajs has no
+ * IncrementalAlterConfigs, so the change is made incrementally here: the topic's current overrides are read and
+ * sent back with ours; a topic already as wanted is not touched at all.
+ */
+async function alterTopicConfigs(admin: Admin, topics: string[], layout: TopicLayout): Promise<void> {
+  const { resources } = await admin.describeConfigs({
+    includeSynonyms: false,
+    resources: topics.map((name) => ({ type: kafkajs.ConfigResourceTypes.TOPIC, name })),
+  });
+  const changes = topics.flatMap((topic) => {
+    const entries = resources.find((resource) => resource.resourceName === topic)?.configEntries ?? [];
+    const wanted = configsFor(topic, layout);
+    const current = (name: string) => entries.find((entry) => entry.configName === name)?.configValue;
+    if (wanted.every(({ name, value }) => current(name) === value)) return [];
+    const overrides = entries
+      .filter(
+        (entry) =>
+          entry.configSource === kafkajs.ConfigSource.TOPIC_CONFIG &&
+          !entry.isSensitive &&
+          entry.configValue !== null &&
+          !wanted.some(({ name }) => name === entry.configName),
+      )
+      .map((entry) => ({ name: entry.configName, value: entry.configValue }));
+    return [
+      { type: kafkajs.ConfigResourceTypes.TOPIC, name: topic, configEntries: [...overrides, ...wanted] },
+    ];
+  });
+  if (!changes.length) return;
+  await admin.alterConfigs({ validateOnly: false, resources: changes });
+  await untilConfigsShow(
+    admin,
+    changes.map((change) => change.name),
+    layout,
+  );
 }
 
 /**

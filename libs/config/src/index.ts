@@ -1,3 +1,4 @@
+export * from './command-usage.js';
 export * from './config-error.js';
 export * from './duration.js';
 export * from './env-reader.js';

@@ -10,6 +10,8 @@ export interface DatabaseSettings {
   applicationName?: string;
   /** Log every SQL statement (debugging only). */
   logQueries?: boolean;
+  /** Postgres lock_timeout of every session (the migrate command: a DDL never queues the apps behind it). */
+  lockTimeoutMs?: number;
 }
 
 export function dataSourceOptions(settings: DatabaseSettings): DataSourceOptions {
@@ -30,6 +32,7 @@ export function dataSourceOptions(settings: DatabaseSettings): DataSourceOptions
       // A stuck transaction must not hold a lead row forever (the lease covers crashes; this covers bugs).
       idle_in_transaction_session_timeout: 60_000,
       connectionTimeoutMillis: 10_000,
+      ...(settings.lockTimeoutMs === undefined ? {} : { lock_timeout: settings.lockTimeoutMs }),
     },
   };
 }

@@ -2,11 +2,24 @@
 // `npm run reseal`: after rotating DATA_ENCRYPTION_KEY (the old key listed in DATA_ENCRYPTION_PREVIOUS_KEYS),
 // re-seals every stored endpoint URL, custom headers and secret, and every inbound source secret, under the current
 // key. Safe to run again; prints what it did.
-import { EnvReader } from '@leadhooks/config';
+import { EnvReader, exitUnlessCommandRuns } from '@leadhooks/config';
 import { readEncryptionKeys, secretBoxFor } from './crypto/encryption-keys.js';
 import { createDataSource } from './data-source.js';
 import { EndpointRepository } from './repositories/endpoint.repository.js';
 import { InboundSourceRepository } from './repositories/inbound-source.repository.js';
+
+exitUnlessCommandRuns(`
+Usage: npm run reseal   (in an image: node libs/db/dist/reseal.command.js)
+
+After rotating DATA_ENCRYPTION_KEY (the old key listed in DATA_ENCRYPTION_PREVIOUS_KEYS), re-seals every stored
+endpoint URL, custom headers and secret, and every inbound source secret, under the current key. Safe to run again.
+Exit 1 when something could not be read with any key (each one is named).
+
+Environment:
+  DATABASE_URL                   postgres://user:password@host:5432/database (required)
+  DATA_ENCRYPTION_KEY            the current key (required)
+  DATA_ENCRYPTION_PREVIOUS_KEYS  the keys rotated away from, comma-separated
+`);
 
 async function main(): Promise<number> {
   const env = new EnvReader();

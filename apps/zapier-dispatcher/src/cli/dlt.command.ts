@@ -1,5 +1,4 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import os from 'node:os';
 import readline from 'node:readline/promises';
 import cliProgress from 'cli-progress';
 import { EnvReader } from '@leadhooks/config';
@@ -9,6 +8,7 @@ import { createKafka, readKafkaConnection } from '@leadhooks/messaging';
 import type { DeadLetterFilter } from '../dlt/dead-letter.js';
 import type { ListedDeadLetter } from '../dlt/dead-letter.js';
 import { DltReplayService } from '../dlt/dlt-replay.service.js';
+import { defaultReplayActor } from './replay-actor.js';
 
 /** Exit codes: 0 ok, 1 some replays failed or an error, 2 bad usage. */
 const EXIT_USAGE = 2;
@@ -206,9 +206,10 @@ export async function runDltCli(argv: string[], io: CliIo = defaultIo): Promise<
     .option('--dry-run', 'show what would be replayed and change nothing')
     .option('--yes', 'do not ask for confirmation')
     .addOption(
-      new Option('--actor <name>', 'who is replaying (recorded)').default(
-        process.env.LEADHOOKS_ACTOR ?? os.userInfo().username,
-      ),
+      new Option(
+        '--actor <name>',
+        'who is replaying (recorded; default LEADHOOKS_ACTOR, else the OS user, else uid:<n>)',
+      ).default(defaultReplayActor()),
     )
     .action(
       async (options: FilterOptions & { all?: boolean; dryRun?: boolean; yes?: boolean; actor: string }) => {

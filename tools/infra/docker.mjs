@@ -2,6 +2,7 @@
 // The Docker path: used only when a Docker engine answers `docker info`
 // (the docker client alone, without an engine, proves nothing).
 import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { repoRoot } from './paths.mjs';
 
@@ -26,7 +27,20 @@ export function composeUp(log = console.error) {
   log('[infra] starting postgres and a 3-node kafka with docker compose ...');
   const result = spawnSync(
     'docker',
-    ['compose', '-f', composeFile, 'up', '-d', '--wait', 'postgres', 'kafka-1', 'kafka-2', 'kafka-3'],
+    [
+      'compose',
+      '-p',
+      'leadhooks',
+      '-f',
+      composeFile,
+      'up',
+      '-d',
+      '--wait',
+      'postgres',
+      'kafka-1',
+      'kafka-2',
+      'kafka-3',
+    ],
     {
       stdio: 'inherit',
       env: composeEnv(),
@@ -34,14 +48,17 @@ export function composeUp(log = console.error) {
   );
   if (result.status !== 0) throw new Error(`docker compose up failed (exit ${result.status})`);
   return {
-    serverUrl: 'postgres://postgres:postgres@127.0.0.1:55432/postgres',
+    serverUrl: `postgres://postgres:${encodeURIComponent(postgresPassword())}@127.0.0.1:55432/postgres`,
     kafkaBrokers: '127.0.0.1:19094,127.0.0.1:19095,127.0.0.1:19096',
   };
 }
 
 export function composeDown(log = console.error) {
   log('[infra] stopping docker compose services ...');
-  spawnSync('docker', ['compose', '-f', composeFile, 'down'], { stdio: 'inherit', env: composeEnv() });
+  spawnSync('docker', ['compose', '-p', 'leadhooks', '-f', composeFile, 'down'], {
+    stdio: 'inherit',
+    env: composeEnv(),
+  });
 }
 
 /**
@@ -51,9 +68,24 @@ export function composeDown(log = console.error) {
 function composeEnv() {
   return {
     ...process.env,
+    POSTGRES_PASSWORD: postgresPassword(),
     DATA_ENCRYPTION_KEY: process.env.DATA_ENCRYPTION_KEY ?? 'REPLACE_ME',
     ADMIN_API_KEY: process.env.ADMIN_API_KEY ?? 'REPLACE_ME',
   };
+}
+
+/** Compose's Postgres password: POSTGRES_PASSWORD, else the one in .env (what compose itself reads), else postgres. */
+function postgresPassword() {
+  if (process.env.POSTGRES_PASSWORD) return process.env.POSTGRES_PASSWORD;
+  const dotenv = path.join(repoRoot, '.env');
+  const line = fs.existsSync(dotenv)
+    ? fs
+        .readFileSync(dotenv, 'utf8')
+        .split('\n')
+        .find((entry) => entry.startsWith('POSTGRES_PASSWORD='))
+    : undefined;
+  const value = line?.slice('POSTGRES_PASSWORD='.length).trim();
+  return value && value !== 'REPLACE_ME' ? value : 'postgres';
 }
 
 /** Throwaway containers for a test run (removed by testcontainers' reaper when the run ends). */

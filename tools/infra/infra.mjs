@@ -34,10 +34,18 @@ export async function ensureInfra({ purpose, database = 'leadhooks', log = conso
     if (kafkaBrokers) providers.push('kafka: KAFKA_BROKERS');
 
     if ((!serverUrl || !kafkaBrokers) && dockerEngineAvailable()) {
-      const docker = purpose === 'test' ? await startTestContainers(log) : composeUp(log);
-      if ('containers' in docker) containers = /** @type {unknown[]} */ (docker.containers);
-      if (!serverUrl) ((serverUrl = docker.serverUrl), providers.push('postgres: docker'));
-      if (!kafkaBrokers) ((kafkaBrokers = docker.kafkaBrokers), providers.push('kafka: docker'));
+      // An engine that answers may still be unable to start anything (no registry to pull from, no network, no
+      // room): then the local processes below are used, as if there were no engine.
+      try {
+        const docker = purpose === 'test' ? await startTestContainers(log) : composeUp(log);
+        if ('containers' in docker) containers = /** @type {unknown[]} */ (docker.containers);
+        if (!serverUrl) ((serverUrl = docker.serverUrl), providers.push('postgres: docker'));
+        if (!kafkaBrokers) ((kafkaBrokers = docker.kafkaBrokers), providers.push('kafka: docker'));
+      } catch (error) {
+        log(
+          `[infra] a Docker engine answers but could not start Postgres and Kafka (${firstLine(error)}); using local processes`,
+        );
+      }
     }
     if (!kafkaBrokers) {
       kafkaBrokers = await startLocalKafka(log);
@@ -52,6 +60,11 @@ export async function ensureInfra({ purpose, database = 'leadhooks', log = conso
     if (!fromEnv.databaseUrl) await ensureDatabase(serverUrl, database);
     return { serverUrl, databaseUrl, kafkaBrokers, provider: providers.join(', '), containers };
   });
+}
+
+/** @param {unknown} error */
+function firstLine(error) {
+  return (error instanceof Error ? error.message : String(error)).split('\n')[0].slice(0, 200);
 }
 
 export async function stopInfra(log = console.error) {

@@ -1,10 +1,21 @@
 // @ts-check
 // `npm run dlt -- …`: builds the dispatcher if needed (Nx cache makes this instant) and runs its DLT CLI.
-// Without DATABASE_URL / KAFKA_BROKERS it talks to the local stack of `npm start` (tools/infra).
+// Without DATABASE_URL and KAFKA_BROKERS it talks to the local stack of `npm start` (tools/infra); with only one of
+// them it refuses (a production database with a local Kafka, or the reverse, would replay into the wrong place).
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { ensureInfra } from './infra/infra.mjs';
 import { repoRoot } from './infra/paths.mjs';
+
+if (!process.env.DATABASE_URL !== !process.env.KAFKA_BROKERS) {
+  const [set, unset] = process.env.DATABASE_URL
+    ? ['DATABASE_URL', 'KAFKA_BROKERS']
+    : ['KAFKA_BROKERS', 'DATABASE_URL'];
+  process.stderr.write(
+    `[dlt] ${set} is set but ${unset} is not: set both (a deployment's DLT) or neither (the local stack of npm start)\n`,
+  );
+  process.exit(2);
+}
 
 const build = spawnSync('nx', ['run', '@leadhooks/zapier-dispatcher:build', '--outputStyle=static'], {
   cwd: repoRoot,

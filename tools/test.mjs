@@ -16,6 +16,7 @@ function step(label, command, args) {
 step('formatting', 'prettier', ['--check', '--log-level=warn', '.']);
 step('tools lint', 'eslint', ['--max-warnings=0', 'tools']);
 step('tools types', 'tsc', ['-p', 'tools/tsconfig.json']);
+step('tools tests', 'node', ['--test', 'tools/**/*.test.mjs']);
 step('images follow the Nx graph', 'node', ['tools/docker/check-images.mjs']);
 step('projects', 'nx', [
   'run-many',

@@ -4,6 +4,7 @@ export * from './lead-created.event.js';
 export * from './lead-event.js';
 export * from './lead-snapshot.js';
 export * from './lead-updated.event.js';
+export * from './mapping-input.js';
 export * from './retry-plan.js';
 export * from './topics.js';
 export * from './webhook-payload.js';

@@ -25,6 +25,10 @@ export interface RetryPlanInput {
   jitterRatio: number;
   /** Random source in [0, 1). Injected so tests are deterministic. */
   random: () => number;
+  /** Attempts per cycle, first try included (the endpoint's `max_attempts`, 1–6); every tier when undefined. */
+  maxAttempts?: number;
+  /** The failure is final whatever the tiers left (a 4xx on an endpoint with `retry_on_4xx: false`). */
+  final?: boolean;
 }
 
 /**
@@ -33,6 +37,8 @@ export interface RetryPlanInput {
  */
 export function planNextAttempt(input: RetryPlanInput): NextStep {
   const nextStep = input.failedCycleStep + 1;
+  if (input.final || (input.maxAttempts !== undefined && nextStep >= input.maxAttempts))
+    return { kind: 'dead-letter' };
   if (nextStep > RETRY_TIERS.length || nextStep > input.delaysMs.length) return { kind: 'dead-letter' };
   const base = input.delaysMs[nextStep - 1];
   const jittered = base + Math.floor(base * input.jitterRatio * input.random());
@@ -80,4 +86,15 @@ export function parseRetryAfter(value: string | undefined, now: number, maxMs: n
     ms = date - now;
   }
   return Math.min(Math.max(ms, 0), maxMs);
+}
+
+/** 4xx answers that may heal by themselves (timeout, conflict, too early, too many requests): always retried. */
+const TRANSIENT_4XX = new Set([408, 409, 425, 429]);
+
+/**
+ * Whether a receiver's answer ends the delivery at once under the endpoint's policy (SPEC §14): with
+ * `retry_on_4xx: false`, a 4xx other than 408/409/425/429 is the receiver saying no, and asking again changes nothing.
+ */
+export function endsOnClientError(status: number | null, retryOn4xx: boolean): boolean {
+  return !retryOn4xx && status !== null && status >= 400 && status < 500 && !TRANSIENT_4XX.has(status);
 }

@@ -8,9 +8,14 @@ export interface SiteIdentity {
   name: string;
 }
 
-/** `flat`: Zapier-style top-level keys (SPEC §6, the default); `envelope`: `{event, event_id, timestamp, data}`. */
-export const PAYLOAD_FORMATS = ['flat', 'envelope'] as const;
+/**
+ * `flat`: Zapier-style top-level keys (SPEC §6, the default); `envelope`: `{event, event_id, timestamp, data}`;
+ * `custom`: the object the endpoint's JSONata `mapping` makes of the event (SPEC §14, see `outboundMappingInput`).
+ */
+export const PAYLOAD_FORMATS = ['flat', 'envelope', 'custom'] as const;
 export type PayloadFormat = (typeof PAYLOAD_FORMATS)[number];
+/** The formats built here, without a mapping. */
+export type BuiltInPayloadFormat = Exclude<PayloadFormat, 'custom'>;
 
 export type FlatPayload = Record<string, string | number | boolean | null>;
 
@@ -127,7 +132,7 @@ export function buildWebhookPayload(
   event: LeadEvent,
   site: SiteIdentity,
   attempt: number,
-  format: PayloadFormat = 'flat',
+  format: BuiltInPayloadFormat = 'flat',
 ): Record<string, unknown> {
   return format === 'envelope'
     ? buildEnvelopePayload(event, site, attempt)

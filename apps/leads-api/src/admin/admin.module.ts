@@ -10,6 +10,9 @@ import { AdminDeliveriesController } from './deliveries/admin-deliveries.control
 import { AdminEndpointsController } from './endpoints/admin-endpoints.controller.js';
 import { AdminEndpointsService } from './endpoints/admin-endpoints.service.js';
 import { EndpointTester } from './endpoints/endpoint-tester.service.js';
+import { AdminMappingsController } from './mappings/admin-mappings.controller.js';
+import { MappingPreviewService } from './mappings/mapping-preview.service.js';
+import { OutboundMappingService } from './mappings/outbound-mapping.service.js';
 import { AdminOverviewController } from './overview/admin-overview.controller.js';
 import { AdminReplaysController } from './replays/admin-replays.controller.js';
 import { AdminReplaysService } from './replays/admin-replays.service.js';
@@ -29,6 +32,7 @@ import { AdminSourcesService } from './sources/admin-sources.service.js';
     AdminReplaysController,
     AdminOverviewController,
     AdminSourcesController,
+    AdminMappingsController,
   ],
   providers: [
     AdminSitesService,
@@ -36,6 +40,8 @@ import { AdminSourcesService } from './sources/admin-sources.service.js';
     AdminReplaysService,
     AdminSourcesService,
     EndpointTester,
+    OutboundMappingService,
+    MappingPreviewService,
     {
       provide: WebhookDelivery,
       inject: [LEADS_API_CONFIG],

@@ -51,6 +51,13 @@ export interface LeadsApiConfig {
   webhookTimeoutMs: number;
   /** Where this API is reached from outside (`https://leads.example.com`), for absolute source URLs; null: paths only. */
   publicBaseUrl: string | null;
+  /** Outbound mappings (SPEC §14) as this app evaluates them: previews and test sends of `custom` endpoints. */
+  outboundMapping: {
+    /** Worker threads (started with the first preview). */
+    workers: number;
+    /** Wall time of one evaluation (the dispatcher has its own OUTBOUND_MAPPING_TIMEOUT_MS). */
+    timeoutMs: number;
+  };
   /** Inbound sources (SPEC §14): what other form tools post to `/v1/inbound/{token}`. */
   inbound: {
     /** Largest request body a source takes (a tool's payload can be larger than a form post). */
@@ -158,6 +165,10 @@ export function loadLeadsApiConfig(env: Record<string, string | undefined> = pro
         throw new Error(`'${text}' is not a base URL like https://leads.example.com`);
       return url.href.replace(/\/$/, '');
     }),
+    outboundMapping: {
+      workers: read.int('OUTBOUND_MAPPING_WORKERS', 1, { min: 1, max: 64 }),
+      timeoutMs: read.int('OUTBOUND_MAPPING_TIMEOUT_MS', 1_000, { min: 10, max: 10_000 }),
+    },
     inbound: {
       bodyLimitBytes: read.int('INBOUND_BODY_LIMIT_BYTES', 256 * 1024, { min: 1024, max: 10 * 1024 * 1024 }),
       perSourcePerSecond: read.int('INBOUND_RATE_LIMIT_PER_SOURCE_PER_SECOND', 20, {

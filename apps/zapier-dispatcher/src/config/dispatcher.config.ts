@@ -55,6 +55,16 @@ export interface DispatcherConfig {
   slots: { perEndpoint: number; perSite: number };
   /** How long a delivery that found no free slot waits before it looks again. */
   slotWaitMs: number;
+  /**
+   * Outbound mappings (`format: custom`, SPEC §14): evaluation workers, each evaluation's time limit, and per
+   * endpoint how many evaluations run and wait at once (a slow mapping holds one worker, never all of them).
+   */
+  outboundMapping: {
+    workers: number;
+    timeoutMs: number;
+    concurrencyPerEndpoint: number;
+    queuePerEndpoint: number;
+  };
   /** The stranded-delivery sweep (StrandedDeliverySweeper): how often, and how overdue a PENDING delivery must be. */
   sweep: { intervalMs: number; marginMs: number };
   /** Automatic re-drive of retryable dead letters (0 = off): how often, and for how long after submission. */
@@ -122,6 +132,12 @@ export function loadDispatcherConfig(
       perSite: read.int('DELIVERY_SLOTS_PER_SITE', 32, { min: 1, max: 10_000 }),
     },
     slotWaitMs: read.durationMs('DELIVERY_SLOT_WAIT', '1s'),
+    outboundMapping: {
+      workers: read.int('OUTBOUND_MAPPING_WORKERS', 2, { min: 1, max: 64 }),
+      timeoutMs: read.int('OUTBOUND_MAPPING_TIMEOUT_MS', 1_000, { min: 10, max: 10_000 }),
+      concurrencyPerEndpoint: read.int('OUTBOUND_MAPPING_CONCURRENCY_PER_ENDPOINT', 1, { min: 1, max: 64 }),
+      queuePerEndpoint: read.int('OUTBOUND_MAPPING_QUEUE_PER_ENDPOINT', 50, { min: 0, max: 10_000 }),
+    },
     sweep: {
       intervalMs: read.durationMs('SWEEP_INTERVAL', '1m'),
       marginMs: read.durationMs('SWEEP_MARGIN', '10m'),

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import {
   DeliveryHeaders,
   dltTopic,
+  endsOnClientError,
   type LeadEvent,
   parseRetryAfter,
   planNextAttempt,
@@ -9,6 +10,7 @@ import {
   retryTopic,
   tierOfTopic,
 } from '@leadhooks/contracts';
+import { describeMappingError, type MappingError } from '@leadhooks/mapping';
 import {
   type AttemptRecord,
   type ClaimResult,
@@ -24,6 +26,7 @@ import { DISPATCHER_CONFIG } from '../config/config.module.js';
 import type { DispatcherConfig } from '../config/dispatcher.config.js';
 import { DeliveryMetrics } from '../metrics/delivery-metrics.js';
 import { failureReason } from './failure-reason.js';
+import { OutboundMapper } from './outbound-mapper.service.js';
 import { isRetryable } from './retryable.js';
 
 export type Claimed = Extract<ClaimResult, { kind: 'claimed' }>;
@@ -47,6 +50,8 @@ const FENCE_RETRY_MS = 200;
  * within milliseconds; one that stays full this long has slow requests.
  */
 const SLOT_WAIT_BRIEF_MS = 250;
+/** Back-off when the endpoint's mapping queue is full: its own earlier deliveries go first. */
+const MAPPING_BUSY_RETRY_MS = 200;
 
 /**
  * Runs one claimed delivery: endpoint rate limit → fence → POST → record (+ hand-on) — or reports why it did not.
@@ -69,6 +74,7 @@ export class DeliveryRunner {
     @Inject(OutboxRelayService) private readonly relay: OutboxRelayService,
     @Inject(WebhookDelivery) private readonly delivery: WebhookDelivery,
     @Inject(DeliveryMetrics) private readonly metrics: DeliveryMetrics,
+    @Inject(OutboundMapper) private readonly mapper: OutboundMapper,
   ) {
     this.rateLimiter = new TokenBucketLimiter(config.endpointRateLimitPerSecond);
     this.slots = new DeliverySlots(config.slots);
@@ -98,6 +104,27 @@ export class DeliveryRunner {
     }
     if (endpoint.problem || !endpoint.url || !endpoint.secret)
       return this.failUnreadableEndpoint(context, claim);
+    let body: string | undefined;
+    if (endpoint.format === 'custom') {
+      // Rendered before the fence below, so the time the mapping took is inside what the fence checks.
+      const rendered = await this.mapper.render(
+        endpoint.id,
+        endpoint.mapping ?? '',
+        context.event,
+        claim.target.site,
+        context.attempt,
+      );
+      if (rendered === 'busy') {
+        await this.lock.release(claim.deliveryId, claim.token);
+        return {
+          kind: 'defer',
+          untilMs: Date.now() + MAPPING_BUSY_RETRY_MS,
+          reason: 'endpoint mapping busy',
+        };
+      }
+      if (!rendered.ok) return this.failMapping(context, claim, rendered.error);
+      body = rendered.json;
+    }
     // Fencing: a worker that stalled after its claim (GC, VM pause, SIGSTOP) may find its lease too short to
     // cover a whole request. It must not send then: another worker may already own (or have delivered) it.
     if (claim.leaseDeadline - performance.now() < this.timeoutOf(claim) + FENCE_SLACK_MS)
@@ -109,7 +136,7 @@ export class DeliveryRunner {
       slot();
       return this.giveUp(context, claim);
     }
-    return this.deliver(context, claim, slot);
+    return this.deliver(context, claim, slot, body);
   }
 
   /**
@@ -207,6 +234,7 @@ export class DeliveryRunner {
     context: DeliveryAttemptContext,
     claim: Claimed,
     slot: SlotRelease,
+    body: string | undefined,
   ): Promise<HandlerOutcome> {
     const { event, attempt, tier } = context;
     const { site, endpoint } = claim.target;
@@ -228,8 +256,10 @@ export class DeliveryRunner {
           timeoutMs: endpoint.timeoutMs ?? undefined,
           secrets: endpoint,
           deliveryId: claim.deliveryId,
+          signaturePrefix: endpoint.signaturePrefix,
         },
         startedAt,
+        body,
       );
     } finally {
       slot();
@@ -298,6 +328,8 @@ export class DeliveryRunner {
   ): Promise<HandlerOutcome> {
     const { consumed, event, attempt, cycleStep, tier } = context;
     const now = Date.now();
+    const { endpoint } = claim.target;
+    const refused = endsOnClientError(result.status, endpoint.retryOn4xx);
     const next = planNextAttempt({
       failedCycleStep: cycleStep,
       delaysMs: this.config.retryDelaysMs,
@@ -308,8 +340,10 @@ export class DeliveryRunner {
           : undefined,
       jitterRatio: this.config.retryJitterRatio,
       random: Math.random,
+      maxAttempts: endpoint.maxAttempts ?? undefined,
+      final: refused,
     });
-    const delivery = { deliveryId: claim.deliveryId, endpointId: claim.target.endpoint.id };
+    const delivery = { deliveryId: claim.deliveryId, endpointId: endpoint.id };
     const handOn = (error: string | null): HandOn => ({
       topic: next.kind === 'retry' ? retryTopic(next.topicTier, event.type) : dltTopic(event.type),
       payload: event,
@@ -335,7 +369,7 @@ export class DeliveryRunner {
       reason === 'forbidden_target' ? 'forbidden_target' : next.kind === 'retry' ? 'retry' : 'dead_letter';
     this.metrics.deliveries.inc({ event: event.type, outcome, tier });
     const leadId = event.data.lead_id;
-    const where = `${claim.target.endpoint.name} at ${String(log.target)}`;
+    const where = `${endpoint.name} at ${String(log.target)}`;
     if (!recorded) {
       this.log.warn({
         message: `Lead ${leadId}: lease lost before the failure was recorded; the new holder carries it on`,
@@ -353,8 +387,9 @@ export class DeliveryRunner {
       });
     } else {
       this.metrics.deadLettered.inc({ event: event.type, reason: 'exhausted' });
+      const why = refused ? 'the endpoint does not retry a 4xx' : 'retries exhausted';
       this.log.error({
-        message: `${event.type} of lead ${leadId} failed at ${where} (attempt ${attempt}): ${result.error}; retries exhausted, dead-lettered, FAILED`,
+        message: `${event.type} of lead ${leadId} failed at ${where} (attempt ${attempt}): ${result.error}; ${why}, dead-lettered, FAILED`,
         ...log,
         error: result.error,
         reason,
@@ -410,11 +445,48 @@ export class DeliveryRunner {
     context: DeliveryAttemptContext,
     claim: Claimed,
   ): Promise<HandlerOutcome> {
-    const { consumed, attempt, tier, event } = context;
     const { endpoint, site } = claim.target;
     const problem = `endpoint ${endpoint.name} of ${site.hostname}: ${endpoint.problem ?? 'no URL or secret'}`;
+    await this.failWithoutRequest(context, claim, 'unreadable-endpoint', problem);
+    this.log.error({
+      message: `${context.event.type} of lead ${context.event.data.lead_id} dead-lettered: ${problem} (fix the key, then replay it)`,
+      ...this.logContext(context, claim),
+    });
+    return DONE;
+  }
+
+  /**
+   * The endpoint's mapping failed on this event (SPEC §14): the delivery ends FAILED with reason `mapping` at once
+   * and goes to the DLT, replayable once the mapping is fixed. No request was made, so nothing counts against the
+   * receiver: no retry tier is used, and the attempt row (error class `mapping`, no status) is left out of the
+   * endpoint's failing flag and consecutive failures.
+   */
+  private async failMapping(
+    context: DeliveryAttemptContext,
+    claim: Claimed,
+    error: MappingError,
+  ): Promise<HandlerOutcome> {
+    const problem = `mapping: ${describeMappingError(error)}`;
+    await this.failWithoutRequest(context, claim, 'mapping', problem);
+    this.log.error({
+      message: `${context.event.type} of lead ${context.event.data.lead_id} not sent to ${claim.target.endpoint.name}: the endpoint's mapping failed (${error.kind}); FAILED, dead-lettered (fix the mapping, then replay it)`,
+      ...this.logContext(context, claim),
+      mappingError: error.kind,
+      mappingErrorCode: error.code ?? null,
+    });
+    return DONE;
+  }
+
+  /** Ends the delivery FAILED with no request made, its dead letter written with the failure (one statement). */
+  private async failWithoutRequest(
+    context: DeliveryAttemptContext,
+    claim: Claimed,
+    reason: 'unreadable-endpoint' | 'mapping',
+    problem: string,
+  ): Promise<void> {
+    const { consumed, attempt, tier, event } = context;
     const origin = { topic: consumed.topic, partition: consumed.partition, offset: consumed.message.offset };
-    const delivery = { deliveryId: claim.deliveryId, endpointId: endpoint.id };
+    const delivery = { deliveryId: claim.deliveryId, endpointId: claim.target.endpoint.id };
     await this.lock.recordFailure(
       claim.deliveryId,
       claim.token,
@@ -424,7 +496,7 @@ export class DeliveryRunner {
         startedAt: new Date(),
         durationMs: 0,
         httpStatus: null,
-        errorClass: 'unreadable-endpoint',
+        errorClass: reason,
         error: problem,
         responseSnippet: null,
       },
@@ -433,25 +505,16 @@ export class DeliveryRunner {
         handOn: {
           topic: dltTopic(event.type),
           payload: event,
-          headers: DeliveryHeaders.deadLetter(
-            consumed.message.headers,
-            origin,
-            'unreadable-endpoint',
-            problem,
-            delivery,
-          ),
+          headers: DeliveryHeaders.deadLetter(consumed.message.headers, origin, reason, problem, delivery),
         },
         nextAttemptAt: null,
         nextCycleStep: 0,
       },
     );
     this.relay.wake();
-    this.metrics.deadLettered.inc({ event: event.type, reason: 'unreadable-endpoint' });
-    this.log.error({
-      message: `${event.type} of lead ${event.data.lead_id} dead-lettered: ${problem} (fix the key, then replay it)`,
-      ...this.logContext(context, claim),
-    });
-    return DONE;
+    this.metrics.deadLettered.inc({ event: event.type, reason });
+    if (reason === 'mapping')
+      this.metrics.deliveries.inc({ event: event.type, outcome: 'mapping_failed', tier });
   }
 }
 

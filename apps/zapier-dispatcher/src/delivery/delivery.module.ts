@@ -11,6 +11,7 @@ import { StrandedDeliverySweeper } from '../sweep/stranded-delivery.sweeper.js';
 import { DeliveryConsumer } from './delivery.consumer.js';
 import { DeliveryRunner } from './delivery-runner.service.js';
 import { DeliveryService } from './delivery.service.js';
+import { OutboundMapper } from './outbound-mapper.service.js';
 
 @Module({
   imports: [DbModule, KafkaModule, OutboxModule, MetricsModule],
@@ -18,6 +19,7 @@ import { DeliveryService } from './delivery.service.js';
   providers: [
     DeliveryService,
     DeliveryRunner,
+    OutboundMapper,
     StrandedDeliverySweeper,
     DeadLetterRedrive,
     {

@@ -53,6 +53,31 @@ export class EndpointEntity {
   @Column({ name: 'previous_secret_expires_at', type: 'timestamptz', nullable: true })
   previousSecretExpiresAt!: Date | null;
 
+  @Column({ type: 'text', nullable: true })
+  description!: string | null;
+
+  /** JSONata source of a `custom` format's body. */
+  @Column({ type: 'text', nullable: true })
+  mapping!: string | null;
+
+  /** `hmac_sha256_hex` only; null: `sha256=`. */
+  @Column({ name: 'signature_prefix', type: 'text', nullable: true })
+  signaturePrefix!: string | null;
+
+  /** null: 6 (first try + five tiers). */
+  @Column({ name: 'max_attempts', type: 'smallint', nullable: true })
+  maxAttempts!: number | null;
+
+  @Column({ name: 'retry_on_4xx', type: 'boolean', default: true })
+  retryOn4xx!: boolean;
+
+  /** Staged secret of a two-step rotation (secret_header, hmac_sha256_hex), sealed. */
+  @Column({ name: 'next_secret', type: 'text', nullable: true })
+  nextSecretSealed!: string | null;
+
+  @Column({ name: 'next_secret_activates_at', type: 'timestamptz', nullable: true })
+  nextSecretActivatesAt!: Date | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 

@@ -8,6 +8,7 @@ import { Endpoints1764000000006 } from './1764000000006-Endpoints.js';
 import { SiteApiKeys1764000000007 } from './1764000000007-SiteApiKeys.js';
 import { InboundSources1765000000550 } from './1765000000550-InboundSources.js';
 import { OutboxSetAside1765000000700 } from './1765000000700-OutboxSetAside.js';
+import { EndpointPolicy1765000000800 } from './1765000000800-EndpointPolicy.js';
 
 /** Every migration, in order. Listed explicitly so bundles and tests need no file globbing. */
 export const MIGRATIONS = [
@@ -21,4 +22,5 @@ export const MIGRATIONS = [
   SiteApiKeys1764000000007,
   InboundSources1765000000550,
   OutboxSetAside1765000000700,
+  EndpointPolicy1765000000800,
 ];

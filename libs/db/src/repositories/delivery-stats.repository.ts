@@ -42,15 +42,19 @@ export interface DeliveryOverview {
   failingEndpoints: Array<{ id: string; name: string; siteId: string; siteHostname: string }>;
 }
 
-/** "Failing" as SQL over one endpoint `e`: its last N attempts all failed, or its last attempt was a 410. */
+/**
+ * "Failing" as SQL over one endpoint `e`: its last N attempts all failed, or its last attempt was a 410. A delivery
+ * its own mapping failed made no request (error class `mapping`): it says nothing about the receiver and is left out
+ * here, as from the consecutive failures and the durations.
+ */
 const FAILING_SQL = (n: string) => `(
   (SELECT count(*) FROM (
      SELECT a.http_status FROM delivery_attempt a
-      WHERE a.endpoint_id = e.id AND a.tier <> 'test' AND NOT a.lease_lost
+      WHERE a.endpoint_id = e.id AND a.tier <> 'test' AND NOT a.lease_lost AND a.error_class IS DISTINCT FROM 'mapping'
       ORDER BY a.started_at DESC LIMIT ${n}) recent
     WHERE recent.http_status IS NULL OR recent.http_status NOT BETWEEN 200 AND 299) >= ${n}
   OR (SELECT a.http_status FROM delivery_attempt a
-       WHERE a.endpoint_id = e.id AND a.tier <> 'test' AND NOT a.lease_lost
+       WHERE a.endpoint_id = e.id AND a.tier <> 'test' AND NOT a.lease_lost AND a.error_class IS DISTINCT FROM 'mapping'
        ORDER BY a.started_at DESC LIMIT 1) = 410)`;
 
 /** Read-only delivery statistics for metrics and the admin API. */
@@ -96,9 +100,11 @@ export class DeliveryStatsRepository {
                 (SELECT count(*)::int FROM delivery WHERE status = 'PENDING' AND attempt_count > 0) AS in_retry,
                 (SELECT count(*)::int FROM delivery WHERE status = 'FAILED') AS dead_letters,
                 (SELECT count(*)::int FROM delivery_attempt, since
-                  WHERE started_at >= since.at AND tier <> 'test' AND NOT lease_lost) AS attempts,
+                  WHERE started_at >= since.at AND tier <> 'test' AND NOT lease_lost
+                    AND error_class IS DISTINCT FROM 'mapping') AS attempts,
                 (SELECT percentile_cont(0.95) WITHIN GROUP (ORDER BY duration_ms) FROM delivery_attempt, since
-                  WHERE started_at >= since.at AND tier <> 'test' AND NOT lease_lost) AS p95`,
+                  WHERE started_at >= since.at AND tier <> 'test' AND NOT lease_lost
+                    AND error_class IS DISTINCT FROM 'mapping') AS p95`,
         [windowMs],
       ),
       this.dataSource.query<Array<{ id: string; name: string; site_id: string; hostname: string }>>(
@@ -159,6 +165,7 @@ export class DeliveryStatsRepository {
                 percentile_cont(0.95) WITHIN GROUP (ORDER BY duration_ms) AS p95
            FROM delivery_attempt, since
           WHERE endpoint_id = $1 AND started_at >= since.at AND tier <> 'test' AND NOT lease_lost
+            AND error_class IS DISTINCT FROM 'mapping'
        ), last_success AS (
          SELECT max(started_at) AS at FROM delivery_attempt
           WHERE endpoint_id = $1 AND http_status BETWEEN 200 AND 299 AND NOT lease_lost
@@ -170,6 +177,7 @@ export class DeliveryStatsRepository {
               (SELECT count(*)::int FROM (
                  SELECT 1 FROM delivery_attempt
                   WHERE endpoint_id = $1 AND tier <> 'test' AND NOT lease_lost AND started_at > coalesce(ls.at, '-infinity')
+                    AND error_class IS DISTINCT FROM 'mapping'
                   LIMIT 1000) f) AS consecutive_failures,
               (SELECT ${FAILING_SQL('$3')} FROM endpoint e WHERE e.id = $1) AS failing
          FROM window_deliveries wd, window_attempts wa, last_success ls`,

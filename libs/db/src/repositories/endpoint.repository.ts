@@ -4,6 +4,7 @@ import {
   type EndpointKind,
   type EventType,
   type PayloadFormat,
+  type SignaturePrefix,
   ZAPIER_ENDPOINT_NAME,
 } from '@leadhooks/contracts';
 import { SecretBox, UnreadableSecretError } from '../crypto/secret-box.js';
@@ -28,6 +29,17 @@ export interface Endpoint {
   secret: string | null;
   previousSecret: string | null;
   previousSecretExpiresAt: Date | null;
+  /** A two-step rotation's staged secret: sent once activated, or from `nextSecretActivatesAt` when set. */
+  nextSecret: string | null;
+  nextSecretActivatesAt: Date | null;
+  description: string | null;
+  /** JSONata source of the body when `format` is `custom`. */
+  mapping: string | null;
+  /** `hmac_sha256_hex` header prefix; null: `sha256=`. */
+  signaturePrefix: SignaturePrefix | null;
+  /** Attempts per retry cycle (1–6); null: 6. */
+  maxAttempts: number | null;
+  retryOn4xx: boolean;
   /** Why sealed settings could not be opened here (another encryption key), or null; unreadable values read as null. */
   problem: string | null;
   createdAt: Date;
@@ -48,12 +60,30 @@ export interface NewEndpoint {
   timeoutMs: number | null;
   rateLimitPerSecond: number | null;
   secret: string;
+  description?: string | null;
+  mapping?: string | null;
+  signaturePrefix?: SignaturePrefix | null;
+  maxAttempts?: number | null;
+  retryOn4xx?: boolean;
 }
 
 export type EndpointPatch = Partial<
   Pick<
     NewEndpoint,
-    'name' | 'url' | 'enabled' | 'events' | 'auth' | 'format' | 'headers' | 'timeoutMs' | 'rateLimitPerSecond'
+    | 'name'
+    | 'url'
+    | 'enabled'
+    | 'events'
+    | 'auth'
+    | 'format'
+    | 'headers'
+    | 'timeoutMs'
+    | 'rateLimitPerSecond'
+    | 'description'
+    | 'mapping'
+    | 'signaturePrefix'
+    | 'maxAttempts'
+    | 'retryOn4xx'
   >
 >;
 
@@ -74,12 +104,19 @@ export interface SealedEndpointRow {
   secret: string | null;
   previous_secret: string | null;
   previous_secret_expires_at: Date | string | null;
+  next_secret?: string | null;
+  next_secret_activates_at?: Date | string | null;
+  description?: string | null;
+  mapping?: string | null;
+  signature_prefix?: SignaturePrefix | null;
+  max_attempts?: number | null;
+  retry_on_4xx?: boolean;
   created_at: Date | string;
   updated_at: Date | string;
   deleted_at: Date | string | null;
 }
 
-const SEALED_COLUMNS = ['url', 'headers', 'secret', 'previous_secret'] as const;
+const SEALED_COLUMNS = ['url', 'headers', 'secret', 'previous_secret', 'next_secret'] as const;
 
 /** Opened endpoints kept in memory, at most (then the cache starts over). */
 const OPENED_CACHE_MAX = 10_000;
@@ -89,6 +126,7 @@ interface OpenedSecrets {
   headers: Record<string, string>;
   secret: string | null;
   previousSecret: string | null;
+  nextSecret: string | null;
   problem: string | null;
 }
 
@@ -108,9 +146,17 @@ export class EndpointRepository {
     try {
       const [row]: SealedEndpointRow[] = await manager.query(
         `INSERT INTO endpoint (site_id, name, kind, url, enabled, events, auth, format, headers, timeout_ms,
-                               rate_limit_per_second, secret)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING *`,
-        this.insertValues(endpoint),
+                               rate_limit_per_second, secret, description, mapping, signature_prefix, max_attempts,
+                               retry_on_4xx)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) RETURNING *`,
+        [
+          ...this.insertValues(endpoint),
+          endpoint.description ?? null,
+          endpoint.mapping ?? null,
+          endpoint.signaturePrefix ?? null,
+          endpoint.maxAttempts ?? null,
+          endpoint.retryOn4xx ?? true,
+        ],
       );
       return this.open(row);
     } catch (error) {
@@ -210,6 +256,11 @@ export class EndpointRepository {
     if (patch.headers !== undefined) set('headers', this.sealHeaders(patch.headers));
     if (patch.timeoutMs !== undefined) set('timeout_ms', patch.timeoutMs);
     if (patch.rateLimitPerSecond !== undefined) set('rate_limit_per_second', patch.rateLimitPerSecond);
+    if (patch.description !== undefined) set('description', patch.description);
+    if (patch.mapping !== undefined) set('mapping', patch.mapping);
+    if (patch.signaturePrefix !== undefined) set('signature_prefix', patch.signaturePrefix);
+    if (patch.maxAttempts !== undefined) set('max_attempts', patch.maxAttempts);
+    if (patch.retryOn4xx !== undefined) set('retry_on_4xx', patch.retryOn4xx);
     if (!sets.length) return this.findById(id);
     try {
       const [rows]: [SealedEndpointRow[], number] = await this.dataSource.query(
@@ -240,6 +291,34 @@ export class EndpointRepository {
     return rows[0] ? this.open(rows[0]) : null;
   }
 
+  /**
+   * Stages a new secret (two-step rotation, SPEC §14: `secret_header`, `hmac_sha256_hex`): the current secret stays
+   * the one sent until `activateSecret`, or until `activatesAt` when given. A second staging replaces the first.
+   */
+  async stageSecret(id: string, newSecret: string, activatesAt: Date | null): Promise<Endpoint | null> {
+    const [rows]: [SealedEndpointRow[], number] = await this.dataSource.query(
+      `UPDATE endpoint SET next_secret = $2, next_secret_activates_at = $3, updated_at = now()
+        WHERE id = $1 AND deleted_at IS NULL RETURNING *`,
+      [id, this.secretBox.seal(newSecret), activatesAt],
+    );
+    return rows[0] ? this.open(rows[0]) : null;
+  }
+
+  /**
+   * Makes the staged secret the one sent, in one statement; the replaced one stays as the previous secret until
+   * `graceUntil` (Standard Webhooks signs with both meanwhile). 'nothing-staged' when no rotation waits.
+   */
+  async activateSecret(id: string, graceUntil: Date): Promise<Endpoint | null | 'nothing-staged'> {
+    const [rows]: [SealedEndpointRow[], number] = await this.dataSource.query(
+      `UPDATE endpoint SET previous_secret = secret, previous_secret_expires_at = $2, secret = next_secret,
+                           next_secret = NULL, next_secret_activates_at = NULL, updated_at = now()
+        WHERE id = $1 AND deleted_at IS NULL AND next_secret IS NOT NULL RETURNING *`,
+      [id, graceUntil],
+    );
+    if (rows[0]) return this.open(rows[0]);
+    return (await this.findById(id)) ? 'nothing-staged' : null;
+  }
+
   /** Marks the endpoint deleted: nothing more is sent to it (its pending deliveries end SKIPPED); history stays. */
   async delete(id: string): Promise<boolean> {
     const [, affected]: [unknown, number] = await this.dataSource.query(
@@ -267,7 +346,7 @@ export class EndpointRepository {
     for (const row of rows) {
       try {
         const moved = SEALED_COLUMNS.filter(
-          (column) => row[column] !== null && !this.secretBox.isCurrent(row[column]),
+          (column) => typeof row[column] === 'string' && !this.secretBox.isCurrent(row[column]),
         );
         if (!moved.length) {
           outcome.current++;
@@ -297,7 +376,7 @@ export class EndpointRepository {
    * for every delivery; a changed setting has a new ciphertext and is opened afresh.
    */
   open(row: SealedEndpointRow): Endpoint {
-    const key = `${row.url}|${row.secret}|${row.previous_secret}|${row.headers}`;
+    const key = `${row.url}|${row.secret}|${row.previous_secret}|${row.headers}|${row.next_secret ?? ''}`;
     let sealed = this.opened.get(key);
     if (!sealed) {
       sealed = this.openSealed(row);
@@ -320,6 +399,13 @@ export class EndpointRepository {
       secret: sealed.secret,
       previousSecret: sealed.previousSecret,
       previousSecretExpiresAt: toDate(row.previous_secret_expires_at),
+      nextSecret: sealed.nextSecret,
+      nextSecretActivatesAt: toDate(row.next_secret_activates_at ?? null),
+      description: row.description ?? null,
+      mapping: row.mapping ?? null,
+      signaturePrefix: row.signature_prefix ?? null,
+      maxAttempts: row.max_attempts ?? null,
+      retryOn4xx: row.retry_on_4xx ?? true,
       problem: sealed.problem,
       createdAt: toDate(row.created_at) as Date,
       updatedAt: toDate(row.updated_at) as Date,
@@ -345,6 +431,8 @@ export class EndpointRepository {
       secret: openField(row.secret, 'the signing secret is'),
       // A previous secret that cannot be opened only shortens its grace; it does not make the endpoint unusable.
       previousSecret: openField(row.previous_secret, ''),
+      // A staged secret that cannot be opened only cannot be activated here; what is sent now is unaffected.
+      nextSecret: openField(row.next_secret ?? null, ''),
     };
     return { ...opened, problem: problems.length ? problems.join('; ') : null };
   }

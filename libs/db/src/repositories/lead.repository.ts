@@ -345,6 +345,15 @@ export class LeadRepository {
     return rows.map(leadCreatedEventOf);
   }
 
+  /** A lead's lead.created event as stored (its original event id), or null: what a mapping preview renders. */
+  async createdEvent(leadId: string): Promise<LeadCreatedEvent | null> {
+    const rows: StoredLeadRow[] = await this.dataSource.query(
+      `SELECT l.*, s.hostname AS site_hostname FROM lead l JOIN site s ON s.id = l.site_id WHERE l.id = $1`,
+      [leadId],
+    );
+    return rows[0] ? leadCreatedEventOf(rows[0]) : null;
+  }
+
   /**
    * Leads with this email (any case) or this phone (same digits, whatever the punctuation), newest first, in one
    * site (or every site: admin search). Both given: leads matching both.

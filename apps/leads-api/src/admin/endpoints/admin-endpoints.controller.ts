@@ -23,6 +23,7 @@ import {
   EndpointStatsQueryDto,
   EndpointTestDto,
   EndpointTestResultDto,
+  RotateSecretDto,
   UpdateEndpointDto,
 } from './dto/endpoint.dto.js';
 
@@ -109,17 +110,35 @@ export class AdminEndpointsController {
   @ApiResponse({ status: 400, type: ErrorResponseDto, description: 'No URL' })
   @ApiResponse({ status: 404, type: ErrorResponseDto })
   test(@Param('id', ParseUuidPipe) id: string, @Body() dto: EndpointTestDto): Promise<EndpointTestResultDto> {
-    return this.endpoints.sendTest(id, dto?.event);
+    return this.endpoints.sendTest(id, dto?.event, dto?.secret);
   }
 
   @Post('v1/admin/endpoints/:id/rotate-secret')
   @ApiOperation({
-    summary: 'New signing secret (shown once); the previous one stays valid for the grace period',
+    summary:
+      'New signing secret (shown once). standard_webhooks: active now, the previous one signed with too for the grace period; secret_header and hmac_sha256_hex: staged, sent once activated (or from activate_at)',
   })
   @ApiResponse({ status: 201, type: EndpointResponseDto })
+  @ApiResponse({ status: 400, type: ErrorResponseDto })
   @ApiResponse({ status: 404, type: ErrorResponseDto })
-  rotateSecret(@Param('id', ParseUuidPipe) id: string): Promise<EndpointResponseDto> {
-    return this.endpoints.rotateSecret(id);
+  rotateSecret(
+    @Param('id', ParseUuidPipe) id: string,
+    @Body() dto: RotateSecretDto,
+  ): Promise<EndpointResponseDto> {
+    return this.endpoints.rotateSecret(id, dto ?? {});
+  }
+
+  @Post('v1/admin/endpoints/:id/activate-secret')
+  @HttpCode(200)
+  @ApiOperation({
+    summary:
+      'Second step of a rotation: the staged secret becomes the one sent; the old one stays as previous for the grace period',
+  })
+  @ApiResponse({ status: 200, type: EndpointResponseDto })
+  @ApiResponse({ status: 404, type: ErrorResponseDto })
+  @ApiResponse({ status: 409, type: ErrorResponseDto, description: 'No rotation is staged' })
+  activateSecret(@Param('id', ParseUuidPipe) id: string): Promise<EndpointResponseDto> {
+    return this.endpoints.activateSecret(id);
   }
 
   @Get('v1/admin/endpoints/:id/stats')

@@ -6,7 +6,13 @@ import {
   NotFoundException,
 } from '@nestjs/common';
 import { parseDuration } from '@leadhooks/config';
-import { type EventType, LEAD_CREATED_TYPE, ZAPIER_ENDPOINT_NAME } from '@leadhooks/contracts';
+import {
+  type EventType,
+  LEAD_CREATED_TYPE,
+  type PayloadFormat,
+  TWO_STEP_ROTATION_MODES,
+  ZAPIER_ENDPOINT_NAME,
+} from '@leadhooks/contracts';
 import {
   DeliveryStatsRepository,
   type Endpoint,
@@ -23,11 +29,14 @@ import {
 } from '@leadhooks/webhooks';
 import { LEADS_API_CONFIG } from '../../config/config.module.js';
 import type { LeadsApiConfig } from '../../config/leads-api.config.js';
+import { mappingSyntaxError } from '../mappings/mapping-errors.js';
+import { OutboundMappingService } from '../mappings/outbound-mapping.service.js';
 import type {
   CreateEndpointDto,
   EndpointResponseDto,
   EndpointStatsDto,
   EndpointTestResultDto,
+  RotateSecretDto,
   UpdateEndpointDto,
 } from './dto/endpoint.dto.js';
 import { EndpointTester } from './endpoint-tester.service.js';
@@ -44,6 +53,7 @@ export class AdminEndpointsService {
     @Inject(EndpointRepository) private readonly endpoints: EndpointRepository,
     @Inject(DeliveryStatsRepository) private readonly stats: DeliveryStatsRepository,
     @Inject(EndpointTester) private readonly tester: EndpointTester,
+    @Inject(OutboundMappingService) private readonly mappings: OutboundMappingService,
   ) {}
 
   /** The one answer that shows the URL and the secret in full: the admin just typed the one and needs the other. */
@@ -62,6 +72,11 @@ export class AdminEndpointsService {
       timeoutMs: dto.timeout_ms ?? null,
       rateLimitPerSecond: dto.rate_limit_per_second ?? null,
       secret: generateWebhookSecret(),
+      description: dto.description ?? null,
+      mapping: this.checkedMapping(dto.format ?? 'flat', dto.mapping ?? null),
+      signaturePrefix: dto.signature_prefix ?? null,
+      maxAttempts: dto.max_attempts ?? null,
+      retryOn4xx: dto.retry_on_4xx ?? true,
     });
     if (created === 'site-missing') throw new NotFoundException(`No site ${siteId}`);
     if (created === 'name-taken') throw this.nameTaken(dto.name);
@@ -102,6 +117,17 @@ export class AdminEndpointsService {
         dto.headers === undefined ? undefined : this.checkedHeaders(this.unmasked(dto.headers, before)),
       timeoutMs: dto.timeout_ms,
       rateLimitPerSecond: dto.rate_limit_per_second,
+      description: dto.description,
+      mapping:
+        dto.mapping === undefined && dto.format === undefined
+          ? undefined
+          : this.checkedMapping(
+              dto.format ?? before.format,
+              dto.mapping === undefined ? before.mapping : dto.mapping,
+            ),
+      signaturePrefix: dto.signature_prefix,
+      maxAttempts: dto.max_attempts,
+      retryOn4xx: dto.retry_on_4xx,
     };
     const updated = await this.endpoints.update(id, patch);
     if (updated === 'name-taken') throw this.nameTaken(dto.name ?? '');
@@ -118,8 +144,20 @@ export class AdminEndpointsService {
     if (!(await this.endpoints.delete(id))) throw new NotFoundException(`No endpoint ${id}`);
   }
 
-  /** A new secret, shown once; the previous one keeps verifying (standard_webhooks) for SECRET_ROTATION_GRACE. */
-  async rotateSecret(id: string): Promise<EndpointResponseDto> {
+  /**
+   * A new secret, shown once, never breaking a receiver not updated yet (SPEC §14). Standard Webhooks: active at
+   * once, and the previous one keeps being signed with for SECRET_ROTATION_GRACE (receivers accept either
+   * signature). `secret_header` and `hmac_sha256_hex` carry one value, so the new secret is staged: it can be tried
+   * with a test send, and is sent only from `activate_at` or `POST …/activate-secret`.
+   */
+  async rotateSecret(id: string, dto: RotateSecretDto = {}): Promise<EndpointResponseDto> {
+    const before = await this.found(id);
+    if (TWO_STEP_ROTATION_MODES.includes(before.auth)) {
+      const activatesAt = dto.activate_at ? new Date(dto.activate_at) : null;
+      const staged = await this.endpoints.stageSecret(id, generateWebhookSecret(), activatesAt);
+      if (!staged) throw new NotFoundException(`No endpoint ${id}`);
+      return toEndpointResponse(staged, { stagedSecret: true });
+    }
     const endpoint = await this.endpoints.rotateSecret(
       id,
       generateWebhookSecret(),
@@ -129,7 +167,23 @@ export class AdminEndpointsService {
     return toEndpointResponse(endpoint, { secret: true });
   }
 
-  async sendTest(id: string, event: EventType = LEAD_CREATED_TYPE): Promise<EndpointTestResultDto> {
+  /** The staged secret becomes the one sent; the one it replaces stays as the previous secret for the grace. */
+  async activateSecret(id: string): Promise<EndpointResponseDto> {
+    const endpoint = await this.endpoints.activateSecret(
+      id,
+      new Date(Date.now() + this.config.secretRotationGraceMs),
+    );
+    if (!endpoint) throw new NotFoundException(`No endpoint ${id}`);
+    if (endpoint === 'nothing-staged')
+      throw new ConflictException('No rotation waits for activation (POST …/rotate-secret stages one)');
+    return toEndpointResponse(endpoint);
+  }
+
+  async sendTest(
+    id: string,
+    event: EventType = LEAD_CREATED_TYPE,
+    secret: 'current' | 'staged' = 'current',
+  ): Promise<EndpointTestResultDto> {
     const endpoint = await this.found(id);
     const site = await this.siteOrFail(endpoint.siteId);
     if (!endpoint.url)
@@ -137,7 +191,9 @@ export class AdminEndpointsService {
         message: 'The endpoint has no URL',
         errors: [{ field: 'url', message: 'not set' }],
       });
-    return this.tester.send(site, endpoint, event);
+    if (secret === 'staged' && !endpoint.nextSecret)
+      throw new ConflictException('No staged secret to test (POST …/rotate-secret stages one)');
+    return this.tester.send(site, endpoint, event, secret);
   }
 
   async endpointStats(id: string, window = '24h'): Promise<EndpointStatsDto> {
@@ -196,6 +252,22 @@ export class AdminEndpointsService {
         errors: [{ field: 'url', message: `url ${problem}` }],
       });
     return url;
+  }
+
+  /**
+   * A `custom` endpoint needs a mapping that parses (400 naming JSONata's message and position); another format
+   * keeps what it was given (a mapping kept while trying formats is harmless: only `custom` reads it).
+   */
+  private checkedMapping(format: PayloadFormat, mapping: string | null): string | null {
+    if (format !== 'custom') return mapping;
+    if (mapping === null)
+      throw new BadRequestException({
+        message: 'A custom format needs a mapping',
+        errors: [{ field: 'mapping', message: 'mapping is required when format is custom' }],
+      });
+    const problem = this.mappings.syntaxProblem(mapping);
+    if (problem) throw mappingSyntaxError(problem);
+    return mapping;
   }
 
   /** A header sent back with the masked value shown by this API keeps its stored value. */

@@ -1,3 +1,4 @@
+import { DEFAULT_MAX_ATTEMPTS, DEFAULT_SIGNATURE_PREFIX } from '@leadhooks/contracts';
 import type { Endpoint } from '@leadhooks/db';
 import { maskUrl } from '@leadhooks/webhooks';
 import type { EndpointResponseDto } from './dto/endpoint.dto.js';
@@ -11,7 +12,7 @@ export const MASKED_HEADER_VALUE = '***';
  */
 export function toEndpointResponse(
   endpoint: Endpoint,
-  show: { secret?: boolean; url?: boolean } = {},
+  show: { secret?: boolean; url?: boolean; stagedSecret?: boolean } = {},
 ): EndpointResponseDto {
   const url = endpoint.url;
   return {
@@ -27,8 +28,18 @@ export function toEndpointResponse(
     headers: Object.fromEntries(Object.keys(endpoint.headers).map((name) => [name, MASKED_HEADER_VALUE])),
     timeout_ms: endpoint.timeoutMs,
     rate_limit_per_second: endpoint.rateLimitPerSecond,
-    ...(show.secret && endpoint.secret ? { secret: endpoint.secret } : {}),
+    ...(show.secret && endpoint.secret ? { secret: endpoint.secret, secret_state: 'active' as const } : {}),
+    ...(show.stagedSecret && endpoint.nextSecret
+      ? { secret: endpoint.nextSecret, secret_state: 'staged' as const }
+      : {}),
     previous_secret_expires_at: endpoint.previousSecretExpiresAt?.toISOString() ?? null,
+    secret_staged: endpoint.nextSecret !== null,
+    staged_secret_activates_at: endpoint.nextSecretActivatesAt?.toISOString() ?? null,
+    description: endpoint.description,
+    mapping: endpoint.mapping,
+    signature_prefix: endpoint.signaturePrefix ?? DEFAULT_SIGNATURE_PREFIX,
+    max_attempts: endpoint.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
+    retry_on_4xx: endpoint.retryOn4xx,
     ...(endpoint.problem ? { problem: endpoint.problem } : {}),
     created_at: endpoint.createdAt.toISOString(),
     updated_at: endpoint.updatedAt.toISOString(),

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import {
   ArrayMinSize,
+  IsISO8601,
   ArrayUnique,
   IsArray,
   IsBoolean,
@@ -18,14 +19,19 @@ import {
 import {
   AUTH_MODES,
   type AuthMode,
+  ENDPOINT_DESCRIPTION_MAX,
   ENDPOINT_KINDS,
   ENDPOINT_TIMEOUT_MAX_MS,
   ENDPOINT_TIMEOUT_MIN_MS,
   type EndpointKind,
   EVENT_TYPES,
   type EventType,
+  MAX_ATTEMPTS_MAX,
+  MAX_ATTEMPTS_MIN,
   PAYLOAD_FORMATS,
   type PayloadFormat,
+  SIGNATURE_PREFIXES,
+  type SignaturePrefix,
 } from '@leadhooks/contracts';
 import { IsOptionalNotNull } from '../../../http/is-optional-not-null.js';
 import { IsStorableText } from '../../../http/storable-text.js';
@@ -106,6 +112,57 @@ export class CreateEndpointDto {
   @Min(1)
   @Max(10000)
   rate_limit_per_second?: number | null;
+
+  @ApiPropertyOptional({ nullable: true, type: String, maxLength: ENDPOINT_DESCRIPTION_MAX })
+  @IsOptional()
+  @IsString()
+  @MaxLength(ENDPOINT_DESCRIPTION_MAX)
+  @IsStorableText()
+  description?: string | null;
+
+  @ApiPropertyOptional({
+    nullable: true,
+    type: String,
+    example: '{"contact": {"email": lead.email, "full_name": lead.name}, "event": event}',
+    description:
+      'format custom: a JSONata expression over {event, event_id, timestamp, attempt, lead, changes, version, site}; its result (a JSON object) is the body, byte for byte',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(65_536)
+  mapping?: string | null;
+
+  @ApiPropertyOptional({
+    enum: SIGNATURE_PREFIXES,
+    nullable: true,
+    default: 'sha256=',
+    description: 'hmac_sha256_hex: what goes before the hex digest in X-Webhook-Signature ("" = bare hex)',
+  })
+  @IsOptional()
+  @IsIn(SIGNATURE_PREFIXES)
+  signature_prefix?: SignaturePrefix | null;
+
+  @ApiPropertyOptional({
+    nullable: true,
+    type: Number,
+    minimum: MAX_ATTEMPTS_MIN,
+    maximum: MAX_ATTEMPTS_MAX,
+    default: 6,
+    description: 'attempts per retry cycle, first try included (6 = first try + the five tiers)',
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(MAX_ATTEMPTS_MIN)
+  @Max(MAX_ATTEMPTS_MAX)
+  max_attempts?: number | null;
+
+  @ApiPropertyOptional({
+    default: true,
+    description: 'false: a 4xx other than 408/409/425/429 ends the delivery FAILED at once',
+  })
+  @IsOptionalNotNull()
+  @IsBoolean()
+  retry_on_4xx?: boolean;
 }
 
 export class UpdateEndpointDto {
@@ -175,6 +232,57 @@ export class UpdateEndpointDto {
   @Min(1)
   @Max(10000)
   rate_limit_per_second?: number | null;
+
+  @ApiPropertyOptional({ nullable: true, type: String, maxLength: ENDPOINT_DESCRIPTION_MAX })
+  @IsOptional()
+  @IsString()
+  @MaxLength(ENDPOINT_DESCRIPTION_MAX)
+  @IsStorableText()
+  description?: string | null;
+
+  @ApiPropertyOptional({
+    nullable: true,
+    type: String,
+    example: '{"contact": {"email": lead.email, "full_name": lead.name}, "event": event}',
+    description:
+      'format custom: a JSONata expression over {event, event_id, timestamp, attempt, lead, changes, version, site}; its result (a JSON object) is the body, byte for byte',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(65_536)
+  mapping?: string | null;
+
+  @ApiPropertyOptional({
+    enum: SIGNATURE_PREFIXES,
+    nullable: true,
+    default: 'sha256=',
+    description: 'hmac_sha256_hex: what goes before the hex digest in X-Webhook-Signature ("" = bare hex)',
+  })
+  @IsOptional()
+  @IsIn(SIGNATURE_PREFIXES)
+  signature_prefix?: SignaturePrefix | null;
+
+  @ApiPropertyOptional({
+    nullable: true,
+    type: Number,
+    minimum: MAX_ATTEMPTS_MIN,
+    maximum: MAX_ATTEMPTS_MAX,
+    default: 6,
+    description: 'attempts per retry cycle, first try included (6 = first try + the five tiers)',
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(MAX_ATTEMPTS_MIN)
+  @Max(MAX_ATTEMPTS_MAX)
+  max_attempts?: number | null;
+
+  @ApiPropertyOptional({
+    default: true,
+    description: 'false: a 4xx other than 408/409/425/429 ends the delivery FAILED at once',
+  })
+  @IsOptionalNotNull()
+  @IsBoolean()
+  retry_on_4xx?: boolean;
 }
 
 export class EndpointTestDto {
@@ -182,6 +290,25 @@ export class EndpointTestDto {
   @IsOptionalNotNull()
   @IsIn(EVENT_TYPES)
   event?: EventType;
+
+  @ApiPropertyOptional({
+    enum: ['current', 'staged'],
+    default: 'current',
+    description: 'staged: sign with (or send) the secret of a rotation not activated yet, to try it out',
+  })
+  @IsOptionalNotNull()
+  @IsIn(['current', 'staged'])
+  secret?: 'current' | 'staged';
+}
+
+export class RotateSecretDto {
+  @ApiPropertyOptional({
+    description:
+      'secret_header and hmac_sha256_hex: when the staged secret starts being sent (otherwise at POST …/activate-secret)',
+  })
+  @IsOptionalNotNull()
+  @IsISO8601({ strict: true })
+  activate_at?: string;
 }
 
 /** An endpoint as the admin API shows it: URL masked (whole only on creation), header values masked, secret only on creation and rotation. */
@@ -201,6 +328,25 @@ export class EndpointResponseDto {
   @ApiProperty({ nullable: true, type: Number }) rate_limit_per_second!: number | null;
   @ApiPropertyOptional({ description: 'in full only on creation and rotation' }) secret?: string;
   @ApiProperty({ nullable: true, type: String }) previous_secret_expires_at!: string | null;
+  @ApiProperty({
+    enum: ['active', 'staged'],
+    description:
+      'rotation answer only: active (sent now; Standard Webhooks signs with both during the grace) or staged (sent once activated)',
+    required: false,
+  })
+  secret_state?: 'active' | 'staged';
+  @ApiProperty({ description: 'a staged secret waits for activation' }) secret_staged!: boolean;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: 'when the staged secret starts being sent, if set',
+  })
+  staged_secret_activates_at!: string | null;
+  @ApiProperty({ nullable: true, type: String }) description!: string | null;
+  @ApiProperty({ nullable: true, type: String }) mapping!: string | null;
+  @ApiProperty({ enum: SIGNATURE_PREFIXES }) signature_prefix!: SignaturePrefix;
+  @ApiProperty({ minimum: MAX_ATTEMPTS_MIN, maximum: MAX_ATTEMPTS_MAX }) max_attempts!: number;
+  @ApiProperty() retry_on_4xx!: boolean;
   @ApiPropertyOptional({ description: 'why sealed settings cannot be read here (another encryption key)' })
   problem?: string;
   @ApiProperty() created_at!: string;

@@ -130,6 +130,7 @@ export class CreateEndpointDto {
   @IsOptional()
   @IsString()
   @MaxLength(65_536)
+  @IsStorableText()
   mapping?: string | null;
 
   @ApiPropertyOptional({
@@ -250,6 +251,7 @@ export class UpdateEndpointDto {
   @IsOptional()
   @IsString()
   @MaxLength(65_536)
+  @IsStorableText()
   mapping?: string | null;
 
   @ApiPropertyOptional({

@@ -8,6 +8,7 @@ import type { WebhookDelivery, WebhookResult } from '@leadhooks/webhooks';
 import { loadDispatcherConfig } from '../config/dispatcher.config.js';
 import { DeliveryMetrics } from '../metrics/delivery-metrics.js';
 import { type Claimed, DeliveryRunner } from './delivery-runner.service.js';
+import { OutboundMapper } from './outbound-mapper.service.js';
 
 const config = loadDispatcherConfig({
   DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/leadhooks',
@@ -84,6 +85,7 @@ function runnerWith(recordSuccess: (id: string, token: string, record: AttemptRe
     { wake: () => undefined } as unknown as OutboxRelayService,
     { deliver: () => Promise.resolve(answered) } as unknown as WebhookDelivery,
     new DeliveryMetrics(new Registry()),
+    new OutboundMapper(config),
   );
   return { sut, lock };
 }

@@ -212,6 +212,10 @@ async function runImages(images) {
     ADMIN_API_KEY: adminKey,
     // The receiver is on loopback: listed explicitly, as an operator lists a private CRM.
     WEBHOOK_ALLOWED_HOSTS: '127.0.0.1',
+    // tools/infra's Kafka is a single broker.
+    KAFKA_REPLICATION_FACTOR: '1',
+    KAFKA_MIN_INSYNC_REPLICAS: '1',
+    KAFKA_TOPIC_PARTITIONS: '3',
     LOG_LEVEL: 'log',
   };
   const envArgs = Object.entries(env).flatMap(([key, value]) => ['-e', `${key}=${value}`]);

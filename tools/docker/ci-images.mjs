@@ -14,7 +14,7 @@
 //      console. A lead posted to the leads-api container is delivered by the dispatcher container to a receiver on
 //      loopback; the console serves its page with its security headers, as a non-root user, and reports healthy.
 import { spawn, spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
@@ -201,14 +201,14 @@ function buildAppImages(/** @type {string} */ nodeImage) {
 /** @param {Record<string, string>} images */
 async function runImages(images) {
   const infra = await infraWithAnEngineThatCannotPull();
-  const adminKey = `lh_admin_ci_images_${hash(String(Date.now())).slice(0, 16)}`;
+  const adminKey = `lh_admin_${randomBytes(16).toString('hex')}`;
   const [apiPort, dispatcherPort] = [await freePort(), await freePort()];
   const env = {
     DATABASE_URL: infra.databaseUrl,
     KAFKA_BROKERS: infra.kafkaBrokers,
     KAFKA_TOPIC_PREFIX: prefix,
     KAFKA_GROUP_ID: `${prefix}dispatcher`,
-    DATA_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
+    DATA_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
     ADMIN_API_KEY: adminKey,
     // The receiver is on loopback: listed explicitly, as an operator lists a private CRM.
     WEBHOOK_ALLOWED_HOSTS: '127.0.0.1',

@@ -3,9 +3,10 @@
 // Without DATABASE_URL and KAFKA_BROKERS it talks to the local stack of `npm start` (tools/infra); with only one of
 // them it refuses (a production database with a local Kafka, or the reverse, would replay into the wrong place).
 import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { ensureInfra } from './infra/infra.mjs';
-import { repoRoot } from './infra/paths.mjs';
+import { cacheDir, repoRoot } from './infra/paths.mjs';
 
 if (!process.env.DATABASE_URL !== !process.env.KAFKA_BROKERS) {
   const [set, unset] = process.env.DATABASE_URL
@@ -33,6 +34,10 @@ if (!env.DATABASE_URL || !env.KAFKA_BROKERS) {
   process.stderr.write(
     `[dlt] using the local stack (${withoutPassword(env.DATABASE_URL)}, ${env.KAFKA_BROKERS})\n`,
   );
+  // The local stack's key (`npm start` keeps it there): replays seal each lead's event under its data key.
+  const stackKey = path.join(cacheDir, 'stack', 'data-encryption-key');
+  if (!env.DATA_ENCRYPTION_KEY && fs.existsSync(stackKey))
+    env.DATA_ENCRYPTION_KEY = fs.readFileSync(stackKey, 'utf8').trim();
 }
 /** @param {string} url */
 function withoutPassword(url) {

@@ -57,6 +57,7 @@ describe('DLT replay CLI (real Kafka + Postgres, built apps and CLI as processes
       DATABASE_URL: db.url,
       KAFKA_BROKERS: env.KAFKA_BROKERS,
       KAFKA_TOPIC_PREFIX: env.KAFKA_TOPIC_PREFIX,
+      DATA_ENCRYPTION_KEY: env.DATA_ENCRYPTION_KEY,
       LEADHOOKS_ACTOR: 'ops-test',
     };
     [api, dispatcher] = await Promise.all([

@@ -8,6 +8,7 @@ import {
   seedSite,
   type TestDatabase,
   type TestKafka,
+  testLeadKeys,
   WebhookReceiver,
 } from '@leadhooks/testing';
 import { createTestLeadsApi } from './leads-api-harness.js';
@@ -230,7 +231,9 @@ describe('leads-api admin API (real Postgres + Kafka)', () => {
       'lh-endpoint-id': endpointId,
     });
     expect(queued.payload).toMatchObject({ id: events[0].id, data: { lead_id: leadId } });
-    expect((await new LeadRepository(db.dataSource).findById(leadId))?.zapierStatus).toBe('PENDING');
+    expect((await new LeadRepository(db.dataSource, testLeadKeys()).findById(leadId))?.zapierStatus).toBe(
+      'PENDING',
+    );
 
     await db.dataSource.query(`UPDATE delivery SET status = 'SENT' WHERE id = $1`, [deliveryId]);
     expect((await call('POST', `/v1/leads/${leadId}/redeliver`)).statusCode).toBe(409);

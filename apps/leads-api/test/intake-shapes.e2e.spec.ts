@@ -4,6 +4,7 @@ import { LeadEntity, OutboxMessageEntity } from '@leadhooks/db';
 import {
   createTestDatabase,
   createTestKafka,
+  openStoredEvent,
   seedSite,
   type TestDatabase,
   type TestKafka,
@@ -74,7 +75,9 @@ describe('leads-api intake: every shape a browser sends is stored (real Postgres
     expect(lead.extra).toEqual({ services: ['seo', 'ads'] });
     expect(lead.phone).toBe('5550100123');
     const [row] = await db.dataSource.getRepository(OutboxMessageEntity).findBy({ aggregateId: id });
-    const parsed = parseLeadCreatedEvent(row.payload);
+    // Sealed under the lead's data key (docs/privacy.md): opened as the dispatcher opens it at send time.
+    expect(JSON.stringify(row.payload)).not.toContain('grace@example.com');
+    const parsed = parseLeadCreatedEvent(await openStoredEvent(db.dataSource, row.payload));
     expect(parsed.ok).toBe(true);
     if (!parsed.ok) return;
     const flat = buildZapierPayload(

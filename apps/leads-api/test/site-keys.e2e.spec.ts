@@ -4,6 +4,7 @@ import { OutboxMessageEntity } from '@leadhooks/db';
 import {
   createTestDatabase,
   createTestKafka,
+  openStoredEvent,
   seedSite,
   type TestDatabase,
   type TestKafka,
@@ -169,7 +170,7 @@ describe('site API keys, inbound actions and REST hooks (real Postgres + Kafka)'
     const stored = events.find((row) => row.aggregateId === samples[0].lead_id)!;
     expect(samples[0]).toEqual(
       buildZapierPayload(
-        stored.payload as never,
+        (await openStoredEvent(db.dataSource, stored.payload)) as never,
         { id: site.id, hostname: site.hostname, name: site.name },
         1,
       ),

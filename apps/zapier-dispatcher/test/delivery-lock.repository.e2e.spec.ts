@@ -18,6 +18,7 @@ import {
   seedSite,
   TEST_ENCRYPTION_KEY,
   type TestDatabase,
+  testLeadKeys,
   zapierEndpointOf,
 } from '@leadhooks/testing';
 import { generateWebhookSecret } from '@leadhooks/webhooks';
@@ -45,6 +46,7 @@ describe('DeliveryLockRepository (real Postgres)', () => {
     new DeliveryLockRepository(
       db.dataSource,
       new EndpointRepository(db.dataSource, new SecretBox(TEST_ENCRYPTION_KEY)),
+      testLeadKeys(),
     );
 
   beforeAll(async () => {

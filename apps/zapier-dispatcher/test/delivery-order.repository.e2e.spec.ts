@@ -15,6 +15,7 @@ import {
   seedLead,
   seedSite,
   TEST_ENCRYPTION_KEY,
+  testLeadKeys,
   type TestDatabase,
 } from '@leadhooks/testing';
 
@@ -35,7 +36,7 @@ describe('delivery lock: order and races (real Postgres)', () => {
   beforeAll(async () => {
     db = await createTestDatabase('deliveryorder');
     endpoints = new EndpointRepository(db.dataSource, new SecretBox(TEST_ENCRYPTION_KEY));
-    sut = new DeliveryLockRepository(db.dataSource, endpoints);
+    sut = new DeliveryLockRepository(db.dataSource, endpoints, testLeadKeys());
     site = await seedSite(db.dataSource, { webhookUrl: 'https://hooks.example.com/catch/1', enabled: true });
   });
 
@@ -149,7 +150,7 @@ describe('delivery lock: order and races (real Postgres)', () => {
     await outcome.connect();
     await outcome.startTransaction();
     await outcome.query(`SELECT 1 FROM delivery WHERE id = $1 FOR UPDATE`, [created.deliveryId]);
-    const redelivery = new DeliveryRepository(db.dataSource).redeliverLead(
+    const redelivery = new DeliveryRepository(db.dataSource, testLeadKeys()).redeliverLead(
       event.data.lead_id,
       {},
       ({ event: type, delivery: ref, attemptCount }) => requeueMessage(type, ref, attemptCount),

@@ -18,6 +18,7 @@ import {
   type Testbed,
   type TestDatabase,
   type TestKafka,
+  testLeadKeys,
   waitForLeadStatus,
   waitUntil,
   WebhookReceiver,
@@ -113,7 +114,7 @@ describe('zapier-dispatcher: one lead never stalls, loses or poisons another (re
       expect((await lead(id)).zapierLastError).toContain(reason);
     }
     // Once the code understands it, a replay rebuilds the event from the stored lead (through the outbox) and delivers it.
-    const deliveries = new DeliveryRepository(db.dataSource);
+    const deliveries = new DeliveryRepository(db.dataSource, testLeadKeys());
     const redelivery = await deliveries.redeliverLead(
       future.data.lead_id,
       {},

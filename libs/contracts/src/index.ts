@@ -2,6 +2,7 @@ export * from './endpoint-settings.js';
 export * from './headers.js';
 export * from './lead-created.event.js';
 export * from './lead-event.js';
+export * from './lead-event-seal.js';
 export * from './lead-snapshot.js';
 export * from './lead-updated.event.js';
 export * from './mapping-input.js';

@@ -1,11 +1,12 @@
 import { LEAD_CREATED_TYPE, LEAD_CREATED_VERSION, type LeadCreatedEvent } from './lead-created.event.js';
+import { sealedDataProblems, type WireLeadEvent } from './lead-event-seal.js';
 import { isExtraValue, isIsoDate, isRecord, snapshotProblems } from './lead-snapshot.js';
 import { LEAD_UPDATED_TYPE, LEAD_UPDATED_VERSION, type LeadUpdatedEvent } from './lead-updated.event.js';
 
 /** Every event a delivery can carry. */
 export type LeadEvent = LeadCreatedEvent | LeadUpdatedEvent;
 
-export type EventParseResult<E extends LeadEvent = LeadEvent> =
+export type EventParseResult<E extends WireLeadEvent = LeadEvent> =
   | { ok: true; event: E }
   | { ok: false; reason: string; code: 'invalid-json' | 'invalid-event' | 'unknown-version' };
 
@@ -19,6 +20,18 @@ const VERSIONS: Record<string, number> = {
  * unknown-version event is reported with a code and a reason naming the problem, to be dead-lettered.
  */
 export function parseLeadEvent(raw: unknown): EventParseResult {
+  return parseEvent(raw, false) as EventParseResult;
+}
+
+/**
+ * An event as a topic carries it: sealed (its personal data ciphertext under the lead's key, docs/privacy.md;
+ * only the readable ids are checked here, the rest once opened) or plain (an older message). Never throws.
+ */
+export function parseWireLeadEvent(raw: unknown): EventParseResult<WireLeadEvent> {
+  return parseEvent(raw, true);
+}
+
+function parseEvent(raw: unknown, sealedAllowed: boolean): EventParseResult<WireLeadEvent> {
   let value: unknown = raw;
   if (typeof raw === 'string' || Buffer.isBuffer(raw)) {
     try {
@@ -46,6 +59,11 @@ export function parseLeadEvent(raw: unknown): EventParseResult {
   const problems: string[] = [];
   if (typeof value.id !== 'string' || !value.id) problems.push('id must be a non-empty string');
   if (!isIsoDate(value.occurred_at)) problems.push('occurred_at must be an ISO date');
+  if (sealedAllowed && isRecord(value.data) && 'sealed' in value.data) {
+    problems.push(...sealedDataProblems(value.data));
+    if (problems.length) return { ok: false, code: 'invalid-event', reason: problems.join('; ') };
+    return { ok: true, event: value as unknown as WireLeadEvent };
+  }
   problems.push(...snapshotProblems(value.data));
   if (value.type === LEAD_UPDATED_TYPE && isRecord(value.data)) {
     if (!Number.isInteger(value.data.version) || (value.data.version as number) < 1)

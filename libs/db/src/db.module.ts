@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { GroupCommitOptions } from './batching/group-commit.js';
 import { type EncryptionKeys, secretBoxFor } from './crypto/encryption-keys.js';
+import { LeadDataKeys } from './crypto/lead-data-keys.js';
 import { SecretBox } from './crypto/secret-box.js';
 import { type DatabaseSettings, dataSourceOptions } from './data-source.js';
 import { assertSchemaCurrent } from './migrate.js';
@@ -13,6 +14,9 @@ import { DeliveryRepository } from './repositories/delivery.repository.js';
 import { EndpointRepository } from './repositories/endpoint.repository.js';
 import { InboundRequestRepository } from './repositories/inbound-request.repository.js';
 import { InboundSourceRepository } from './repositories/inbound-source.repository.js';
+import { LeadErasureRepository } from './repositories/lead-erasure.repository.js';
+import { LeadExportRepository } from './repositories/lead-export.repository.js';
+import { LeadKeyRepository } from './repositories/lead-key.repository.js';
 import { LeadRepository } from './repositories/lead.repository.js';
 import { OutboxRepository } from './repositories/outbox.repository.js';
 import { ReplayRepository } from './repositories/replay.repository.js';
@@ -33,7 +37,10 @@ export interface DbSettings extends DatabaseSettings {
 const REPOSITORIES = [
   SiteRepository,
   EndpointRepository,
+  LeadKeyRepository,
   LeadRepository,
+  LeadErasureRepository,
+  LeadExportRepository,
   DeliveryRepository,
   DeliveryLockRepository,
   OutboxRepository,
@@ -78,9 +85,25 @@ const REPOSITORIES = [
       useFactory: (ds: DataSource, box: SecretBox) => new SiteRepository(ds, box),
     },
     {
+      provide: LeadKeyRepository,
+      inject: [SecretBox],
+      useFactory: (box: SecretBox) => new LeadKeyRepository(new LeadDataKeys(box)),
+    },
+    {
       provide: LeadRepository,
-      inject: [DataSource, DB_SETTINGS],
-      useFactory: (ds: DataSource, s: DbSettings) => new LeadRepository(ds, s.intakeBatching),
+      inject: [DataSource, LeadKeyRepository, DB_SETTINGS],
+      useFactory: (ds: DataSource, keys: LeadKeyRepository, s: DbSettings) =>
+        new LeadRepository(ds, keys, s.intakeBatching),
+    },
+    {
+      provide: LeadErasureRepository,
+      inject: [DataSource],
+      useFactory: (ds: DataSource) => new LeadErasureRepository(ds),
+    },
+    {
+      provide: LeadExportRepository,
+      inject: [DataSource],
+      useFactory: (ds: DataSource) => new LeadExportRepository(ds),
     },
     {
       provide: EndpointRepository,
@@ -89,14 +112,14 @@ const REPOSITORIES = [
     },
     {
       provide: DeliveryRepository,
-      inject: [DataSource],
-      useFactory: (ds: DataSource) => new DeliveryRepository(ds),
+      inject: [DataSource, LeadKeyRepository],
+      useFactory: (ds: DataSource, keys: LeadKeyRepository) => new DeliveryRepository(ds, keys),
     },
     {
       provide: DeliveryLockRepository,
-      inject: [DataSource, EndpointRepository, DB_SETTINGS],
-      useFactory: (ds: DataSource, endpoints: EndpointRepository, s: DbSettings) =>
-        new DeliveryLockRepository(ds, endpoints, s.lockBatching),
+      inject: [DataSource, EndpointRepository, LeadKeyRepository, DB_SETTINGS],
+      useFactory: (ds: DataSource, endpoints: EndpointRepository, keys: LeadKeyRepository, s: DbSettings) =>
+        new DeliveryLockRepository(ds, endpoints, keys, s.lockBatching),
     },
     {
       provide: OutboxRepository,

@@ -1,6 +1,7 @@
 export * from './batching/group-commit.js';
 export * from './crypto/encryption-keys.js';
 export * from './crypto/inbound-token.js';
+export * from './crypto/lead-data-keys.js';
 export * from './crypto/secret-box.js';
 export * from './data-source.js';
 export * from './db.module.js';
@@ -18,6 +19,9 @@ export * from './repositories/delivery.repository.js';
 export * from './repositories/endpoint.repository.js';
 export * from './repositories/inbound-request.repository.js';
 export * from './repositories/inbound-source.repository.js';
+export * from './repositories/lead-erasure.repository.js';
+export * from './repositories/lead-export.repository.js';
+export * from './repositories/lead-key.repository.js';
 export * from './repositories/lead.repository.js';
 export * from './repositories/outbox.repository.js';
 export * from './repositories/replay.repository.js';

@@ -41,6 +41,19 @@ export const REDACTED_PATHS = [
 ];
 
 /**
+ * What a line written inside a request says about it: its id, method and path. Never the query string (a search
+ * by `?email=` would put the email in every line), the headers or the client's address: personal data stays out of
+ * logs (docs/privacy.md).
+ */
+export function requestForLogs(req: {
+  id?: unknown;
+  method?: string;
+  url?: string;
+}): Record<string, unknown> {
+  return { id: req.id, method: req.method, path: req.url?.split('?')[0] };
+}
+
+/**
  * JSON lines to stdout without blocking the event loop: pino's default writes each line with a synchronous
  * write(2) on the event loop, and the dispatcher logs a line per delivery at the default level. Lines written while
  * a write is under way are joined into the next one; pino flushes what is left when the process exits. If stdout
@@ -64,6 +77,7 @@ function asyncStdout(): pino.DestinationStream {
           level: PINO_LEVELS[settings.level],
           base: { app: settings.app },
           redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+          serializers: { req: requestForLogs },
           // Requests are counted and timed in metrics; a line per form post would cost more than the post.
           autoLogging: false,
         };

@@ -9,6 +9,8 @@ import {
 import {
   type Endpoint,
   EndpointRepository,
+  LeadDataKeys,
+  LeadKeyRepository,
   LeadRepository,
   type NewEndpoint,
   newLeadFromEvent,
@@ -22,6 +24,11 @@ import { generateWebhookSecret } from '@leadhooks/webhooks';
 
 /** One fixed key for every test process, so apps started by a test can open what the test sealed. */
 export const TEST_ENCRYPTION_KEY = Buffer.alloc(32, 11).toString('base64');
+
+/** Lead data keys sealed with the test key, as the apps started by a test seal them. */
+export function testLeadKeys(): LeadKeyRepository {
+  return new LeadKeyRepository(new LeadDataKeys(new SecretBox(TEST_ENCRYPTION_KEY)));
+}
 
 export async function seedSite(
   dataSource: DataSource,
@@ -101,7 +108,7 @@ export async function seedLead(
     }),
   );
   await dataSource.transaction((manager) =>
-    new LeadRepository(dataSource).insert(
+    new LeadRepository(dataSource, testLeadKeys()).insert(
       manager,
       newLeadFromEvent(event, { clientIp: '127.0.0.1', userAgent: 'jest', idempotencyKey: null }),
       status,

@@ -9,3 +9,4 @@ export * from './wait-for-group.js';
 export * from './testbed.js';
 export * from './wait-for-lead-status.js';
 export * from './inbound-fixtures/index.js';
+export * from './sealed-events.js';

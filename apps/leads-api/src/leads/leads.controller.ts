@@ -1,6 +1,7 @@
 import {
   Body,
   Controller,
+  Delete,
   ForbiddenException,
   Get,
   Headers,
@@ -41,6 +42,7 @@ import {
   RedeliveryDto,
   SearchLeadsQueryDto,
 } from './dto/lead.dto.js';
+import { ErasureDto } from './dto/erasure.dto.js';
 import { UpdateLeadDto } from './dto/update-lead.dto.js';
 import { LeadsService } from './leads.service.js';
 
@@ -133,6 +135,37 @@ export class LeadsController {
   @ApiResponse({ status: 404, type: ErrorResponseDto })
   get(@Param('id', ParseUuidPipe) id: string, @CurrentPrincipal() principal: Principal): Promise<LeadDto> {
     return this.leads.get(id, principal);
+  }
+
+  @Delete(':id')
+  @ApiOperation({
+    summary:
+      "Erase a lead's personal data from every store (docs/privacy.md): its fields, its data key (every copy of its " +
+      'events in the outbox and in Kafka becomes unreadable), delivery errors and snippets, inbound requests. ' +
+      'Pending deliveries end SKIPPED (`erased`); nothing is sent for it once this answers. Audited',
+  })
+  @ApiResponse({ status: 200, type: ErasureDto, description: 'What was erased (or the earlier erasure)' })
+  @ApiResponse({ status: 404, type: ErrorResponseDto })
+  erase(
+    @Param('id', ParseUuidPipe) id: string,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<ErasureDto> {
+    return this.leads.erase(id, principal);
+  }
+
+  @Get(':id/export')
+  @ApiOperation({
+    summary:
+      'Everything stored about a lead as one JSON document: the lead, its deliveries, attempts, updates, inbound ' +
+      'requests and erasures',
+  })
+  @ApiOkResponse({ schema: { type: 'object', additionalProperties: true } })
+  @ApiResponse({ status: 404, type: ErrorResponseDto })
+  exportLead(
+    @Param('id', ParseUuidPipe) id: string,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<Record<string, unknown>> {
+    return this.leads.export(id, principal) as unknown as Promise<Record<string, unknown>>;
   }
 
   @Patch(':id')

@@ -19,7 +19,11 @@ import {
 import {
   type DeliveryAttemptEntity,
   DeliveryRepository,
+  type ErasureRecord,
   type LeadEntity,
+  LeadErasureRepository,
+  type LeadExport,
+  LeadExportRepository,
   LeadRepository,
   type LeadPatch,
   SiteRepository,
@@ -46,6 +50,7 @@ import type {
 
 /** `lead_source` of a lead created through the API (Zapier's create_lead) when it names none. */
 const INBOUND_LEAD_SOURCE = 'zapier';
+import type { ErasureDto } from './dto/erasure.dto.js';
 import type { UpdateLeadDto } from './dto/update-lead.dto.js';
 import { parseExtraPatch } from './extra-patch.js';
 
@@ -72,7 +77,26 @@ export function toLeadDto(
     zapier_sent_at: lead.zapierSentAt?.toISOString() ?? null,
     version: lead.version,
     updated_at: lead.updatedAt?.toISOString() ?? null,
+    erased_at: lead.erasedAt?.toISOString() ?? null,
     ...(details ? { attempts: details.attempts.map(toAttemptDto), deliveries: details.deliveries } : {}),
+  };
+}
+
+/**
+ * How long a DELETE waits at most for a delivery in flight (its lease: the longest endpoint timeout, 30 s, plus
+ * the dispatcher's margin). It ends sooner: when the request's outcome is recorded.
+ */
+const ERASURE_WAIT = { pollMs: 50, maxMs: 40_000 };
+
+export function toErasureDto(record: ErasureRecord, alreadyErased: boolean): ErasureDto {
+  return {
+    lead_id: record.leadId,
+    site_id: record.siteId,
+    erased_at: record.erasedAt.toISOString(),
+    erased_by: record.erasedBy,
+    reason: record.reason,
+    already_erased: alreadyErased,
+    erased: record.erased,
   };
 }
 
@@ -80,6 +104,8 @@ export function toLeadDto(
 export class LeadsService {
   constructor(
     @Inject(LEADS_API_CONFIG) private readonly config: LeadsApiConfig,
+    @Inject(LeadErasureRepository) private readonly erasures: LeadErasureRepository,
+    @Inject(LeadExportRepository) private readonly exports: LeadExportRepository,
     @Inject(LeadRepository) private readonly leads: LeadRepository,
     @Inject(DeliveryRepository) private readonly deliveries: DeliveryRepository,
     @Inject(SiteRepository) private readonly sites: SiteRepository,
@@ -92,6 +118,34 @@ export class LeadsService {
     if (!lead || (principal.kind === 'site' && lead.siteId !== principal.siteId))
       throw new NotFoundException(`No lead ${id}`);
     return lead;
+  }
+
+  /**
+   * Erases the lead's personal data everywhere (docs/privacy.md) and answers what was erased. Nothing is sent for
+   * it once this returns. A lead erased before answers with that erasure (idempotent).
+   */
+  async erase(id: string, principal: Principal): Promise<ErasureDto> {
+    const result = await this.erasures.erase(
+      id,
+      {
+        by: principal.kind === 'site' ? `site-key:${principal.keyId}` : 'admin-key',
+        reason: 'request',
+      },
+      { siteId: siteScope(principal), wait: ERASURE_WAIT },
+    );
+    if (result.kind === 'missing') throw new NotFoundException(`No lead ${id}`);
+    if (result.kind === 'already-erased') {
+      if (!result.record) throw new NotFoundException(`No lead ${id}`);
+      return toErasureDto(result.record, true);
+    }
+    return toErasureDto(result.record, false);
+  }
+
+  /** Everything stored about the lead, as one JSON document (a data subject's access request). */
+  async export(id: string, principal: Principal): Promise<LeadExport & { exported_at: string }> {
+    const document = await this.exports.exportLead(id, siteScope(principal));
+    if (!document) throw new NotFoundException(`No lead ${id}`);
+    return { exported_at: new Date().toISOString(), ...document };
   }
 
   async get(id: string, principal: Principal): Promise<LeadDto> {

@@ -3,7 +3,16 @@ import readline from 'node:readline/promises';
 import cliProgress from 'cli-progress';
 import { EnvReader } from '@leadhooks/config';
 import { EVENT_TYPES, type EventType, TopicNames } from '@leadhooks/contracts';
-import { createDataSource, DeliveryRepository, LeadRepository, ReplayRepository } from '@leadhooks/db';
+import {
+  createDataSource,
+  DeliveryRepository,
+  LeadDataKeys,
+  LeadKeyRepository,
+  LeadRepository,
+  readEncryptionKeys,
+  ReplayRepository,
+  secretBoxFor,
+} from '@leadhooks/db';
 import { createKafka, readKafkaConnection } from '@leadhooks/messaging';
 import type { DeadLetterFilter } from '../dlt/dead-letter.js';
 import type { ListedDeadLetter } from '../dlt/dead-letter.js';
@@ -144,7 +153,12 @@ function connect(): { service: DltReplayService; close: () => Promise<void>; ini
   const databaseUrl = env.url('DATABASE_URL', ['postgres:', 'postgresql:']);
   const connection = readKafkaConnection(env);
   const prefix = env.string('KAFKA_TOPIC_PREFIX', '');
+  // A replay writes each lead's event sealed under its data key, itself sealed with this key (docs/privacy.md).
+  const encryptionKeys = readEncryptionKeys(env);
   env.done();
+  if (!encryptionKeys.current)
+    throw new Error("DATA_ENCRYPTION_KEY is required (the apps' key: it opens each lead's data key)");
+  const leadKeys = new LeadKeyRepository(new LeadDataKeys(secretBoxFor(encryptionKeys)));
   const dataSource = createDataSource({
     url: databaseUrl,
     poolSize: 2,
@@ -158,8 +172,8 @@ function connect(): { service: DltReplayService; close: () => Promise<void>; ini
       kafka,
       new TopicNames(prefix),
       new ReplayRepository(dataSource),
-      new DeliveryRepository(dataSource),
-      new LeadRepository(dataSource),
+      new DeliveryRepository(dataSource, leadKeys),
+      new LeadRepository(dataSource, leadKeys),
     ),
     init: async () => void (await dataSource.initialize()),
     close: async () => void (dataSource.isInitialized && (await dataSource.destroy())),

@@ -4,11 +4,15 @@ import {
   dltTopic,
   endsOnClientError,
   type LeadEvent,
+  isSealedLeadEvent,
+  openLeadEvent,
+  parseLeadEvent,
   parseRetryAfter,
   planNextAttempt,
   RETRY_TIERS,
   retryTopic,
   tierOfTopic,
+  type WireLeadEvent,
 } from '@leadhooks/contracts';
 import { describeMappingError, type MappingError } from '@leadhooks/mapping';
 import {
@@ -34,7 +38,8 @@ export type Claimed = Extract<ClaimResult, { kind: 'claimed' }>;
 /** One message's attempt at one delivery: what was consumed, the event, and where the delivery is in its cycle. */
 export interface DeliveryAttemptContext {
   consumed: ConsumedMessage;
-  event: LeadEvent;
+  /** As consumed: sealed under the lead's data key (opened only to send), or plain (an older message). */
+  event: WireLeadEvent;
   attempt: number;
   cycleStep: number;
   /** main, 1m … 16m, or replay (the first try of a DLT replay or redelivery). */
@@ -104,13 +109,18 @@ export class DeliveryRunner {
     }
     if (endpoint.problem || !endpoint.url || !endpoint.secret)
       return this.failUnreadableEndpoint(context, claim);
+    // The personal data is opened here, for this request only (mapping and body); what is handed on stays sealed.
+    const opened = openLeadEvent(context.event, claim.dataKey);
+    // A plain event was checked whole when consumed; an opened one is checked now that it can be read.
+    const readable = opened.ok && isSealedLeadEvent(context.event) ? parseLeadEvent(opened.event) : opened;
+    if (!readable.ok) return this.failUnopenable(context, claim, readable.reason);
     let body: string | undefined;
     if (endpoint.format === 'custom') {
       // Rendered before the fence below, so the time the mapping took is inside what the fence checks.
       const rendered = await this.mapper.render(
         endpoint.id,
         endpoint.mapping ?? '',
-        context.event,
+        readable.event,
         claim.target.site,
         context.attempt,
       );
@@ -136,7 +146,7 @@ export class DeliveryRunner {
       slot();
       return this.giveUp(context, claim);
     }
-    return this.deliver(context, claim, slot, body);
+    return this.deliver(context, claim, readable.event, slot, body);
   }
 
   /**
@@ -233,6 +243,7 @@ export class DeliveryRunner {
   private async deliver(
     context: DeliveryAttemptContext,
     claim: Claimed,
+    opened: LeadEvent,
     slot: SlotRelease,
     body: string | undefined,
   ): Promise<HandlerOutcome> {
@@ -245,7 +256,7 @@ export class DeliveryRunner {
     let result: WebhookResult;
     try {
       result = await this.delivery.deliver(
-        event,
+        opened,
         site,
         attempt,
         {
@@ -477,11 +488,26 @@ export class DeliveryRunner {
     return DONE;
   }
 
+  /**
+   * The event does not open with its lead's key (damaged, or sealed under another key): this delivery fails alone,
+   * to the DLT, never retried as if the receiver failed. (An erased lead never gets here: its claim is SKIPPED.)
+   */
+  private async failUnopenable(
+    context: DeliveryAttemptContext,
+    claim: Claimed,
+    reason: string,
+  ): Promise<HandlerOutcome> {
+    const problem = `${context.event.type} of lead ${context.event.data.lead_id}: ${reason}`;
+    await this.failWithoutRequest(context, claim, 'unreadable-event', problem);
+    this.log.error({ message: `${problem}; dead-lettered, FAILED`, ...this.logContext(context, claim) });
+    return DONE;
+  }
+
   /** Ends the delivery FAILED with no request made, its dead letter written with the failure (one statement). */
   private async failWithoutRequest(
     context: DeliveryAttemptContext,
     claim: Claimed,
-    reason: 'unreadable-endpoint' | 'mapping',
+    reason: 'unreadable-endpoint' | 'unreadable-event' | 'mapping',
     problem: string,
   ): Promise<void> {
     const { consumed, attempt, tier, event } = context;

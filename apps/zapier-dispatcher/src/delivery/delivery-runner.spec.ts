@@ -40,6 +40,7 @@ const claim = (): Claimed => ({
   deliveryId: 'd1',
   token: 't1',
   target: { site: { id: 's1', hostname: 'site.test', name: 'Site' }, endpoint },
+  dataKey: null,
   attemptCount: 0,
   leaseUntil: new Date(Date.now() + 60_000),
   leaseDeadline: performance.now() + 60_000,

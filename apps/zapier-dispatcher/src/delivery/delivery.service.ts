@@ -4,7 +4,7 @@ import {
   dltTopic,
   type EventType,
   LEAD_CREATED_TYPE,
-  parseLeadEvent,
+  parseWireLeadEvent,
   RETRY_TIERS,
   type RetryState,
   TopicNames,
@@ -53,7 +53,8 @@ export class DeliveryService {
   private async attempt(consumed: ConsumedMessage): Promise<HandlerOutcome> {
     const family = topicInfo(consumed.topic)?.event ?? LEAD_CREATED_TYPE;
     const state = DeliveryHeaders.read(consumed.message.headers);
-    const parsed = parseLeadEvent(consumed.message.value ?? '');
+    // Sealed events (docs/privacy.md) are checked here by their readable ids; the rest once opened at send time.
+    const parsed = parseWireLeadEvent(consumed.message.value ?? '');
     if (!parsed.ok) return this.deadLetterUnreadable(consumed, family, state, parsed.code, parsed.reason);
     if (parsed.event.type !== family) {
       const reason = `a ${parsed.event.type} event on the ${family} topic family`;

@@ -1,8 +1,8 @@
 import {
   DeliveryHeaders,
   type EventType,
-  type LeadEvent,
-  parseLeadEvent,
+  type WireLeadEvent,
+  parseWireLeadEvent,
   topicInfo,
 } from '@leadhooks/contracts';
 import type { KafkaMessage } from 'kafkajs';
@@ -32,7 +32,8 @@ export interface DeadLetter {
   reason: string | null;
   /** The last failure may heal by itself (5xx, 429, timeout, connection): the automatic re-drive may take it. */
   retryable: boolean;
-  event: LeadEvent | null;
+  /** As dead-lettered: sealed under the lead's data key (docs/privacy.md), its ids readable. */
+  event: WireLeadEvent | null;
 }
 
 /** `topic:partition:offset`: a dead letter's identity across both DLTs (what the replay log records). */
@@ -41,7 +42,7 @@ export function letterKey(letter: Pick<DeadLetter, 'topic' | 'partition' | 'offs
 }
 
 export function toDeadLetter(topic: string, partition: number, message: KafkaMessage): DeadLetter {
-  const parsed = parseLeadEvent(message.value ?? '');
+  const parsed = parseWireLeadEvent(message.value ?? '');
   const event = parsed.ok ? parsed.event : null;
   const info = DeliveryHeaders.readDeadLetter(message.headers);
   const state = DeliveryHeaders.read(message.headers);

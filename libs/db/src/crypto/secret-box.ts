@@ -90,6 +90,14 @@ export class SecretBox {
     return plaintext;
   }
 
+  /**
+   * Opens a sealed value without keeping it in this process's cache: for values opened once each (a lead's data
+   * key), which must not outlive their use in memory once erased.
+   */
+  openUncached(sealed: string): string {
+    return this.decrypt(sealed);
+  }
+
   sealNullable(plaintext: string | null): string | null {
     return plaintext === null ? null : this.seal(plaintext);
   }

@@ -74,6 +74,10 @@ export class LeadEntity {
   @Column({ name: 'updated_at', type: 'timestamptz', nullable: true })
   updatedAt!: Date | null;
 
+  /** When the lead's personal data was erased (docs/privacy.md); the row stays as a tombstone. */
+  @Column({ name: 'erased_at', type: 'timestamptz', nullable: true })
+  erasedAt!: Date | null;
+
   /** When the dispatcher created the deliveries of its lead.created event (null: not yet). */
   @Column({ name: 'fanned_out_at', type: 'timestamptz', nullable: true })
   fannedOutAt!: Date | null;

@@ -9,6 +9,7 @@ import { SiteApiKeys1764000000007 } from './1764000000007-SiteApiKeys.js';
 import { InboundSources1765000000550 } from './1765000000550-InboundSources.js';
 import { OutboxSetAside1765000000700 } from './1765000000700-OutboxSetAside.js';
 import { EndpointPolicy1765000000800 } from './1765000000800-EndpointPolicy.js';
+import { LeadPrivacy1765000024000 } from './1765000024000-LeadPrivacy.js';
 
 /** Every migration, in order. Listed explicitly so bundles and tests need no file globbing. */
 export const MIGRATIONS = [
@@ -23,4 +24,5 @@ export const MIGRATIONS = [
   InboundSources1765000000550,
   OutboxSetAside1765000000700,
   EndpointPolicy1765000000800,
+  LeadPrivacy1765000024000,
 ];

@@ -13,6 +13,7 @@ import { poolQuery, type PoolQuery } from '../batching/pool-query.js';
 import { GroupCommit, type GroupCommitOptions } from '../batching/group-commit.js';
 import type { DeliveryStatus } from '../entities/index.js';
 import type { Endpoint, EndpointRepository, SealedEndpointRow } from './endpoint.repository.js';
+import type { LeadKeyRepository } from './lead-key.repository.js';
 
 /** Where a claimed delivery goes: the endpoint (opened) and the site it belongs to. */
 export interface DeliveryTarget {
@@ -20,8 +21,9 @@ export interface DeliveryTarget {
   endpoint: Endpoint;
 }
 
-/** Why a delivery ends SKIPPED without a request. */
-export type SkipReason = 'endpoint-deleted' | 'endpoint-disabled' | 'endpoint-unsubscribed' | 'superseded';
+/** Why a delivery ends SKIPPED without a request (`erased`: its lead's personal data was erased). */
+export type SkipReason =
+  'endpoint-deleted' | 'endpoint-disabled' | 'endpoint-unsubscribed' | 'superseded' | 'erased';
 
 /** What the lock saw when a message asked to attempt one delivery. */
 export type ClaimResult =
@@ -30,6 +32,8 @@ export type ClaimResult =
       deliveryId: string;
       token: string;
       target: DeliveryTarget;
+      /** The lead's data key, which opens its sealed event (docs/privacy.md); null: the lead has none (an older lead). */
+      dataKey: Buffer | null;
       attemptCount: number;
       leaseUntil: Date;
       /**
@@ -132,7 +136,8 @@ const FAN_OUT_BATCH = `
      ORDER BY lead_id LIMIT $2
   ), lead_row AS (
     SELECT input.*, l.site_id
-      FROM input CROSS JOIN LATERAL (SELECT id, site_id FROM lead WHERE lead.id = input.lead_id OFFSET 0 FOR UPDATE) l
+      FROM input CROSS JOIN LATERAL (
+        SELECT id, site_id FROM lead WHERE lead.id = input.lead_id AND lead.erased_at IS NULL OFFSET 0 FOR UPDATE) l
   ), subscribed AS (
     -- FOR KEY SHARE: a DELETE or disable of the endpoint (which locks it FOR UPDATE) waits for this statement, and
     -- this statement, had it waited, sees the endpoint as that change left it.
@@ -159,7 +164,7 @@ const FAN_OUT_BATCH = `
            CASE WHEN superseded THEN 'superseded' END
       FROM subscribed
         ON CONFLICT (event_id, endpoint_id) DO NOTHING
-    RETURNING id, event_id, endpoint_id, mirrors_lead, lock_token, locked_until
+    RETURNING id, event_id, lead_id, endpoint_id, mirrors_lead, lock_token, locked_until
   ), marked_leads AS (
     -- Touches the lead only when something changes: the usual case (a zapier delivery created for a PENDING lead)
     -- writes nothing here; recording that delivery's outcome marks the lead fanned out.
@@ -186,16 +191,17 @@ const FAN_OUT_BATCH = `
   )
   SELECT c.event_id, 'created' AS kind, c.id AS delivery_id, c.endpoint_id, c.lock_token, c.locked_until,
          clock_timestamp() AS db_now, to_jsonb(e) AS endpoint, s.id AS site_id, s.hostname AS site_hostname,
-         s.name AS site_name
+         s.name AS site_name, lk.sealed_key AS data_key
     FROM created c JOIN endpoint e ON e.id = c.endpoint_id JOIN site s ON s.id = e.site_id
+    LEFT JOIN lead_key lk ON lk.lead_id = c.lead_id
    WHERE c.lock_token IS NOT NULL
   UNION ALL
-  SELECT d.event_id, 'existing', d.id, d.endpoint_id, NULL, NULL, NULL, NULL, NULL, NULL, NULL
+  SELECT d.event_id, 'existing', d.id, d.endpoint_id, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
     -- One index lookup per event (OFFSET 0 keeps it a lookup: a young table's statistics would make it a hash join
     -- over every delivery).
     FROM input CROSS JOIN LATERAL (SELECT * FROM delivery WHERE delivery.event_id = input.event_id OFFSET 0) d
   UNION ALL
-  SELECT input.event_id, 'lead-found', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
+  SELECT input.event_id, 'lead-found', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
     FROM input JOIN lead_row USING (event_id)`;
 
 /**
@@ -205,7 +211,8 @@ const FAN_OUT_BATCH = `
  *   SELECT d.status, d.attempt_count, d.locked_until, e.deleted_at, e.enabled, e.url IS NOT NULL, e.events
  *     FROM delivery d JOIN endpoint e ON e.id = d.endpoint_id WHERE d.id = :delivery FOR UPDATE OF d;
  *   -- SENT → already-sent; not PENDING → not-pending; :attempt <> attempt_count + 1 → stale;
- *   -- locked_until > now() → leased; endpoint deleted, disabled, without URL or unsubscribed → SKIPPED; else:
+ *   -- locked_until > now() → leased; lead erased (lead_key.erased_at) → SKIPPED 'erased';
+ *   -- endpoint deleted, disabled, without URL or unsubscribed → SKIPPED; else:
  *   UPDATE delivery SET lock_token = :token, locked_until = now() + :lease WHERE id = :delivery;
  *   COMMIT;
  */
@@ -222,13 +229,15 @@ const CLAIM_BATCH = `
              WHEN d.status <> 'PENDING' THEN 'not-pending'
              WHEN input.attempt <> d.attempt_count + 1 THEN 'stale'
              WHEN d.locked_until > now() THEN 'leased'
+             WHEN lk.erased_at IS NOT NULL THEN 'erased'
              WHEN e.deleted_at IS NOT NULL THEN 'endpoint-deleted'
              WHEN NOT e.enabled OR e.url IS NULL THEN 'endpoint-disabled'
              WHEN NOT (d.event_type = ANY (e.events)) THEN 'endpoint-unsubscribed'
              WHEN ${SUPERSEDED} THEN 'superseded'
              ELSE 'claimed'
            END AS verdict,
-           to_jsonb(e) AS endpoint, s.id AS site_id, s.hostname AS site_hostname, s.name AS site_name
+           to_jsonb(e) AS endpoint, s.id AS site_id, s.hostname AS site_hostname, s.name AS site_name,
+           lk.sealed_key AS data_key
       FROM input
      CROSS JOIN LATERAL (SELECT * FROM delivery WHERE delivery.id = input.delivery_id OFFSET 0 FOR UPDATE) d
      -- The endpoint as it is now, not as this statement's snapshot saw it: a DELETE or disable that committed while
@@ -236,6 +245,7 @@ const CLAIM_BATCH = `
      -- that comes later waits for this statement (it locks the endpoint FOR UPDATE, which KEY SHARE holds off).
      CROSS JOIN LATERAL (SELECT * FROM endpoint WHERE endpoint.id = d.endpoint_id OFFSET 0 FOR KEY SHARE) e
       JOIN site s ON s.id = d.site_id
+      LEFT JOIN lead_key lk ON lk.lead_id = d.lead_id
   ), leased AS (
     UPDATE delivery SET lock_token = target.token, locked_until = now() + make_interval(secs => target.lease_ms / 1000.0)
       FROM target WHERE delivery.id = target.id AND target.verdict = 'claimed'
@@ -243,15 +253,18 @@ const CLAIM_BATCH = `
   ), skipped AS (
     UPDATE delivery SET status = 'SKIPPED', next_attempt_at = NULL, updated_at = now(),
                         last_error = replace(target.verdict, '-', ' ')
-      FROM target WHERE delivery.id = target.id AND (target.verdict LIKE 'endpoint-%' OR target.verdict = 'superseded')
-    RETURNING delivery.lead_id, delivery.mirrors_lead
+      FROM target WHERE delivery.id = target.id
+       AND (target.verdict LIKE 'endpoint-%' OR target.verdict IN ('superseded', 'erased'))
+    RETURNING delivery.lead_id, delivery.mirrors_lead, target.verdict
   ), unmirrored AS (
     UPDATE lead SET zapier_status = 'NOT_CONFIGURED', fanned_out_at = coalesce(lead.fanned_out_at, now())
       FROM skipped WHERE lead.id = skipped.lead_id AND skipped.mirrors_lead AND lead.zapier_status = 'PENDING'
+       AND skipped.verdict <> 'erased'
   )
   SELECT target.id, target.verdict, target.status, target.attempt_count, target.locked_until,
          leased.locked_until AS lease_until, clock_timestamp() AS db_now,
          CASE WHEN target.verdict = 'claimed' THEN target.endpoint END AS endpoint,
+         CASE WHEN target.verdict = 'claimed' THEN target.data_key END AS data_key,
          target.site_id, target.site_hostname, target.site_name
     FROM target LEFT JOIN leased USING (id)`;
 
@@ -344,6 +357,7 @@ export class DeliveryLockRepository {
   constructor(
     private readonly dataSource: DataSource,
     private readonly endpoints: EndpointRepository,
+    private readonly leadKeys: LeadKeyRepository,
     batching: GroupCommitOptions = { concurrency: 4, maxBatch: 100 },
   ) {
     this.hotQuery = poolQuery(dataSource);
@@ -527,6 +541,7 @@ export class DeliveryLockRepository {
             deliveryId: row.delivery_id,
             token: row.lock_token as string,
             target: this.target(row),
+            dataKey: this.leadKeys.open(row.data_key),
             attemptCount: 0,
             leaseUntil,
             leaseDeadline:
@@ -580,6 +595,7 @@ export class DeliveryLockRepository {
           deliveryId: request.deliveryId,
           token: request.token,
           target: this.target(row),
+          dataKey: this.leadKeys.open(row.data_key),
           attemptCount: row.attempt_count,
           leaseUntil,
           leaseDeadline: request.sentAt + remainingMs,
@@ -597,6 +613,7 @@ export class DeliveryLockRepository {
       case 'endpoint-disabled':
       case 'endpoint-unsubscribed':
       case 'superseded':
+      case 'erased':
         return { kind: 'skipped', reason: row.verdict };
     }
   }
@@ -670,6 +687,7 @@ interface FanOutRow {
   site_id: string | null;
   site_hostname: string | null;
   site_name: string | null;
+  data_key: string | null;
 }
 
 interface ClaimRequest {
@@ -693,6 +711,7 @@ interface ClaimRow {
   site_id: string;
   site_hostname: string;
   site_name: string;
+  data_key: string | null;
 }
 
 interface OutcomeRequest {

@@ -2,6 +2,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { type EventType, LEAD_CREATED_TYPE, type LeadEvent } from '@leadhooks/contracts';
 import { DeliveryAttemptEntity, type DeliveryStatus } from '../entities/index.js';
 import { leadCreatedEventOf, type StoredLeadRow } from '../leads/lead-snapshot.js';
+import type { LeadKeyRepository } from './lead-key.repository.js';
 import { notifyOutboxRelays } from './outbox.repository.js';
 
 /** A delivery as the admin API and the delivery log show it. */
@@ -127,7 +128,10 @@ function toView(row: DeliveryRow): DeliveryView {
 
 /** Deliveries (one event to one endpoint): the log, a lead's deliveries, and putting them back on their path. */
 export class DeliveryRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly leadKeys: LeadKeyRepository,
+  ) {}
 
   async findById(id: string): Promise<DeliveryView | null> {
     const rows: DeliveryRow[] = await this.dataSource.query(`${VIEW_SELECT} WHERE d.id = $1`, [id]);
@@ -256,7 +260,8 @@ export class DeliveryRepository {
         [leadId, LEAD_CREATED_TYPE, options.endpointId ?? null],
       );
       const leads: Array<StoredLeadRow & { zapier_status: string | null }> = await manager.query(
-        `SELECT l.*, s.hostname AS site_hostname FROM lead l JOIN site s ON s.id = l.site_id WHERE l.id = $1 FOR UPDATE OF l`,
+        `SELECT l.*, s.hostname AS site_hostname FROM lead l JOIN site s ON s.id = l.site_id
+          WHERE l.id = $1 AND l.erased_at IS NULL FOR UPDATE OF l`,
         [leadId],
       );
       const lead = leads[0];
@@ -364,7 +369,7 @@ export class DeliveryRepository {
       }
       const unfanned: Array<StoredLeadRow> = await manager.query(
         `SELECT l.*, s.hostname AS site_hostname FROM lead l JOIN site s ON s.id = l.site_id
-          WHERE l.fanned_out_at IS NULL AND l.created_at < $1
+          WHERE l.fanned_out_at IS NULL AND l.created_at < $1 AND l.erased_at IS NULL
             AND NOT EXISTS (SELECT 1 FROM delivery d WHERE d.event_id = l.event_id)
             AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.aggregate_id = l.id AND o.published_at IS NULL)
           ORDER BY l.created_at LIMIT $2 FOR UPDATE OF l SKIP LOCKED`,
@@ -411,7 +416,8 @@ export class DeliveryRepository {
   ): Promise<LeadEvent | null> {
     if (type === LEAD_CREATED_TYPE) {
       const leads: StoredLeadRow[] = await manager.query(
-        `SELECT l.*, s.hostname AS site_hostname FROM lead l JOIN site s ON s.id = l.site_id WHERE l.id = $1`,
+        `SELECT l.*, s.hostname AS site_hostname FROM lead l JOIN site s ON s.id = l.site_id
+          WHERE l.id = $1 AND l.erased_at IS NULL`,
         [leadId],
       );
       return leads[0] ? leadCreatedEventOf(leads[0]) : null;
@@ -449,15 +455,18 @@ export class DeliveryRepository {
     );
   }
 
+  /** Into the outbox, sealed under the lead's data key (docs/privacy.md); nothing for an erased lead. */
   private async publish(
     manager: EntityManager,
     leadId: string,
     event: LeadEvent,
     message: { topic: string; headers: Record<string, string> },
   ): Promise<void> {
+    const sealed = await this.leadKeys.seal(manager, event);
+    if (!sealed) return;
     await manager.query(
       `INSERT INTO outbox (aggregate_id, topic, event_type, payload, headers) VALUES ($1, $2, $3, $4, $5)`,
-      [leadId, message.topic, event.type, JSON.stringify(event), JSON.stringify(message.headers)],
+      [leadId, message.topic, event.type, JSON.stringify(sealed), JSON.stringify(message.headers)],
     );
   }
 }

@@ -7,6 +7,8 @@ import {
   type LeadUpdatedData,
   type LeadUpdatedEvent,
   leadSnapshot,
+  sealLeadEvent,
+  type WireLeadEvent,
   LEAD_UPDATED_TOPIC,
   LEAD_UPDATED_TYPE,
   ZAPIER_ENDPOINT_NAME,
@@ -16,6 +18,7 @@ import { poolQuery, type PoolQuery } from '../batching/pool-query.js';
 import { LeadEntity, type ZapierStatus } from '../entities/index.js';
 import { type LeadPatch, leadChanges } from '../leads/lead-changes.js';
 import { leadCreatedEventOf, leadFieldsOf, type StoredLeadRow } from '../leads/lead-snapshot.js';
+import type { LeadKeyRepository } from './lead-key.repository.js';
 import { type NewOutboxMessage, notifyOutboxRelays } from './outbox.repository.js';
 
 export interface NewLead {
@@ -98,7 +101,7 @@ const ZAPIER_TAKES_LEAD_CREATED = (siteId: string) => `EXISTS (
    WHERE e.site_id = ${siteId} AND e.name = '${ZAPIER_ENDPOINT_NAME}' AND e.kind = 'manual' AND e.deleted_at IS NULL
      AND e.enabled AND e.url IS NOT NULL AND '${LEAD_CREATED_TYPE}' = ANY (e.events))`;
 
-type IntakeItem = { lead: NewLead; event: Omit<NewOutboxMessage, 'aggregateId'> };
+type IntakeItem = { lead: NewLead; event: Omit<NewOutboxMessage, 'aggregateId'>; dataKey: string };
 
 /** Leads and their delivery history. */
 export class LeadRepository {
@@ -107,6 +110,7 @@ export class LeadRepository {
 
   constructor(
     private readonly dataSource: DataSource,
+    private readonly leadKeys: LeadKeyRepository,
     intakeBatching: GroupCommitOptions = { concurrency: 4, maxBatch: 100 },
   ) {
     this.hotQuery = poolQuery(dataSource);
@@ -121,10 +125,13 @@ export class LeadRepository {
 
   /**
    * Stores a lead with its event (intake), group-committed: under load many leads share one statement and one
-   * commit; each caller is answered after the commit that holds its lead.
+   * commit; each caller is answered after the commit that holds its lead. The lead gets its data key in the same
+   * statement, and the event goes into the outbox sealed under it (docs/privacy.md).
    */
   store(lead: NewLead, event: Omit<NewOutboxMessage, 'aggregateId'>): Promise<StoreResult> {
-    return this.intake.submit({ lead, event });
+    const dataKey = this.leadKeys.create();
+    const payload = sealLeadEvent(event.payload as WireLeadEvent, dataKey.key);
+    return this.intake.submit({ lead, event: { ...event, payload }, dataKey: dataKey.sealed });
   }
 
   /**
@@ -148,7 +155,7 @@ export class LeadRepository {
    * returned map holds the stored leads' ids and statuses.
    */
   private async insertBatchWithEvents(items: IntakeItem[]): Promise<Map<string, ZapierStatus>> {
-    const rows = items.map(({ lead, event }) => ({
+    const rows = items.map(({ lead, event, dataKey }) => ({
       id: lead.id,
       site_id: lead.siteId,
       submitted_at: lead.submittedAt.toISOString(),
@@ -168,6 +175,7 @@ export class LeadRepository {
       event_type: event.eventType,
       payload: event.payload,
       headers: event.headers ?? {},
+      data_key: dataKey,
     }));
     const stored = await this.hotQuery<{ id: string; zapier_status: ZapierStatus }>(
       `WITH input AS (
@@ -175,7 +183,7 @@ export class LeadRepository {
            FROM jsonb_to_recordset($1::jsonb) AS t(
                   id uuid, site_id uuid, submitted_at timestamptz, page_url text, lead_source text, form_type text, name text,
                   email text, phone text, message text, extra jsonb, client_ip text, user_agent text, idempotency_key text,
-                  event_id uuid, topic text, event_type text, payload jsonb, headers jsonb)
+                  event_id uuid, topic text, event_type text, payload jsonb, headers jsonb, data_key text)
            JOIN site s ON s.id = t.site_id
        ), stored AS (
          INSERT INTO lead (${LEAD_COLUMNS}, zapier_status)
@@ -185,6 +193,8 @@ export class LeadRepository {
        ), events AS (
          INSERT INTO outbox (aggregate_id, topic, event_type, payload, headers)
          SELECT input.id, input.topic, input.event_type, input.payload, input.headers FROM input JOIN stored USING (id)
+       ), keys AS (
+         INSERT INTO lead_key (lead_id, sealed_key) SELECT input.id, input.data_key FROM input JOIN stored USING (id)
        )
        SELECT id, zapier_status FROM stored`,
       [JSON.stringify(rows)],
@@ -254,7 +264,8 @@ export class LeadRepository {
   ): Promise<LeadUpdateResult> {
     return this.dataSource.transaction(async (manager) => {
       const rows: StoredLeadRow[] = await manager.query(
-        `SELECT l.*, s.hostname AS site_hostname FROM lead l JOIN site s ON s.id = l.site_id WHERE l.id = $1 FOR UPDATE OF l`,
+        `SELECT l.*, s.hostname AS site_hostname FROM lead l JOIN site s ON s.id = l.site_id
+          WHERE l.id = $1 AND l.erased_at IS NULL FOR UPDATE OF l`,
         [leadId],
       );
       const row = rows[0];
@@ -284,6 +295,8 @@ export class LeadRepository {
       );
       const version = updated[0].version;
       const event = options.event({ ...leadSnapshot(next), version, changes });
+      // Never null here: the lead is locked and not erased (erasure takes the same lock).
+      const sealed = await this.leadKeys.seal(manager, event);
       await manager.query(
         `INSERT INTO lead_update (event_id, lead_id, version, payload) VALUES ($1, $2, $3, $4)`,
         [event.id, leadId, version, JSON.stringify(event)],
@@ -294,7 +307,7 @@ export class LeadRepository {
           leadId,
           LEAD_UPDATED_TOPIC,
           LEAD_UPDATED_TYPE,
-          JSON.stringify(event),
+          JSON.stringify(sealed),
           JSON.stringify(options.headers),
         ],
       );

@@ -37,6 +37,12 @@ export class LeadDto {
   @ApiProperty({ description: 'increments with every change (PATCH); lead.updated carries it' })
   version!: number;
   @ApiProperty({ nullable: true, type: String }) updated_at!: string | null;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: 'when its personal data was erased (every personal field is then null)',
+  })
+  erased_at!: string | null;
   @ApiPropertyOptional({
     type: [AttemptDto],
     description: 'attempts of the lead.created delivery to the `zapier` endpoint (what zapier_* describe)',

@@ -47,7 +47,7 @@ export function freePort() {
 /**
  * Infra, a fresh database `<name>` (dropped if a previous run left it), migrations, and topics under a
  * per-run prefix. Returns the environment both apps need.
- * @param {string} name
+ * @param {string} baseName
  */
 export async function prepareBenchEnvironment(baseName) {
   // The Postgres server may be shared (several checkouts on one machine): a run names its database after its own

@@ -395,6 +395,12 @@ function cleanUp() {
     docker(['image', 'prune', '-f'], { quiet: true });
   }
   stopEngine();
+  // The engine leaves its network namespace mounted under the exec root (/proc/mounts lists it).
+  for (const mount of fs
+    .readFileSync('/proc/mounts', 'utf8')
+    .split('\n')
+    .map((line) => line.split(' ')[1]))
+    if (mount?.startsWith(engineDir)) spawnSync('umount', ['--lazy', mount]);
   fs.rmSync(path.join(engineDir, 'exec'), { recursive: true, force: true });
   log(`engine stopped; the image step took ${seconds()}`);
 }

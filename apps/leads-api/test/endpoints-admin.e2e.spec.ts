@@ -5,6 +5,7 @@ import { OutboxMessageEntity } from '@leadhooks/db';
 import {
   createTestDatabase,
   createTestKafka,
+  openStoredEvent,
   seedLead,
   seedSite,
   type TestDatabase,
@@ -300,18 +301,21 @@ describe('leads-api endpoints admin API and lead PATCH (real Postgres + Kafka)',
     expect(message).toMatchObject({
       eventType: 'lead.updated',
       headers: { 'lh-attempt': '1', 'lh-cycle-step': '0' },
-      payload: {
-        type: 'lead.updated',
-        version: 1,
-        data: {
-          lead_id: id,
-          version: 2,
-          name: 'Ada King',
-          changes: {
-            name: { from: 'Ada Lovelace', to: 'Ada King' },
-            'extra.budget': { from: 1000, to: null },
-            'extra.plan': { from: null, to: 'pro' },
-          },
+      payload: { type: 'lead.updated', version: 1, data: { lead_id: id } },
+    });
+    // The personal part is sealed under the lead's key (docs/privacy.md): opened as the dispatcher opens it.
+    expect(JSON.stringify(message.payload)).not.toContain('Ada King');
+    expect(await openStoredEvent(db.dataSource, message.payload)).toMatchObject({
+      type: 'lead.updated',
+      version: 1,
+      data: {
+        lead_id: id,
+        version: 2,
+        name: 'Ada King',
+        changes: {
+          name: { from: 'Ada Lovelace', to: 'Ada King' },
+          'extra.budget': { from: 1000, to: null },
+          'extra.plan': { from: null, to: 'pro' },
         },
       },
     });

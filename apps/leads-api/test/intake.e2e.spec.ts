@@ -9,6 +9,7 @@ import {
   type TestDatabase,
   type TestKafka,
   waitUntil,
+  openStoredEvent,
 } from '@leadhooks/testing';
 import { createTestLeadsApi } from './leads-api-harness.js';
 
@@ -66,7 +67,9 @@ describe('leads-api intake (real Postgres + Kafka)', () => {
     const message = await waitUntil('lead.created on Kafka', () =>
       published.find((m) => m.key?.toString() === body.id),
     );
-    const parsed = parseLeadCreatedEvent(message.value);
+    // On the wire the personal data is sealed under the lead's key (docs/privacy.md): open it as the dispatcher does.
+    expect(message.value?.toString()).not.toContain('ada@example.com');
+    const parsed = parseLeadCreatedEvent(await openStoredEvent(db.dataSource, message.value?.toString()));
     expect(parsed.ok && parsed.event.data).toMatchObject({
       lead_id: body.id,
       site_id: site.id,

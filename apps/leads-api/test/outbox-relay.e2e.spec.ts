@@ -95,10 +95,12 @@ describe('outbox relay (real Postgres + Kafka)', () => {
   }, 60_000);
 
   it('stores neither the lead nor the event when the transaction fails after the lead insert', async () => {
+    const site = await seedSite(db.dataSource);
+    // The event's personal data is sealed (docs/privacy.md): the trigger picks the site's events by their plain ids.
     await db.dataSource.query(`
       CREATE FUNCTION refuse_explosive_outbox() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN
-        IF NEW.payload->'data'->>'name' = 'explode' THEN RAISE EXCEPTION 'outbox insert failed on purpose'; END IF;
+        IF NEW.payload->'data'->>'site_id' = '${site.id}' THEN RAISE EXCEPTION 'outbox insert failed on purpose'; END IF;
         RETURN NEW;
       END $$`);
     await db.dataSource.query(
@@ -106,7 +108,6 @@ describe('outbox relay (real Postgres + Kafka)', () => {
     );
     const { app } = await createTestLeadsApi(db, kafka, { OUTBOX_RELAY_ENABLED: 'false' });
     apps.push(app);
-    const site = await seedSite(db.dataSource);
     const response = await app.inject({
       method: 'POST',
       url: `/v1/sites/${site.hostname}/leads`,

@@ -123,6 +123,10 @@ describe('ops commands (built, run as processes against real Postgres and Kafka)
   });
 
   it('migrate gives up on a locked table after MIGRATION_LOCK_TIMEOUT instead of queueing every query behind it', async () => {
+    // The newest migration is undone, then applied again by the command (whichever it is as migrations are added).
+    const [{ name: newest }]: Array<{ name: string }> = await db.dataSource.query(
+      'SELECT name FROM typeorm_migrations ORDER BY id DESC LIMIT 1',
+    );
     await db.dataSource.undoLastMigration({ transaction: 'all' });
     const holder = new pg.Client({ connectionString: db.url });
     await holder.connect();
@@ -141,6 +145,6 @@ describe('ops commands (built, run as processes against real Postgres and Kafka)
     }
     const again = await run(commands.migrate, [], { DATABASE_URL: db.url, MIGRATION_LOCK_TIMEOUT: '1s' });
     expect(again).toMatchObject({ code: 0 });
-    expect(again.stdout).toContain('Applied migrations: InboundSources');
+    expect(again.stdout).toContain(`Applied migrations: ${newest}`);
   });
 });

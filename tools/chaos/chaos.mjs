@@ -5,14 +5,14 @@
 // 503 during an outage longer than the first retry tiers; dispatchers are killed -9 and restarted several times,
 // the relay and leads-api once, the broker is paused once and every Postgres connection of the apps is terminated
 // once. Then it checks what the promise says and prints `N passed, M failed`; exit 1 on any violation.
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import kafkajs from 'kafkajs';
 import pg from 'pg';
-import { infraDir, repoRoot } from '../infra/paths.mjs';
+import { infraDir } from '../infra/paths.mjs';
+import { dropRunDatabase, startReceiver } from './chaos-processes.mjs';
 import {
   createSite,
   freePort,
@@ -67,7 +67,7 @@ const appEnv = {
   SWEEP_MARGIN: '2m',
   LOG_LEVEL: 'warn',
 };
-const receiver = await startReceiver();
+const receiver = await startReceiver('flaky-receiver.mjs');
 /** @type {Array<{ name: string, at: number, code: unknown, tail: string }>} */
 const unexpectedExits = [];
 
@@ -407,7 +407,7 @@ await Promise.all(
   [processes.api, processes.relay, ...processes.dispatchers].map((supervised) => supervised.proc.stop()),
 );
 receiver.stop();
-if (!args.keep) await dropDatabase();
+if (!args.keep) await dropRunDatabase(env);
 process.exit(failures ? 1 : 0);
 
 // ---- helpers ---------------------------------------------------------------------------------------------
@@ -420,30 +420,6 @@ async function withDb(work) {
   } finally {
     await db.end();
   }
-}
-
-async function dropDatabase() {
-  const server = new URL(/** @type {string} */ (env.DATABASE_URL));
-  const name = server.pathname.slice(1);
-  server.pathname = '/postgres';
-  const db = new pg.Client({ connectionString: server.toString() });
-  await db.connect();
-  await db.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  await db.end();
-}
-
-/** @returns {Promise<{ url: string, stop: () => void }>} */
-function startReceiver() {
-  const child = spawn(process.execPath, [path.join(repoRoot, 'tools', 'chaos', 'flaky-receiver.mjs')], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  process.once('exit', () => child.kill('SIGKILL'));
-  return new Promise((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`receiver exited (${code})`)));
-    child.stdout.once('data', (chunk) =>
-      resolve({ url: `http://127.0.0.1:${String(chunk).trim()}`, stop: () => child.kill('SIGTERM') }),
-    );
-  });
 }
 
 /** The local broker's pid, when this machine runs it (tools/infra), else undefined. */

@@ -10,13 +10,11 @@
 // It passes when every healthy lead is SENT exactly once with end-to-end p99 (post → received) within 2 s of the
 // baseline's, nothing is POSTed again after a recorded 2xx, and every hostile delivery ends SENT, FAILED + DLT, or
 // SKIPPED with a reason. Prints a table; exit 1 on any failure.
-import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
-import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import kafkajs from 'kafkajs';
 import pg from 'pg';
-import { repoRoot } from '../infra/paths.mjs';
+import { dropRunDatabase, startReceiver } from './chaos-processes.mjs';
 import {
   ADMIN_KEY,
   createSite,
@@ -53,7 +51,7 @@ export async function runHostile(args) {
     LOG_LEVEL: 'warn',
   };
   await limitUpdatedTopic(env);
-  const receiver = await startReceiver();
+  const receiver = await startReceiver('hostile-receiver.mjs');
   const api = await startApp('leads-api', appEnv);
   const dispatcher = await startApp('zapier-dispatcher', appEnv);
   const admin = (/** @type {string} */ method, /** @type {string} */ url, /** @type {unknown} */ body) =>
@@ -339,7 +337,7 @@ export async function runHostile(args) {
 
   await Promise.all([api.stop(), dispatcher.stop()]);
   receiver.stop();
-  if (!args.keep) await dropDatabase(env);
+  if (!args.keep) await dropRunDatabase(env);
   return failures ? 1 : 0;
 
   async function waitHealthySent(/** @type {string} */ phase) {
@@ -388,31 +386,6 @@ async function limitUpdatedTopic(env) {
     ],
   });
   await admin.disconnect();
-}
-
-/** @param {NodeJS.ProcessEnv} env */
-async function dropDatabase(env) {
-  const server = new URL(/** @type {string} */ (env.DATABASE_URL));
-  const name = server.pathname.slice(1);
-  server.pathname = '/postgres';
-  const db = new pg.Client({ connectionString: server.toString() });
-  await db.connect();
-  await db.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  await db.end();
-}
-
-/** @returns {Promise<{ url: string, stop: () => void }>} */
-function startReceiver() {
-  const child = spawn(process.execPath, [path.join(repoRoot, 'tools', 'chaos', 'hostile-receiver.mjs')], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  process.once('exit', () => child.kill('SIGKILL'));
-  return new Promise((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`receiver exited (${code})`)));
-    child.stdout.once('data', (chunk) =>
-      resolve({ url: `http://127.0.0.1:${String(chunk).trim()}`, stop: () => child.kill('SIGTERM') }),
-    );
-  });
 }
 
 /** Lead ids (message keys) in a DLT, read from the beginning with a throwaway group. @param {NodeJS.ProcessEnv} env @param {string} topic */

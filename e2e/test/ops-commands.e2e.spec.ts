@@ -1,6 +1,8 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import path from 'node:path';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path, { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Kafka, logLevel } from 'kafkajs';
 import pg from 'pg';
@@ -21,14 +23,22 @@ interface Run {
   ms: number;
 }
 
-/** Runs a built command as ops would; `uid` runs it as that user id (the tests run as root). */
-function run(file: string, args: string[], env: Record<string, string>, uid?: number): Promise<Run> {
+/**
+ * Runs a built command as ops would. `withoutPasswd` runs it where the OS has no passwd entry for the user (as a
+ * container under Kubernetes `runAsUser`): a private mount namespace whose passwd database is empty (the tests run as
+ * root). Changing the uid instead would need every folder above the checkout to be traversable by that uid, which a
+ * clone in a `mktemp -d` folder (mode 700) is not.
+ */
+function run(file: string, args: string[], env: Record<string, string>, withoutPasswd = false): Promise<Run> {
   const started = Date.now();
+  const command = [process.execPath, '--disable-warning=TimeoutNegativeWarning', file, ...args];
+  const argv = withoutPasswd
+    ? ['unshare', '--mount', '--propagation', 'private', 'sh', '-c', emptyPasswdScript(), ...command]
+    : command;
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--disable-warning=TimeoutNegativeWarning', file, ...args], {
+    const child = spawn(argv[0], argv.slice(1), {
       env: { PATH: process.env.PATH ?? '', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
-      ...(uid === undefined ? {} : { uid, gid: uid }),
     });
     let stdout = '';
     let stderr = '';
@@ -36,6 +46,18 @@ function run(file: string, args: string[], env: Record<string, string>, uid?: nu
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.on('exit', (code) => resolve({ code, stdout, stderr, ms: Date.now() - started }));
   });
+}
+
+/** A shell script that hides the passwd database (files only, and empty) and then runs its arguments. */
+function emptyPasswdScript(): string {
+  const folder = mkdtempSync(join(tmpdir(), 'lh-nopasswd-'));
+  writeFileSync(join(folder, 'passwd'), '');
+  writeFileSync(join(folder, 'nsswitch.conf'), 'passwd: files\ngroup: files\n');
+  return [
+    `mount --bind ${folder}/passwd /etc/passwd`,
+    `mount --bind ${folder}/nsswitch.conf /etc/nsswitch.conf`,
+    'exec "$0" "$@"',
+  ].join(' && ');
 }
 
 describe('ops commands (built, run as processes against real Postgres and Kafka)', () => {
@@ -109,17 +131,17 @@ describe('ops commands (built, run as processes against real Postgres and Kafka)
     },
   );
 
-  it('the DLT CLI runs under a user id with no passwd entry (Kubernetes runAsUser), recording uid:<n>', async () => {
+  it('the DLT CLI runs where the user has no passwd entry (Kubernetes runAsUser), recording uid:<n>', async () => {
     const env = {
       DATABASE_URL: db.url,
       KAFKA_BROKERS: testBrokers().join(','),
       DATA_ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
       HOME: '/tmp',
     };
-    const result = await run(commands.dlt, ['replay', '--help'], env, 54_321);
-    expect(result.stderr).not.toMatch(/uv_os_get_passwd|ENOENT/);
+    const result = await run(commands.dlt, ['replay', '--help'], env, true);
+    expect(result.stderr).not.toMatch(/uv_os_get_passwd|ENOENT|mount:/);
     expect(result).toMatchObject({ code: 0 });
-    expect(result.stdout.replace(/\s+/g, ' ')).toContain('(default: "uid:54321")');
+    expect(result.stdout.replace(/\s+/g, ' ')).toContain(`(default: "uid:${process.getuid?.()}")`);
   });
 
   it('migrate gives up on a locked table after MIGRATION_LOCK_TIMEOUT instead of queueing every query behind it', async () => {

@@ -1,5 +1,4 @@
 export * from './inbound-body.js';
-export * from './keyed-concurrency-gate.js';
 export * from './mapped-lead.js';
 export * from './mapping-input.js';
 export * from './presets/index.js';

@@ -1,5 +1,6 @@
 import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
-import { INBOUND_PRESETS, KeyedConcurrencyGate, type MappingInput } from '@leadhooks/inbound';
+import { INBOUND_PRESETS, type MappingInput } from '@leadhooks/inbound';
+import { KeyedConcurrencyGate } from '@leadhooks/throttling';
 import {
   DEFAULT_MAPPING_LIMITS,
   MappingEngine,

@@ -1,6 +1,6 @@
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { type LeadEvent, outboundMappingInput, type SiteIdentity } from '@leadhooks/contracts';
-import { KeyedConcurrencyGate } from '@leadhooks/inbound';
+import { KeyedConcurrencyGate } from '@leadhooks/throttling';
 import { DEFAULT_MAPPING_LIMITS, MappingEngine, type MappingResult } from '@leadhooks/mapping';
 import { DISPATCHER_CONFIG } from '../config/config.module.js';
 import type { DispatcherConfig } from '../config/dispatcher.config.js';

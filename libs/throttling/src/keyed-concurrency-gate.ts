@@ -1,8 +1,8 @@
 /**
- * At most `perKey` tasks of one key (a source) run at once, and at most `queuePerKey` wait; beyond that a task is
- * refused ('busy') rather than queued without bound. In front of the shared mapping workers this keeps one source's
- * slow mapping to its share: each source has at most `perKey` evaluations in the workers' queue, so another source's
- * evaluation waits behind at most `perKey` of its, whatever it sends.
+ * At most `perKey` tasks of one key (an inbound source, an endpoint, a site) run at once, and at most `queuePerKey`
+ * wait; beyond that a task is refused ('busy') rather than queued without bound. In front of the shared mapping
+ * workers this keeps one key's slow mapping to its share: each key has at most `perKey` evaluations in the workers'
+ * queue, so another key's evaluation waits behind at most `perKey` of its, whatever it sends.
  */
 export class KeyedConcurrencyGate {
   private readonly running = new Map<string, number>();

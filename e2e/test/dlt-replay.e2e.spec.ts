@@ -101,7 +101,8 @@ describe('DLT replay CLI (real Kafka + Postgres, built apps and CLI as processes
       [leads.a1, leads.a2].sort(),
     );
     expect((await list('--lead', leads.b1)).map((l) => l.siteHostname)).toEqual(['beta.test']);
-    expect(await list('--error', 'MAINTENANCE')).toHaveLength(3);
+    expect(await list('--error', 'HTTP 503')).toHaveLength(3);
+    expect(await list('--error', 'maintenance')).toHaveLength(0); // the receiver's words stay in Postgres
     expect(await list('--error', 'timed out')).toHaveLength(0);
     expect(await list('--since', '1h')).toHaveLength(3);
     expect(await list('--until', '2020-01-01T00:00:00Z')).toHaveLength(0);

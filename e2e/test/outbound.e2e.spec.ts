@@ -194,6 +194,9 @@ describe('outbound mapping, signature prefix and per-endpoint policy (built apps
       deadLetters.find((m) => m.headers?.[HEADERS.endpointId]?.toString() === endpoint.id),
     );
     expect(dead.headers?.[HEADERS.deadLetterReason]?.toString()).toBe('mapping');
+    // JSONata's message quotes the value it could not cast (the email): Postgres keeps it, the header does not.
+    expect(failed?.lastError).toContain('bo@example.com');
+    expect(dead.headers?.[HEADERS.lastError]?.toString()).toMatch(/^mapping: evaluation error D3030\b/);
     expect(dead.headers?.[HEADERS.retryable]?.toString()).toBe('false');
     await settle();
     expect(to('/broken/')).toHaveLength(0);

@@ -167,7 +167,11 @@ describe('zapier-dispatcher retry tiers and DLT (real Kafka + Postgres, delays s
   });
 
   it('dead-letters after 1 + 5 tiers of failures, marks the lead FAILED, and the DLT message carries the history', async () => {
-    receiver.respondWith(() => ({ status: 503, body: 'down for maintenance' }));
+    // The receiver echoes the lead's email: Postgres keeps its words (erasure clears them), the headers name the status only.
+    receiver.respondWith((request) => ({
+      status: 503,
+      body: `down for maintenance, ${(JSON.parse(request.body) as { email: string }).email} not stored`,
+    }));
     const site = await siteAnswering('always-503');
     const leadId = await submit(site);
     const dead = await waitUntil('DLT message', () => deadLetters.find((m) => m.key?.toString() === leadId), {
@@ -180,7 +184,7 @@ describe('zapier-dispatcher retry tiers and DLT (real Kafka + Postgres, delays s
     expect(requestsFor(leadId)).toHaveLength(6);
     expect(failed).toMatchObject({
       zapierAttemptCount: 6,
-      zapierLastError: 'HTTP 503 Service Unavailable: down for maintenance',
+      zapierLastError: 'HTTP 503 Service Unavailable: down for maintenance, ada@example.com not stored',
     });
     expect((await attempts(leadId)).map((a) => a.tier)).toEqual(['main', '1m', '2m', '4m', '8m', '16m']);
     const header = (name: string) => dead.headers?.[name]?.toString();
@@ -189,13 +193,17 @@ describe('zapier-dispatcher retry tiers and DLT (real Kafka + Postgres, delays s
     expect(header(HEADERS.originalPartition)).toMatch(/^\d+$/);
     expect(header(HEADERS.originalOffset)).toMatch(/^\d+$/);
     expect(header(HEADERS.lastStatus)).toBe('503');
-    expect(header(HEADERS.lastError)).toContain('503');
+    expect(header(HEADERS.lastError)).toBe('HTTP 503');
+    const everyHeader = Object.keys(dead.headers ?? {}).map(header);
+    expect(everyHeader.join('\n')).not.toMatch(/ada@example\.com|maintenance/);
     expect(Date.parse(header(HEADERS.firstFailureAt) ?? '')).not.toBeNaN();
     const history = JSON.parse(header(HEADERS.history) ?? '[]') as Array<{
       attempt: number;
       tier: string;
       status: number;
+      error: string;
     }>;
+    expect(new Set(history.map((h) => h.error))).toEqual(new Set(['HTTP 503']));
     expect(history.map((h) => [h.attempt, h.tier, h.status])).toEqual([
       [1, 'main', 503],
       [2, '1m', 503],

@@ -22,3 +22,14 @@ export function describeMappingError(error: MappingError): string {
   const at = error.position === undefined ? '' : ` (at ${error.position})`;
   return `${error.message}${at}`;
 }
+
+/**
+ * One line without JSONata's message, which can quote a value the evaluation saw (`Unable to cast value to a number:
+ * "ada@example.com"`): what a dead letter's headers carry, where erasure cannot reach (docs/privacy.md).
+ * "evaluation error D3030 (at 17)".
+ */
+export function summarizeMappingError(error: MappingError): string {
+  const code = error.code ? ` ${error.code}` : '';
+  const at = error.position === undefined ? '' : ` (at ${error.position})`;
+  return `${error.kind} error${code}${at}`;
+}

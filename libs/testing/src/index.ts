@@ -10,3 +10,4 @@ export * from './testbed.js';
 export * from './wait-for-lead-status.js';
 export * from './inbound-fixtures/index.js';
 export * from './sealed-events.js';
+export * from './topic-contents.js';

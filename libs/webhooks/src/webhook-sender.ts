@@ -18,8 +18,17 @@ export interface WebhookResult {
   status: number | null;
   durationMs: number;
   errorClass: DeliveryErrorClass | null;
-  /** Human-readable, short, never containing the hook URL. */
+  /**
+   * Human-readable, short, never containing the hook URL; for an HTTP failure it quotes the receiver's answer, which
+   * may echo the lead: stored in Postgres only (`delivery_attempt`, `delivery.last_error`), where erasure clears it.
+   */
   error: string | null;
+  /**
+   * The failure named without a word of the receiver's: `HTTP 503`, `timed out after 2000 ms`, `connection refused
+   * (ECONNREFUSED)`. What travels where erasure cannot reach: Kafka headers of retry and DLT messages, log lines
+   * (docs/privacy.md).
+   */
+  errorSummary: string | null;
   responseSnippet: string | null;
   retryAfter: string | undefined;
 }
@@ -147,6 +156,8 @@ export class WebhookSender {
         error: ok
           ? null
           : `HTTP ${status}${response.statusText ? ` ${response.statusText}` : ''}${snippet ? `: ${oneLine(snippet, 200)}` : ''}`,
+        // The status alone: its reason phrase is the receiver's text too.
+        errorSummary: ok ? null : `HTTP ${status}`,
         responseSnippet: snippet ? sanitizeText(snippet) : null,
         retryAfter,
       };
@@ -158,13 +169,20 @@ export class WebhookSender {
   }
 }
 
-function failure(errorClass: DeliveryErrorClass, error: string, durationMs: number): WebhookResult {
+/** `summary`: the failure without the receiver's words (our text and an error code), when `error` may quote them. */
+function failure(
+  errorClass: DeliveryErrorClass,
+  error: string,
+  durationMs: number,
+  summary = error,
+): WebhookResult {
   return {
     ok: false,
     status: null,
     durationMs,
     errorClass,
     error,
+    errorSummary: summary,
     responseSnippet: null,
     retryAfter: undefined,
   };
@@ -208,7 +226,8 @@ function classify(error: unknown, durationMs: number, timeoutMs: number, hostnam
   }
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN')
     return failure('dns', `DNS lookup failed (${code})`, durationMs);
-  if (code === 'ECONNREFUSED') return failure('refused', 'connection refused', durationMs);
+  if (code === 'ECONNREFUSED')
+    return failure('refused', 'connection refused', durationMs, 'connection refused (ECONNREFUSED)');
   if (
     typeof code === 'string' &&
     (code.startsWith('ERR_TLS') || code.includes('CERT') || code.startsWith('ERR_SSL'))
@@ -219,5 +238,6 @@ function classify(error: unknown, durationMs: number, timeoutMs: number, hostnam
     'connection',
     `connection error${code ? ` (${code})` : ''}: ${oneLine(message, 200)}`,
     durationMs,
+    `connection error (${typeof code === 'string' ? code : 'no code'})`,
   );
 }

@@ -14,7 +14,7 @@ import {
   tierOfTopic,
   type WireLeadEvent,
 } from '@leadhooks/contracts';
-import { describeMappingError, type MappingError } from '@leadhooks/mapping';
+import { describeMappingError, type MappingError, summarizeMappingError } from '@leadhooks/mapping';
 import {
   type AttemptRecord,
   type ClaimResult,
@@ -355,13 +355,22 @@ export class DeliveryRunner {
       final: refused,
     });
     const delivery = { deliveryId: claim.deliveryId, endpointId: endpoint.id };
-    const handOn = (error: string | null): HandOn => ({
+    // The retry/DLT message is named by status or code only: the receiver's answer (which may echo the lead) stays
+    // in Postgres, where erasure clears it; Kafka keeps its copies for weeks (docs/privacy.md).
+    const handOn = (): HandOn => ({
       topic: next.kind === 'retry' ? retryTopic(next.topicTier, event.type) : dltTopic(event.type),
       payload: event,
       headers: DeliveryHeaders.afterFailure(
         consumed.message.headers,
         { topic: consumed.topic, partition: consumed.partition, offset: consumed.message.offset },
-        { attempt, tier, at: new Date(now), status: result.status, error, retryable: isRetryable(result) },
+        {
+          attempt,
+          tier,
+          at: new Date(now),
+          status: result.status,
+          error: result.errorSummary,
+          retryable: isRetryable(result),
+        },
         next,
         delivery,
       ),
@@ -369,7 +378,7 @@ export class DeliveryRunner {
     const recorded = await this.recordOutcome(claim, record, log, (written) =>
       this.lock.recordFailure(claim.deliveryId, claim.token, written, {
         final: next.kind === 'dead-letter',
-        handOn: handOn(written.error),
+        handOn: handOn(),
         nextAttemptAt: next.kind === 'retry' ? new Date(next.dueAt) : null,
         nextCycleStep: next.kind === 'retry' ? next.cycleStep : 0,
       }),
@@ -389,9 +398,9 @@ export class DeliveryRunner {
     } else if (next.kind === 'retry') {
       this.metrics.retries.inc({ event: event.type, reason });
       this.log.warn({
-        message: `${event.type} of lead ${leadId} failed at ${where} (attempt ${attempt}): ${result.error}; retry ${next.tier} in ${Math.round(next.delayMs / 1000)} s`,
+        message: `${event.type} of lead ${leadId} failed at ${where} (attempt ${attempt}): ${result.errorSummary}; retry ${next.tier} in ${Math.round(next.delayMs / 1000)} s`,
         ...log,
-        error: result.error,
+        error: result.errorSummary,
         reason,
         nextTier: next.tier,
         dueAt: new Date(next.dueAt).toISOString(),
@@ -400,9 +409,9 @@ export class DeliveryRunner {
       this.metrics.deadLettered.inc({ event: event.type, reason: 'exhausted' });
       const why = refused ? 'the endpoint does not retry a 4xx' : 'retries exhausted';
       this.log.error({
-        message: `${event.type} of lead ${leadId} failed at ${where} (attempt ${attempt}): ${result.error}; ${why}, dead-lettered, FAILED`,
+        message: `${event.type} of lead ${leadId} failed at ${where} (attempt ${attempt}): ${result.errorSummary}; ${why}, dead-lettered, FAILED`,
         ...log,
-        error: result.error,
+        error: result.errorSummary,
         reason,
       });
     }
@@ -478,7 +487,13 @@ export class DeliveryRunner {
     error: MappingError,
   ): Promise<HandlerOutcome> {
     const problem = `mapping: ${describeMappingError(error)}`;
-    await this.failWithoutRequest(context, claim, 'mapping', problem);
+    await this.failWithoutRequest(
+      context,
+      claim,
+      'mapping',
+      problem,
+      `mapping: ${summarizeMappingError(error)}`,
+    );
     this.log.error({
       message: `${context.event.type} of lead ${context.event.data.lead_id} not sent to ${claim.target.endpoint.name}: the endpoint's mapping failed (${error.kind}); FAILED, dead-lettered (fix the mapping, then replay it)`,
       ...this.logContext(context, claim),
@@ -509,6 +524,8 @@ export class DeliveryRunner {
     claim: Claimed,
     reason: 'unreadable-endpoint' | 'unreadable-event' | 'mapping',
     problem: string,
+    /** What the dead letter's headers say, when `problem` may quote the lead (stored in Postgres only). */
+    headline = problem,
   ): Promise<void> {
     const { consumed, attempt, tier, event } = context;
     const origin = { topic: consumed.topic, partition: consumed.partition, offset: consumed.message.offset };
@@ -531,7 +548,7 @@ export class DeliveryRunner {
         handOn: {
           topic: dltTopic(event.type),
           payload: event,
-          headers: DeliveryHeaders.deadLetter(consumed.message.headers, origin, reason, problem, delivery),
+          headers: DeliveryHeaders.deadLetter(consumed.message.headers, origin, reason, headline, delivery),
         },
         nextAttemptAt: null,
         nextCycleStep: 0,

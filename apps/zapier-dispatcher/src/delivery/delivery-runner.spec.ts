@@ -71,6 +71,7 @@ const answered: WebhookResult = {
   durationMs: 5,
   errorClass: null,
   error: null,
+  errorSummary: null,
   responseSnippet: 'whatever the receiver said',
   retryAfter: undefined,
 };

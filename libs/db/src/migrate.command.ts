@@ -42,7 +42,7 @@ main().catch((error: unknown) => {
   const message = error instanceof Error ? error.message : String(error);
   console.error(
     /lock timeout/i.test(message)
-      ? `${message}: a table the migration changes is locked by a running transaction; nothing was changed by the failed migration, run \`migrate\` again (MIGRATION_LOCK_TIMEOUT sets how long to wait)`
+      ? `${message}: a table the migration changes is locked by a running transaction; the failed migration was rolled back (an index it was building concurrently is dropped and built again), run \`migrate\` again (MIGRATION_LOCK_TIMEOUT sets how long to wait)`
       : message,
   );
   process.exit(1);

@@ -1,4 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { createIndexConcurrently } from './concurrent-index.js';
 
 /**
  * Hardening of the delivery path:
@@ -11,19 +12,26 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 export class DeliveryHandOn1764000000004 implements MigrationInterface {
   name = 'DeliveryHandOn1764000000004';
 
+  /** Outside a transaction: the index on a live table is built CONCURRENTLY; each step is safe to run again. */
+  readonly transaction = false;
+
   async up(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(`ALTER TABLE outbox ADD COLUMN topic text NOT NULL DEFAULT 'lead.created'`);
     await queryRunner.query(
-      `ALTER TABLE lead ADD COLUMN zapier_next_attempt_at timestamptz, ADD COLUMN zapier_cycle_step int NOT NULL DEFAULT 0`,
+      `ALTER TABLE outbox ADD COLUMN IF NOT EXISTS topic text NOT NULL DEFAULT 'lead.created'`,
     );
     await queryRunner.query(
-      `UPDATE lead SET zapier_next_attempt_at = coalesce(zapier_last_attempt_at, created_at) WHERE zapier_status = 'PENDING'`,
+      `ALTER TABLE lead ADD COLUMN IF NOT EXISTS zapier_next_attempt_at timestamptz, ADD COLUMN IF NOT EXISTS zapier_cycle_step int NOT NULL DEFAULT 0`,
     );
     await queryRunner.query(
-      `CREATE INDEX lead_pending_next_attempt ON lead (zapier_next_attempt_at) WHERE zapier_status = 'PENDING'`,
+      `UPDATE lead SET zapier_next_attempt_at = coalesce(zapier_last_attempt_at, created_at) WHERE zapier_status = 'PENDING' AND zapier_next_attempt_at IS NULL`,
+    );
+    await createIndexConcurrently(
+      queryRunner,
+      'lead_pending_next_attempt',
+      `ON lead (zapier_next_attempt_at) WHERE zapier_status = 'PENDING'`,
     );
     await queryRunner.query(
-      `ALTER TABLE delivery_attempt ADD COLUMN lease_lost boolean NOT NULL DEFAULT false`,
+      `ALTER TABLE delivery_attempt ADD COLUMN IF NOT EXISTS lease_lost boolean NOT NULL DEFAULT false`,
     );
   }
 

@@ -8,6 +8,10 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * they are, so no key is needed here); every lead that had a delivery state (PENDING, SENT, FAILED) gets the
  * delivery of its lead.created event to `zapier` with that state, its lease and its retry position; its attempts
  * are attached to that delivery. `lead.zapier_*` stays, as the mirror of that delivery (what §10 clients read).
+ *
+ * Its indexes on `lead` and `delivery_attempt` are plain, not CONCURRENTLY (migrations/concurrent-index.ts): the same
+ * transaction alters and rewrites both tables, so it holds their ACCESS EXCLUSIVE lock until it commits anyway, and the
+ * carry-over must be all or nothing.
  */
 export class Endpoints1764000000006 implements MigrationInterface {
   name = 'Endpoints1764000000006';

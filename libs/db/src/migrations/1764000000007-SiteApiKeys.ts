@@ -1,4 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { createIndexConcurrently } from './concurrent-index.js';
 
 /**
  * Site API keys (SPEC §12): keys that act for one site only (Zapier's connection), stored as SHA-256 hashes and
@@ -8,9 +9,12 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 export class SiteApiKeys1764000000007 implements MigrationInterface {
   name = 'SiteApiKeys1764000000007';
 
+  /** Outside a transaction: the index on a live table is built CONCURRENTLY; each step is safe to run again. */
+  readonly transaction = false;
+
   async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`
-      CREATE TABLE site_api_key (
+      CREATE TABLE IF NOT EXISTS site_api_key (
         id uuid PRIMARY KEY,
         site_id uuid NOT NULL REFERENCES site (id) ON DELETE CASCADE,
         name text NOT NULL,
@@ -20,16 +24,23 @@ export class SiteApiKeys1764000000007 implements MigrationInterface {
         last_used_at timestamptz,
         revoked_at timestamptz
       )`);
-    await queryRunner.query(`CREATE INDEX site_api_key_site ON site_api_key (site_id, created_at)`);
     await queryRunner.query(
-      `CREATE INDEX lead_site_email_ci ON lead (site_id, lower(email), submitted_at DESC) WHERE email IS NOT NULL`,
+      `CREATE INDEX IF NOT EXISTS site_api_key_site ON site_api_key (site_id, created_at)`,
     );
-    await queryRunner.query(
-      `CREATE INDEX lead_site_phone_digits ON lead (site_id, regexp_replace(phone, '\\D', '', 'g'), submitted_at DESC)
-        WHERE phone IS NOT NULL`,
+    await createIndexConcurrently(
+      queryRunner,
+      'lead_site_email_ci',
+      `ON lead (site_id, lower(email), submitted_at DESC) WHERE email IS NOT NULL`,
     );
-    await queryRunner.query(
-      `CREATE INDEX delivery_failed_log ON delivery (created_at DESC, id DESC) WHERE status = 'FAILED'`,
+    await createIndexConcurrently(
+      queryRunner,
+      'lead_site_phone_digits',
+      `ON lead (site_id, regexp_replace(phone, '\\D', '', 'g'), submitted_at DESC) WHERE phone IS NOT NULL`,
+    );
+    await createIndexConcurrently(
+      queryRunner,
+      'delivery_failed_log',
+      `ON delivery (created_at DESC, id DESC) WHERE status = 'FAILED'`,
     );
   }
 

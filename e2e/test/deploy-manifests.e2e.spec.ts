@@ -6,6 +6,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import YAML from 'yaml';
 import * as k8s from 'kubernetes-models';
+import { kedaSh } from '@kubernetes-models/keda';
 import { monitoringCoreosCom } from '@kubernetes-models/prometheus-operator';
 import { ENDPOINT_TIMEOUT_MAX_MS } from '@leadhooks/contracts';
 import { KAFKA_CONNECTION_VARIABLES } from '@leadhooks/messaging';
@@ -23,6 +24,7 @@ import {
   type KubeObject,
   kustomizeBuild,
   metricNamesIn,
+  readYamlDocuments,
   renderBase,
 } from '../src/kubernetes-manifests.js';
 import { stackEnv } from '../src/stack.js';
@@ -33,7 +35,7 @@ const BASES = ['leads-api', 'zapier-dispatcher', 'migrate', 'outbox-relay', 'mon
 
 type Validatable = new (data: unknown) => { validate(): void };
 
-/** The model class of an object (kubernetes-models, prometheus-operator models), by apiVersion and kind. */
+/** The model class of an object (kubernetes-models, prometheus-operator and KEDA models), by apiVersion and kind. */
 function modelOf(object: KubeObject): Validatable {
   const [group, version] = object.apiVersion.includes('/')
     ? object.apiVersion.split('/')
@@ -43,6 +45,7 @@ function modelOf(object: KubeObject): Validatable {
     ...k8s,
     '': { [version]: (k8s as Record<string, unknown>)[version] },
     monitoringCoreosCom,
+    kedaSh,
   };
   const byGroup = (group ? namespaces[camel] : namespaces['']) as Record<string, Record<string, Validatable>>;
   const model = byGroup?.[version]?.[object.kind];
@@ -423,6 +426,110 @@ const PRIVATE_V4 = [
   '127.0.0.0/8',
   '100.64.0.0/10',
 ];
+describe('deploy/kubernetes/components/keda-dispatcher: optional autoscaling on consumer lag (KEDA)', () => {
+  const component = path.join(kube, 'components', 'keda-dispatcher');
+  const overlay = path.join(kube, 'overlays', 'example-keda');
+  const dispatcher = renderBase(path.join(kube, 'zapier-dispatcher'));
+  const kustomization = YAML.parse(fs.readFileSync(path.join(component, 'kustomization.yaml'), 'utf8'));
+  const [scaledObject] = readYamlDocuments(path.join(component, 'scaledobject.yaml'));
+  const [triggerPatch] = readYamlDocuments(path.join(overlay, 'kafka-trigger.yaml'));
+  const [triggerAuth] = readYamlDocuments(path.join(overlay, 'triggerauthentication.yaml'));
+  const config = dispatcher.find((o) => o.kind === 'ConfigMap')!.data!;
+  const hpa = dispatcher.find((o) => o.kind === 'HorizontalPodAutoscaler')!;
+
+  it('is a Kustomize component, not part of any base or of the example overlay (opt-in)', () => {
+    expect(kustomization).toMatchObject({ kind: 'Component', resources: ['scaledobject.yaml'] });
+    for (const dir of [...BASES, 'overlays/example'])
+      expect(fs.readFileSync(path.join(kube, dir, 'kustomization.yaml'), 'utf8')).not.toMatch(/keda/i);
+    expect(YAML.parse(fs.readFileSync(path.join(overlay, 'kustomization.yaml'), 'utf8'))).toMatchObject({
+      resources: expect.arrayContaining(['../example']),
+      components: ['../../components/keda-dispatcher'],
+    });
+  });
+
+  it('its ScaledObject and TriggerAuthentication are valid against the KEDA schemas (which catch a wrong field)', () => {
+    for (const object of [scaledObject, triggerAuth])
+      expect(() => new (modelOf(object))(object).validate()).not.toThrow();
+    const broken = structuredClone(scaledObject);
+    broken.spec.maxReplicaCount = 'twelve';
+    expect(() => new (modelOf(broken))(broken).validate()).toThrow(/maxReplicaCount/);
+    const patched = { ...scaledObject, spec: { ...scaledObject.spec, triggers: triggerPatch.spec.triggers } };
+    expect(() => new (modelOf(patched))(patched).validate()).not.toThrow();
+  });
+
+  it("scales the dispatcher Deployment on its own group's lag, within the CPU autoscaler's bounds, which it replaces", () => {
+    const deployment = dispatcher.find((o) => o.kind === 'Deployment')!;
+    expect(scaledObject.spec.scaleTargetRef).toEqual({
+      apiVersion: deployment.apiVersion,
+      kind: 'Deployment',
+      name: deployment.metadata.name,
+    });
+    const [trigger] = scaledObject.spec.triggers;
+    expect(scaledObject.spec.triggers).toHaveLength(1);
+    expect(trigger.type).toBe('kafka');
+    expect(trigger.metadata).toMatchObject({
+      bootstrapServers: config.KAFKA_BROKERS,
+      consumerGroup: config.KAFKA_GROUP_ID ?? 'zapier-dispatcher',
+    });
+    // No topic: the lag of every topic the group consumes (lead.created and lead.updated).
+    expect(trigger.metadata.topic).toBeUndefined();
+    expect(Number(trigger.metadata.lagThreshold)).toBeGreaterThan(0);
+    expect([scaledObject.spec.minReplicaCount, scaledObject.spec.maxReplicaCount]).toEqual([
+      hpa.spec.minReplicas,
+      hpa.spec.maxReplicas,
+    ]);
+    expect(scaledObject.spec.advanced.horizontalPodAutoscalerConfig.behavior).toEqual(hpa.spec.behavior);
+    // The patch deletes exactly the base's HPA (KEDA's own HPA takes its place).
+    const [deletion] = readYamlDocuments(path.join(component, kustomization.patches[0].path));
+    expect(deletion).toMatchObject({
+      $patch: 'delete',
+      apiVersion: hpa.apiVersion,
+      kind: hpa.kind,
+      metadata: { name: hpa.metadata.name },
+    });
+  });
+
+  it("example-keda: the trigger reads the example's managed Kafka and logs in as the apps do", () => {
+    const exampleKafka = readYamlDocuments(path.join(kube, 'overlays', 'example', 'kafka.yaml')).find(
+      (o) => o.metadata.name === 'zapier-dispatcher',
+    )!.data!;
+    const [trigger] = triggerPatch.spec.triggers;
+    expect(triggerPatch.metadata.name).toBe(scaledObject.metadata.name);
+    expect(trigger.metadata).toMatchObject({
+      ...scaledObject.spec.triggers[0].metadata,
+      bootstrapServers: exampleKafka.KAFKA_BROKERS,
+      sasl: exampleKafka.KAFKA_SASL_MECHANISM.replace(/-/g, '_').replace(/^scram_sha_/, 'scram_sha'),
+      tls: exampleKafka.KAFKA_TLS === 'true' ? 'enable' : 'disable',
+    });
+    expect(trigger.authenticationRef.name).toBe(triggerAuth.metadata.name);
+    expect(triggerAuth.spec.configMapTargetRef).toEqual([
+      { parameter: 'username', name: 'zapier-dispatcher', key: 'KAFKA_SASL_USERNAME' },
+    ]);
+    expect(exampleKafka.KAFKA_SASL_USERNAME).toBeTruthy();
+    expect(triggerAuth.spec.secretTargetRef).toEqual([
+      { parameter: 'password', name: 'leadhooks', key: 'KAFKA_SASL_PASSWORD' },
+    ]);
+    expect(Object.keys(SECRET_VALUES)).toContain('KAFKA_SASL_PASSWORD');
+  });
+
+  it('builds example-keda with kustomize (when installed): a ScaledObject, no HPA, every object valid', () => {
+    const built = kustomizeBuild(overlay);
+    if (built === null) {
+      console.warn(
+        'kustomize (or kubectl) is not installed: example-keda is not built; its parts were checked',
+      );
+      return;
+    }
+    expect(built.filter((o) => o.kind === 'HorizontalPodAutoscaler')).toEqual([]);
+    const scaled = built.find((o) => o.kind === 'ScaledObject')!;
+    expect(scaled.spec.triggers[0].metadata.sasl).toBe('scram_sha512');
+    for (const object of built) {
+      expect(() => new (modelOf(object))(object).validate()).not.toThrow();
+      if (object.kind !== 'Namespace') expect(object.metadata.namespace).toBe('leadhooks');
+    }
+  });
+});
+
 const PRIVATE_V6 = ['fc00::/7', 'fe80::/10', '::1/128'];
 
 function checkNetworkPolicies(objects: KubeObject[]): void {

@@ -30,6 +30,8 @@ const { values: args } = parseArgs({
     drain: { type: 'string', default: '300' },
     keep: { type: 'boolean', default: false },
     scenario: { type: 'string', default: 'faults' },
+    // --scenario hostile only: which hostile tenants run in its second phase (comma list; all by default).
+    hostile: { type: 'string', default: 'binary,never,grower' },
   },
 });
 if (args.scenario === 'hostile') {

@@ -2,6 +2,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import kafkajs, { type Consumer } from 'kafkajs';
 import { LEAD_UPDATED_TOPIC } from '@leadhooks/contracts';
 import { EventPublisher } from '@leadhooks/messaging';
+import { OutboxRelayService } from '@leadhooks/outbox';
 import {
   createTestDatabase,
   createTestKafka,
@@ -139,6 +140,62 @@ describe('oversize events do not wedge the outbox relay (real Postgres + Kafka)'
       () => (published.get(`lead.updated:${lead.id}`) ?? 0) >= 1,
     );
     await stopAll();
+  }, 90_000);
+
+  it("sends a row as large as one the broker refused alone after its batch's other rows: they are published once, no producer replaced", async () => {
+    // The relay is driven by hand here, one batch at a time.
+    const app = await start({ OUTBOX_RELAY_ENABLED: 'false' });
+    const relay = app.get(OutboxRelayService);
+    const publisher = app.get(EventPublisher);
+    const grower = await seedSite(db.dataSource);
+    const made = await app.inject({
+      method: 'POST',
+      url: `/v1/admin/sites/${grower.id}/api-keys`,
+      payload: { name: 'hostile' },
+      headers: { authorization: `Bearer ${ADMIN}` },
+    });
+    const key = made.json<{ key: string }>().key;
+    const asSite = (method: 'POST' | 'PATCH', url: string, payload: object) =>
+      app.inject({ method, url, payload, headers: { authorization: `Bearer ${key}` } });
+    const lead = (await asSite('POST', '/v1/leads', { email: 'grow-again@example.com' })).json<{
+      id: string;
+    }>();
+    expect(await relay.publishBatch()).toBe(1);
+    // A lead.updated past the broker's limit (see the first test): refused, set aside; its size is now known.
+    expect((await asSite('PATCH', `/v1/leads/${lead.id}`, { extra: extras('g', 20) })).statusCode).toBe(200);
+    expect(await relay.publishBatch()).toBe(1);
+
+    // One batch: other sites' leads, a larger lead.updated of the grower, more leads.
+    const site = await seedSite(db.dataSource);
+    const others: string[] = [];
+    const postOther = async (i: number) => {
+      const answer = await app.inject({
+        method: 'POST',
+        url: `/v1/sites/${site.hostname}/leads`,
+        payload: { email: `batch-mate${i}@example.com` },
+      });
+      expect(answer.statusCode).toBe(201);
+      others.push(answer.json<{ id: string }>().id);
+    };
+    for (let i = 0; i < 4; i++) await postOther(i);
+    expect((await asSite('PATCH', `/v1/leads/${lead.id}`, { extra: extras('h', 20) })).statusCode).toBe(200);
+    for (let i = 4; i < 8; i++) await postOther(i);
+    const replaced = publisher.replacedProducers;
+    expect(await relay.publishBatch()).toBe(9);
+
+    // The others went in one send the broker took (no refused send: no producer replaced, nothing written twice).
+    expect(publisher.replacedProducers).toBe(replaced);
+    await waitUntil('the batch-mates published', () =>
+      others.every((id) => (published.get(`lead.created:${id}`) ?? 0) >= 1),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(others.map((id) => published.get(`lead.created:${id}`))).toEqual(others.map(() => 1));
+    const rows: Array<{ set_aside: boolean }> = await db.dataSource.query(
+      `SELECT set_aside_at IS NOT NULL AS set_aside FROM outbox
+        WHERE aggregate_id = $1 AND event_type = 'lead.updated' ORDER BY id`,
+      [lead.id],
+    );
+    expect(rows).toEqual([{ set_aside: true }, { set_aside: true }]);
   }, 90_000);
 
   it('publishes a backlog of large leads in sends under KAFKA_MAX_SEND_BYTES, none refused, none set aside', async () => {

@@ -1,7 +1,14 @@
 import type { Kafka, Producer } from 'kafkajs';
 import { EventPublisher } from './event-publisher.js';
 
-/** A fake kafkajs client: each producer records what it sent; `hang` makes its sends never settle. */
+/** The broker's answer to a record batch over its limit, as kafkajs wraps it (the protocol error as `cause`). */
+const tooLarge = () =>
+  Object.assign(new Error('too large'), { cause: { type: 'MESSAGE_TOO_LARGE', retriable: false } });
+
+/**
+ * A fake kafkajs client: each producer records what it sent; `hang` makes its sends never settle; a send carrying a
+ * value that starts with `big` is refused whole for its size.
+ */
 function fakeKafka(options: { hangFirstProducer?: boolean } = {}) {
   const producers: Array<{ sent: string[]; sends: string[][]; disconnected: boolean }> = [];
   const kafka = {
@@ -14,6 +21,8 @@ function fakeKafka(options: { hangFirstProducer?: boolean } = {}) {
         disconnect: () => Promise.resolve(void (record.disconnected = true)),
         sendBatch: ({ topicMessages }: { topicMessages: Array<{ messages: Array<{ value: string }> }> }) => {
           if (hangs) return new Promise(() => undefined);
+          if (topicMessages.some((t) => t.messages.some((m) => m.value.startsWith('big'))))
+            return Promise.reject(tooLarge());
           record.sends.push(topicMessages.flatMap((t) => t.messages.map((m) => m.value)));
           record.sent.push(...topicMessages.flatMap((t) => t.messages.map((m) => m.value)));
           return Promise.resolve([]);
@@ -78,5 +87,28 @@ describe(EventPublisher.name, () => {
       'e',
     ]);
     expect(sut.replacedProducers).toBe(0);
+  });
+
+  it('keeps its producer when a lone message is refused for its size (nothing was written), not otherwise', async () => {
+    const { kafka, producers } = fakeKafka();
+    const sut = new EventPublisher(kafka, 1_000);
+    await sut.publish('t', [{ key: 'k', value: 'before' }]);
+    await expect(sut.publish('t', [{ key: 'k', value: 'big-alone' }])).rejects.toThrow('too large');
+    await sut.publish('t', [{ key: 'k', value: 'after' }]);
+    expect(producers).toHaveLength(1);
+    expect(producers[0].sent).toEqual(['before', 'after']);
+    expect(sut.replacedProducers).toBe(0);
+
+    // With other messages in the send, the broker may have written those: the producer is replaced.
+    await expect(
+      sut.publish('t', [
+        { key: 'k', value: 'small' },
+        { key: 'k', value: 'big-with-others' },
+      ]),
+    ).rejects.toThrow('too large');
+    await sut.publish('t', [{ key: 'k', value: 'later' }]);
+    expect(producers).toHaveLength(2);
+    expect(producers[1].sent).toEqual(['later']);
+    expect(sut.replacedProducers).toBe(1);
   });
 });

@@ -1,4 +1,5 @@
 import kafkajs, { type Kafka, type Producer, type TopicMessages } from 'kafkajs';
+import { isMessageTooLarge } from './message-too-large.js';
 
 export interface OutgoingMessage {
   key: string;
@@ -41,7 +42,10 @@ const RECORD_OVERHEAD_BYTES = 32;
  *   (OUT_OF_ORDER_SEQUENCE_NUMBER until restart); the next publish gets a new producer, a new producer id and
  *   fresh sequences. The failed publishes are rejected, so callers retry them (the relay keeps its rows, the
  *   dispatcher re-reads its message), and the broker's de-duplication is not relied on across producers: the
- *   consumers' lead lock is.
+ *   consumers' lead lock is. One exception: a send of a single message refused for its size (the relay tries a
+ *   row the broker may refuse alone). The broker wrote nothing (one message, one partition, refused whole) and
+ *   kafkajs rolled that partition's sequence back, so the producer is still in step and is kept: replacing it
+ *   (a new connection and producer id) for each oversize row cost every row behind it the reconnect.
  */
 export class EventPublisher {
   private producer: Producer | undefined;
@@ -106,6 +110,7 @@ export class EventPublisher {
         for (const pending of batch) pending.resolve();
       } catch (error) {
         for (const pending of batch) pending.reject(error);
+        if (isMessageTooLarge(error) && batch.length === 1 && batch[0].messages.length === 1) continue;
         this.replacedProducers++;
         void this.discard();
       }

@@ -37,6 +37,12 @@ export class OutboxRelayService implements OnApplicationBootstrap, BeforeApplica
   private stopping = false;
   private lastPruneAt = 0;
   private stopRequested: () => void = () => undefined;
+  /**
+   * Per topic, the smallest event the broker refused even alone (bytes): rows at least this large are sent alone,
+   * after the rest of their batch, so the rest never waits on a send the broker refuses. Forgotten when a row that
+   * large is accepted (the topic's limit was raised).
+   */
+  private readonly refusedBytes = new Map<string, number>();
   private readonly stopped = new Promise<void>((resolve) => (this.stopRequested = resolve));
 
   constructor(
@@ -87,16 +93,21 @@ export class OutboxRelayService implements OnApplicationBootstrap, BeforeApplica
   }
 
   /**
-   * Publishes one batch; returns how many rows it handled. When the broker refuses the batch for its size (a row
-   * over its message.max.bytes), the largest row is tried alone and the rest again as a batch, until the rest goes
-   * through; a row refused even alone is set aside (marked, kept, alerted on), so one oversize event never blocks
-   * the rows of every other lead behind it. A batch holds at most one row per lead (see the claim), so publishing
-   * the largest first never reorders a lead's events.
+   * Publishes one batch; returns how many rows it handled. Rows as large as one the broker already refused for
+   * its topic go alone, after the others. When the broker refuses the batch for its size (a row over its
+   * message.max.bytes), the largest row is taken out and the rest sent again, until the rest goes through; then
+   * each row taken out is tried alone, and a row refused even alone is set aside (marked, kept, alerted on). So one
+   * oversize event never blocks the rows of every other lead behind it, and once its size is known it costs them
+   * no refused send at all. A batch holds at most one row per lead (see the claim), so sending some rows after the
+   * others never reorders a lead's events.
    */
   async publishBatch(): Promise<number> {
     return this.outbox.publishBatch(this.settings.batchSize, async (batch) => {
-      const setAside: SetAsideOutboxMessage[] = [];
-      let rest = batch;
+      const alone = batch.filter((row) => {
+        const refused = this.refusedBytes.get(row.topic);
+        return refused !== undefined && sizeOf(row) >= refused;
+      });
+      let rest = batch.filter((row) => !alone.includes(row));
       while (rest.length) {
         try {
           await this.publishAll(rest);
@@ -105,9 +116,13 @@ export class OutboxRelayService implements OnApplicationBootstrap, BeforeApplica
           if (!isMessageTooLarge(error)) throw error;
           const largest = rest.reduce((a, b) => (sizeOf(b) > sizeOf(a) ? b : a));
           rest = rest.filter((row) => row !== largest);
-          const reason = await this.publishAlone(largest);
-          if (reason) setAside.push({ id: largest.id, reason });
+          alone.push(largest);
         }
+      }
+      const setAside: SetAsideOutboxMessage[] = [];
+      for (const row of alone) {
+        const reason = await this.publishAlone(row);
+        if (reason) setAside.push({ id: row.id, reason });
       }
       return setAside;
     });
@@ -121,12 +136,15 @@ export class OutboxRelayService implements OnApplicationBootstrap, BeforeApplica
 
   /** Publishes one row alone; returns why it was set aside when the broker refuses it for its size even so. */
   private async publishAlone(row: ClaimedOutboxMessage): Promise<string | null> {
+    const bytes = sizeOf(row);
+    const refused = this.refusedBytes.get(row.topic);
     try {
       await this.publisher.publish(this.topics.physical(row.topic), [toOutgoing(row)]);
+      if (refused !== undefined && bytes >= refused) this.refusedBytes.delete(row.topic);
       return null;
     } catch (error) {
       if (!isMessageTooLarge(error)) throw error;
-      const bytes = sizeOf(row);
+      this.refusedBytes.set(row.topic, Math.min(bytes, refused ?? Infinity));
       this.log.error({
         message: `Set outbox row ${row.id} aside: Kafka refuses its ${row.eventType} event of lead ${row.aggregateId} (${bytes} bytes) even alone; the rows behind it go on`,
         outboxId: row.id,

@@ -227,7 +227,9 @@ describe('leads-api endpoints admin API and lead PATCH (real Postgres + Kafka)',
       expect.objectContaining({ field: 'url' }),
     ]);
     expect(await field({ events: [] })).toEqual([expect.objectContaining({ field: 'events' })]);
-    expect(await field({ events: ['lead.deleted'] })).toEqual([expect.objectContaining({ field: 'events' })]);
+    expect(await field({ events: ['lead.archived'] })).toEqual([
+      expect.objectContaining({ field: 'events' }),
+    ]);
     expect(await field({ auth: 'basic' })).toEqual([expect.objectContaining({ field: 'auth' })]);
     expect(await field({ format: 'xml' })).toEqual([expect.objectContaining({ field: 'format' })]);
     expect(await field({ timeout_ms: 500 })).toEqual([expect.objectContaining({ field: 'timeout_ms' })]);

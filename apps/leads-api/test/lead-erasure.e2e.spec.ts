@@ -129,6 +129,61 @@ describe('lead erasure and export (real Postgres + Kafka)', () => {
     expect(erased.json()).toMatchObject({ erased_by: `site-key:${key.id}` });
   });
 
+  it('emits lead.deleted (ids only, plain) with the erasure, which a REST hook may take and the sample list shows', async () => {
+    const site = await seedSite(db.dataSource, { webhookUrl: receiver.url, enabled: true });
+    const made = await call(ADMIN, 'POST', `/v1/admin/sites/${site.id}/api-keys`, { name: 'Zapier' });
+    const key = made.json<{ id: string; key: string }>().key;
+    const hook = await call(key, 'POST', '/v1/hooks', {
+      target_url: `${receiver.url}deleted`,
+      event: 'lead.deleted',
+    });
+    expect(hook.statusCode).toBe(201);
+    expect(hook.json()).toMatchObject({ event: 'lead.deleted' });
+    const id = await postLead(site.hostname, 'gone.soon@example.com', '+1 555 0142 999');
+
+    const erased = await call(key, 'DELETE', `/v1/leads/${id}`);
+    expect(erased.statusCode).toBe(200);
+    const { event_id: eventId, erased_at: erasedAt } = erased.json<{ event_id: string; erased_at: string }>();
+    expect(eventId).toEqual(expect.any(String));
+    const rows: Array<{ topic: string; event_type: string; payload: unknown }> = await db.dataSource.query(
+      `SELECT topic, event_type, payload FROM outbox WHERE aggregate_id = $1`,
+      [id],
+    );
+    expect(rows).toEqual([
+      {
+        topic: 'lead.deleted',
+        event_type: 'lead.deleted',
+        payload: {
+          id: eventId,
+          type: 'lead.deleted',
+          version: 1,
+          occurred_at: erasedAt,
+          data: { lead_id: id, site_id: site.id, erased_at: erasedAt, reason: 'request' },
+        },
+      },
+    ]);
+    expect(await tablesHolding('gone.soon@example.com', '+1 555 0142 999')).toEqual([]);
+
+    const samples = await call(key, 'GET', '/v1/leads?limit=3&event=lead.deleted');
+    expect(samples.json()).toEqual([
+      {
+        id: eventId,
+        event: 'lead.deleted',
+        event_id: eventId,
+        lead_id: id,
+        site_id: site.id,
+        site_hostname: site.hostname,
+        site_name: site.name,
+        erased_at: erasedAt,
+        reason: 'request',
+        attempt: 1,
+      },
+    ]);
+    // The erased lead is gone from the lead.created samples too (its tombstone has no fields to show).
+    const created = await call(key, 'GET', '/v1/leads?limit=3&event=lead.created');
+    expect(created.json<Array<{ lead_id: string }>>().map((item) => item.lead_id)).not.toContain(id);
+  });
+
   it('exports everything stored about a lead as one JSON document', async () => {
     const site = await seedSite(db.dataSource, { webhookUrl: receiver.url, enabled: true });
     const id = await postLead(site.hostname);

@@ -2,7 +2,7 @@ import type { NextStep } from './retry-plan.js';
 import { cutText } from './sanitize.js';
 import type { EventType } from './topics.js';
 
-/** Kafka header names carried by event messages (lead.created, lead.updated) on main, retry and dead-letter topics. */
+/** Kafka header names carried by event messages (lead.created, lead.updated, lead.deleted) on main, retry and dead-letter topics. */
 export const HEADERS = {
   /** The delivery attempt number this message is for (1 for the first). */
   attempt: 'lh-attempt',

@@ -1,6 +1,7 @@
 export * from './endpoint-settings.js';
 export * from './headers.js';
 export * from './lead-created.event.js';
+export * from './lead-deleted.event.js';
 export * from './lead-event.js';
 export * from './lead-event-seal.js';
 export * from './lead-snapshot.js';

@@ -1,5 +1,5 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import type { LeadEvent } from './lead-event.js';
+import type { LeadDataEvent, LeadEvent } from './lead-event.js';
 import { isIsoDate, isRecord } from './lead-snapshot.js';
 
 /**
@@ -27,13 +27,16 @@ export interface SealedLeadData {
 /** An event as it travels (outbox, Kafka) once sealed. */
 export interface SealedLeadEvent {
   id: string;
-  type: LeadEvent['type'];
+  type: LeadDataEvent['type'];
   version: number;
   occurred_at: string;
   data: SealedLeadData;
 }
 
-/** What a topic may hold: a sealed event, or a plain one (published before sealing existed, or a tool's). */
+/**
+ * What a topic may hold: a sealed event, or a plain one (published before sealing existed, or a tool's, or a
+ * lead.deleted, which holds ids only and is never sealed).
+ */
 export type WireLeadEvent = LeadEvent | SealedLeadEvent;
 
 /** A fresh data key for one lead. */
@@ -51,7 +54,7 @@ function associatedData(eventId: string, leadId: string): Buffer {
 }
 
 /** The event with its `data` sealed under the lead's key; ids stay readable. A sealed event is returned as is. */
-export function sealLeadEvent(event: WireLeadEvent, key: Buffer): SealedLeadEvent {
+export function sealLeadEvent(event: LeadDataEvent | SealedLeadEvent, key: Buffer): SealedLeadEvent {
   if (isSealedLeadEvent(event)) return event;
   const iv = randomBytes(IV_BYTES);
   const cipher = createCipheriv('aes-256-gcm', key, iv);
@@ -113,4 +116,9 @@ export function sealedDataProblems(data: Record<string, unknown>): string[] {
   }
   if (!isIsoDate(data.submitted_at)) problems.push('data.submitted_at must be an ISO date');
   return problems;
+}
+
+/** The site hostname an event names, for logs and listings; a lead.deleted names none (ids only). */
+export function eventSiteHostname(event: WireLeadEvent): string | null {
+  return 'site_hostname' in event.data ? event.data.site_hostname : null;
 }

@@ -1,10 +1,20 @@
 import { LEAD_CREATED_TYPE, LEAD_CREATED_VERSION, type LeadCreatedEvent } from './lead-created.event.js';
+import {
+  isLeadDeletedReason,
+  LEAD_DELETED_REASONS,
+  LEAD_DELETED_TYPE,
+  LEAD_DELETED_VERSION,
+  type LeadDeletedEvent,
+} from './lead-deleted.event.js';
 import { sealedDataProblems, type WireLeadEvent } from './lead-event-seal.js';
-import { isExtraValue, isIsoDate, isRecord, snapshotProblems } from './lead-snapshot.js';
+import { isExtraValue, isIsoDate, isRecord, isUuid, snapshotProblems } from './lead-snapshot.js';
 import { LEAD_UPDATED_TYPE, LEAD_UPDATED_VERSION, type LeadUpdatedEvent } from './lead-updated.event.js';
 
-/** Every event a delivery can carry. */
-export type LeadEvent = LeadCreatedEvent | LeadUpdatedEvent;
+/** The events that carry a lead's data (sealed under its key on the wire, docs/privacy.md). */
+export type LeadDataEvent = LeadCreatedEvent | LeadUpdatedEvent;
+
+/** Every event a delivery can carry: the lead's data, or (lead.deleted) the ids of an erased lead. */
+export type LeadEvent = LeadDataEvent | LeadDeletedEvent;
 
 export type EventParseResult<E extends WireLeadEvent = LeadEvent> =
   | { ok: true; event: E }
@@ -13,6 +23,7 @@ export type EventParseResult<E extends WireLeadEvent = LeadEvent> =
 const VERSIONS: Record<string, number> = {
   [LEAD_CREATED_TYPE]: LEAD_CREATED_VERSION,
   [LEAD_UPDATED_TYPE]: LEAD_UPDATED_VERSION,
+  [LEAD_DELETED_TYPE]: LEAD_DELETED_VERSION,
 };
 
 /**
@@ -59,6 +70,11 @@ function parseEvent(raw: unknown, sealedAllowed: boolean): EventParseResult<Wire
   const problems: string[] = [];
   if (typeof value.id !== 'string' || !value.id) problems.push('id must be a non-empty string');
   if (!isIsoDate(value.occurred_at)) problems.push('occurred_at must be an ISO date');
+  if (value.type === LEAD_DELETED_TYPE) {
+    problems.push(...deletedDataProblems(value.data));
+    if (problems.length) return { ok: false, code: 'invalid-event', reason: problems.join('; ') };
+    return { ok: true, event: value as unknown as LeadDeletedEvent };
+  }
   if (sealedAllowed && isRecord(value.data) && 'sealed' in value.data) {
     problems.push(...sealedDataProblems(value.data));
     if (problems.length) return { ok: false, code: 'invalid-event', reason: problems.join('; ') };
@@ -91,4 +107,21 @@ export function parseLeadCreatedEvent(raw: unknown): EventParseResult<LeadCreate
     };
   }
   return parsed as EventParseResult<LeadCreatedEvent>;
+}
+
+/** A lead.deleted carries ids only: anything else in its data is refused (it must never carry personal data). */
+function deletedDataProblems(data: unknown): string[] {
+  if (!isRecord(data)) return ['data must be an object'];
+  const problems: string[] = [];
+  for (const field of ['lead_id', 'site_id'] as const)
+    if (!isUuid(data[field])) problems.push(`data.${field} must be a uuid`);
+  if (!isIsoDate(data.erased_at)) problems.push('data.erased_at must be an ISO date');
+  if (!isLeadDeletedReason(data.reason))
+    problems.push(`data.reason must be one of ${LEAD_DELETED_REASONS.join(', ')}`);
+  const unknown = Object.keys(data).filter(
+    (key) => !['lead_id', 'site_id', 'erased_at', 'reason'].includes(key),
+  );
+  if (unknown.length)
+    problems.push(`data of a lead.deleted holds ids only (unexpected: ${unknown.join(', ')})`);
+  return problems;
 }

@@ -9,11 +9,11 @@ export interface OutboundMappingInput {
   event_id: string;
   timestamp: string;
   attempt: number;
-  /** Every lead field as the event carries it (`lead_id`, `email`, …, `extra`). */
+  /** Every lead field as the event carries it (`lead_id`, `email`, …, `extra`); a lead.deleted's ids, when and why. */
   lead: Record<string, unknown>;
-  /** lead.updated only: `{field: {from, to}}`; null for lead.created. */
+  /** lead.updated only: `{field: {from, to}}`; null for lead.created and lead.deleted. */
   changes: Record<string, LeadChange> | null;
-  /** lead.updated only: the lead's version; null for lead.created. */
+  /** lead.updated only: the lead's version; null for lead.created and lead.deleted. */
   version: number | null;
   site: SiteIdentity;
 }

@@ -1,14 +1,16 @@
 /** The event types the product publishes; each has its own topic family (main, retry tiers, DLT). */
-export const EVENT_TYPES = ['lead.created', 'lead.updated'] as const;
+export const EVENT_TYPES = ['lead.created', 'lead.updated', 'lead.deleted'] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
 /** Kafka topic names (SPEC §10, §11). Retry topics are named by their default tier even when delays are scaled. */
 export const LEAD_CREATED_TOPIC = 'lead.created';
 export const LEAD_UPDATED_TOPIC = 'lead.updated';
+export const LEAD_DELETED_TOPIC = 'lead.deleted';
 export const RETRY_TIERS = ['1m', '2m', '4m', '8m', '16m'] as const;
 export type RetryTier = (typeof RETRY_TIERS)[number];
 export const LEAD_CREATED_DLT = 'lead.created.dlt';
 export const LEAD_UPDATED_DLT = 'lead.updated.dlt';
+export const LEAD_DELETED_DLT = 'lead.deleted.dlt';
 
 export function isEventType(value: unknown): value is EventType {
   return (EVENT_TYPES as readonly unknown[]).includes(value);

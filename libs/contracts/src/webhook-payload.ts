@@ -1,4 +1,5 @@
-import type { LeadEvent } from './lead-event.js';
+import { LEAD_DELETED_TYPE, type LeadDeletedEvent } from './lead-deleted.event.js';
+import type { LeadDataEvent, LeadEvent } from './lead-event.js';
 import type { ExtraValue } from './lead-snapshot.js';
 import { LEAD_UPDATED_TYPE } from './lead-updated.event.js';
 
@@ -39,6 +40,8 @@ const RESERVED_KEYS = new Set([
   'attempt',
   'lead_version',
   'changed_fields',
+  'erased_at',
+  'reason',
 ]);
 
 /** Zapier maps top-level scalars to fields; a list (a checkbox group) travels comma-joined. */
@@ -57,7 +60,7 @@ function flatNameOfChange(field: string): string {
 }
 
 /** The lead's own fields with its site, in the reading order both formats use. */
-function leadColumns(event: LeadEvent, site: SiteIdentity) {
+function leadColumns(event: LeadDataEvent, site: SiteIdentity) {
   const lead = event.data;
   return {
     lead_id: lead.lead_id,
@@ -83,6 +86,8 @@ function leadColumns(event: LeadEvent, site: SiteIdentity) {
  * (comma list) and `previous_<field>` for each change.
  */
 export function buildZapierPayload(event: LeadEvent, site: SiteIdentity, attempt: number): FlatPayload {
+  if (event.type === LEAD_DELETED_TYPE)
+    return { id: event.id, event: event.type, event_id: event.id, ...deletedColumns(event, site), attempt };
   const lead = event.data;
   const payload: FlatPayload = {
     id: event.id,
@@ -105,8 +110,24 @@ export function buildZapierPayload(event: LeadEvent, site: SiteIdentity, attempt
   return payload;
 }
 
+/**
+ * A lead.deleted's fields: ids, when and why, with the site (whose names are ours, not the person's). Nothing
+ * personal: the lead's data is gone by the time this is sent.
+ */
+function deletedColumns(event: LeadDeletedEvent, site: SiteIdentity) {
+  return {
+    lead_id: event.data.lead_id,
+    site_id: site.id,
+    site_hostname: site.hostname,
+    site_name: site.name,
+    erased_at: event.data.erased_at,
+    reason: event.data.reason,
+  };
+}
+
 /** The lead as `data`, keys in a fixed reading order (a stored event's keys come back in jsonb's order). */
 function envelopeData(event: LeadEvent, site: SiteIdentity): Record<string, unknown> {
+  if (event.type === LEAD_DELETED_TYPE) return deletedColumns(event, site);
   const lead = event.data;
   const data: Record<string, unknown> = { ...leadColumns(event, site), extra: lead.extra };
   for (const [key, value] of Object.entries(lead)) if (!(key in data)) data[key] = value;

@@ -2,7 +2,7 @@ import { useState } from 'preact/hooks';
 import type { Endpoint } from '../api/types.js';
 import { html } from '../ui/html.js';
 
-export const EVENTS = ['lead.created', 'lead.updated'] as const;
+export const EVENTS = ['lead.created', 'lead.updated', 'lead.deleted'] as const;
 const AUTH_MODES: Array<[Endpoint['auth'], string]> = [
   ['standard_webhooks', 'Standard Webhooks signature (Zapier, code)'],
   ['secret_header', 'Secret header X-Webhook-Secret (Make, n8n)'],

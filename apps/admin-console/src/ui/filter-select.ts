@@ -6,6 +6,7 @@ export type Options = Array<[value: string, label: string]>;
 export const EVENT_OPTIONS: Options = [
   ['lead.created', 'lead.created'],
   ['lead.updated', 'lead.updated'],
+  ['lead.deleted', 'lead.deleted'],
 ];
 
 export const siteOptions = (sites: Site[]): Options => sites.map((site) => [site.id, site.hostname]);

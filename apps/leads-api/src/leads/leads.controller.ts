@@ -63,7 +63,7 @@ export class LeadsController {
   @ApiOperation({
     summary:
       'Admin key: leads by site, status and time (newest first, cursor pagination). Site key: the newest `limit` ' +
-      "(default 3) of the site's events in the exact flat webhook shape (Zapier's sample list; `event` picks lead.created or lead.updated)",
+      "(default 3) of the site's events in the exact flat webhook shape (Zapier's sample list; `event` picks lead.created, lead.updated or lead.deleted)",
   })
   @ApiOkResponse({
     schema: {

@@ -12,6 +12,7 @@ import {
   type EventType,
   type FlatPayload,
   LEAD_CREATED_TYPE,
+  LEAD_DELETED_TYPE,
   LEAD_TEXT_FIELDS,
   LEAD_UPDATED_TYPE,
   requeueMessage,
@@ -95,6 +96,7 @@ export function toErasureDto(record: ErasureRecord, alreadyErased: boolean): Era
     erased_at: record.erasedAt.toISOString(),
     erased_by: record.erasedBy,
     reason: record.reason,
+    event_id: record.eventId,
     already_erased: alreadyErased,
     erased: record.erased,
   };
@@ -263,9 +265,11 @@ export class LeadsService {
     const site = await this.sites.findById(siteId);
     if (!site) throw new NotFoundException(`No site ${siteId}`);
     const events =
-      event === LEAD_UPDATED_TYPE
-        ? await this.leads.newestEvents(siteId, LEAD_UPDATED_TYPE, limit)
-        : await this.leads.newestEvents(siteId, LEAD_CREATED_TYPE, limit);
+      event === LEAD_DELETED_TYPE
+        ? await this.erasures.newestDeletedEvents(siteId, limit)
+        : event === LEAD_UPDATED_TYPE
+          ? await this.leads.newestEvents(siteId, LEAD_UPDATED_TYPE, limit)
+          : await this.leads.newestEvents(siteId, LEAD_CREATED_TYPE, limit);
     return events.map((stored) => buildZapierPayload(stored, site, 1));
   }
 

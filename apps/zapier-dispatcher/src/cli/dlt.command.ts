@@ -58,11 +58,7 @@ interface FilterOptions {
 
 function withFilters(command: Command): Command {
   return command
-    .option(
-      '--event <type>',
-      `only this event's DLT (${EVENT_TYPES.join(' or ')}; both by default)`,
-      parseEvent,
-    )
+    .option('--event <type>', `only this event's DLT (${EVENT_TYPES.join(', ')}; all by default)`, parseEvent)
     .option('--site <hostname-or-id>', 'only leads of this site')
     .option('--lead <id>', 'only this lead', parseUuid)
     .option('--endpoint <id>', 'only deliveries to this endpoint', parseUuid)

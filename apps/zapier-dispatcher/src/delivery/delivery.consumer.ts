@@ -1,6 +1,6 @@
 import { Controller, Inject } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
-import { LEAD_CREATED_TOPIC, LEAD_UPDATED_TOPIC, retryTopic } from '@leadhooks/contracts';
+import { LEAD_CREATED_TOPIC, LEAD_DELETED_TOPIC, LEAD_UPDATED_TOPIC, retryTopic } from '@leadhooks/contracts';
 import type { ConsumedMessage, HandlerOutcome } from '@leadhooks/messaging';
 import { DeliveryService } from './delivery.service.js';
 
@@ -8,7 +8,7 @@ import { DeliveryService } from './delivery.service.js';
 type DeliveryTopics = Record<string, ConsumedMessage>;
 
 /**
- * lead.created and lead.updated, each with its retry tiers: all run the same delivery; the event family comes
+ * lead.created, lead.updated and lead.deleted, each with its retry tiers: all run the same delivery; the event family comes
  * from the topic, the tier and the delivery from the message headers.
  */
 @Controller()
@@ -72,6 +72,35 @@ export class DeliveryConsumer {
 
   @EventPattern<DeliveryTopics>(retryTopic('16m', 'lead.updated'))
   onLeadUpdatedRetry16m(@Payload() message: ConsumedMessage): Promise<HandlerOutcome> {
+    return this.delivery.handle(message);
+  }
+  @EventPattern<DeliveryTopics>(LEAD_DELETED_TOPIC)
+  onLeadDeleted(@Payload() message: ConsumedMessage): Promise<HandlerOutcome> {
+    return this.delivery.handle(message);
+  }
+
+  @EventPattern<DeliveryTopics>(retryTopic('1m', 'lead.deleted'))
+  onLeadDeletedRetry1m(@Payload() message: ConsumedMessage): Promise<HandlerOutcome> {
+    return this.delivery.handle(message);
+  }
+
+  @EventPattern<DeliveryTopics>(retryTopic('2m', 'lead.deleted'))
+  onLeadDeletedRetry2m(@Payload() message: ConsumedMessage): Promise<HandlerOutcome> {
+    return this.delivery.handle(message);
+  }
+
+  @EventPattern<DeliveryTopics>(retryTopic('4m', 'lead.deleted'))
+  onLeadDeletedRetry4m(@Payload() message: ConsumedMessage): Promise<HandlerOutcome> {
+    return this.delivery.handle(message);
+  }
+
+  @EventPattern<DeliveryTopics>(retryTopic('8m', 'lead.deleted'))
+  onLeadDeletedRetry8m(@Payload() message: ConsumedMessage): Promise<HandlerOutcome> {
+    return this.delivery.handle(message);
+  }
+
+  @EventPattern<DeliveryTopics>(retryTopic('16m', 'lead.deleted'))
+  onLeadDeletedRetry16m(@Payload() message: ConsumedMessage): Promise<HandlerOutcome> {
     return this.delivery.handle(message);
   }
 }

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import {
   DeliveryHeaders,
   dltTopic,
+  eventSiteHostname,
   type EventType,
   LEAD_CREATED_TYPE,
   parseWireLeadEvent,
@@ -123,9 +124,10 @@ export class DeliveryService {
     if (!result.deliveries.length) {
       this.metrics.skipped.inc({ reason: 'no-endpoint' });
       this.log.debug({
-        message: `No endpoint of ${event.data.site_hostname} takes ${event.type}; lead ${event.data.lead_id} not sent`,
+        message: `No endpoint of site ${event.data.site_id} takes ${event.type}; lead ${event.data.lead_id} not sent`,
         leadId: event.data.lead_id,
-        site: event.data.site_hostname,
+        siteId: event.data.site_id,
+        site: eventSiteHostname(event),
         event: event.type,
       });
       return DONE;

@@ -1,5 +1,6 @@
 import {
   DeliveryHeaders,
+  eventSiteHostname,
   type EventType,
   type WireLeadEvent,
   parseWireLeadEvent,
@@ -9,7 +10,7 @@ import type { KafkaMessage } from 'kafkajs';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** One message in a dead-letter topic (lead.created.dlt, lead.updated.dlt), as ops see it. */
+/** One message in a dead-letter topic (lead.created.dlt, lead.updated.dlt, lead.deleted.dlt), as ops see it. */
 export interface DeadLetter {
   /** Logical DLT topic. */
   topic: string;
@@ -58,7 +59,7 @@ export function toDeadLetter(topic: string, partition: number, message: KafkaMes
     deliveryId: state.deliveryId ?? null,
     endpointId: state.endpointId ?? null,
     siteId: event?.data.site_id ?? null,
-    siteHostname: event?.data.site_hostname ?? null,
+    siteHostname: event ? eventSiteHostname(event) : null,
     attempts: info.attempts,
     firstFailureAt: info.firstFailureAt,
     lastError: info.lastError,

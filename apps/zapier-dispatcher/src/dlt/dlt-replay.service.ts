@@ -3,6 +3,7 @@ import {
   dltTopic,
   EVENT_TYPES,
   LEAD_CREATED_TYPE,
+  LEAD_DELETED_TYPE,
   requeueMessage,
   type TopicNames,
 } from '@leadhooks/contracts';
@@ -240,7 +241,12 @@ export class DltReplayService {
       };
     }
     if (!letter.eventId)
-      return { outcome: 'skipped-missing', detail: 'unreadable lead.updated: cannot tell which update' };
+      return {
+        outcome: 'skipped-missing',
+        detail: `unreadable ${letter.eventType}: cannot tell which event`,
+      };
+    if (letter.eventType === LEAD_DELETED_TYPE)
+      return { outcome: OUTCOMES[await this.deliveries.republishDeleted(letter.eventId, next)] };
     return { outcome: OUTCOMES[await this.deliveries.republishUpdate(letter.eventId, next)] };
   }
 

@@ -10,6 +10,7 @@ import { InboundSources1765000000550 } from './1765000000550-InboundSources.js';
 import { OutboxSetAside1765000000700 } from './1765000000700-OutboxSetAside.js';
 import { EndpointPolicy1765000000800 } from './1765000000800-EndpointPolicy.js';
 import { LeadPrivacy1765000024000 } from './1765000024000-LeadPrivacy.js';
+import { LeadDeletedEvent1765000024200 } from './1765000024200-LeadDeletedEvent.js';
 
 /** Every migration, in order. Listed explicitly so bundles and tests need no file globbing. */
 export const MIGRATIONS = [
@@ -25,4 +26,5 @@ export const MIGRATIONS = [
   OutboxSetAside1765000000700,
   EndpointPolicy1765000000800,
   LeadPrivacy1765000024000,
+  LeadDeletedEvent1765000024200,
 ];

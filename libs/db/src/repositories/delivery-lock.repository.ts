@@ -4,6 +4,7 @@ import {
   cutOptional,
   type EventType,
   LEAD_CREATED_TYPE,
+  LEAD_DELETED_TYPE,
   LEAD_UPDATED_TYPE,
   sanitizeText,
   type SiteIdentity,
@@ -123,6 +124,7 @@ const SUPERSEDED = `
 /**
  * Fan-out of many events in ONE statement: for each event, a delivery per endpoint of its lead's site that is
  * live, enabled, has a URL and is subscribed to the event's type at this moment; idempotent on (event, endpoint).
+ * An erased lead gets deliveries of its lead.deleted only (ids, no personal data).
  * A new delivery is created already leased to the caller (one statement where a claim would be a second one).
  * Leads are locked in id order first. For lead.created, the lead's `zapier_status` follows the `zapier` delivery:
  * PENDING when one was created, NOT_CONFIGURED when there is none at all; a lead with no zapier delivery is marked
@@ -137,7 +139,9 @@ const FAN_OUT_BATCH = `
   ), lead_row AS (
     SELECT input.*, l.site_id
       FROM input CROSS JOIN LATERAL (
-        SELECT id, site_id FROM lead WHERE lead.id = input.lead_id AND lead.erased_at IS NULL OFFSET 0 FOR UPDATE) l
+        SELECT id, site_id FROM lead
+         WHERE lead.id = input.lead_id AND (lead.erased_at IS NULL OR input.event_type = '${LEAD_DELETED_TYPE}')
+        OFFSET 0 FOR UPDATE) l
   ), subscribed AS (
     -- FOR KEY SHARE: a DELETE or disable of the endpoint (which locks it FOR UPDATE) waits for this statement, and
     -- this statement, had it waited, sees the endpoint as that change left it.
@@ -211,7 +215,7 @@ const FAN_OUT_BATCH = `
  *   SELECT d.status, d.attempt_count, d.locked_until, e.deleted_at, e.enabled, e.url IS NOT NULL, e.events
  *     FROM delivery d JOIN endpoint e ON e.id = d.endpoint_id WHERE d.id = :delivery FOR UPDATE OF d;
  *   -- SENT → already-sent; not PENDING → not-pending; :attempt <> attempt_count + 1 → stale;
- *   -- locked_until > now() → leased; lead erased (lead_key.erased_at) → SKIPPED 'erased';
+ *   -- locked_until > now() → leased; lead erased (lead_key.erased_at), unless a lead.deleted → SKIPPED 'erased';
  *   -- endpoint deleted, disabled, without URL or unsubscribed → SKIPPED; else:
  *   UPDATE delivery SET lock_token = :token, locked_until = now() + :lease WHERE id = :delivery;
  *   COMMIT;
@@ -229,7 +233,7 @@ const CLAIM_BATCH = `
              WHEN d.status <> 'PENDING' THEN 'not-pending'
              WHEN input.attempt <> d.attempt_count + 1 THEN 'stale'
              WHEN d.locked_until > now() THEN 'leased'
-             WHEN lk.erased_at IS NOT NULL THEN 'erased'
+             WHEN lk.erased_at IS NOT NULL AND d.event_type <> '${LEAD_DELETED_TYPE}' THEN 'erased'
              WHEN e.deleted_at IS NOT NULL THEN 'endpoint-deleted'
              WHEN NOT e.enabled OR e.url IS NULL THEN 'endpoint-disabled'
              WHEN NOT (d.event_type = ANY (e.events)) THEN 'endpoint-unsubscribed'

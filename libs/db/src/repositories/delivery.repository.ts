@@ -1,5 +1,13 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { type EventType, LEAD_CREATED_TYPE, type LeadEvent } from '@leadhooks/contracts';
+import {
+  buildLeadDeletedEvent,
+  type EventType,
+  LEAD_CREATED_TYPE,
+  LEAD_DELETED_TYPE,
+  type LeadDeletedEvent,
+  type LeadDeletedReason,
+  type LeadEvent,
+} from '@leadhooks/contracts';
 import { DeliveryAttemptEntity, type DeliveryStatus } from '../entities/index.js';
 import { leadCreatedEventOf, type StoredLeadRow } from '../leads/lead-snapshot.js';
 import type { LeadKeyRepository } from './lead-key.repository.js';
@@ -336,6 +344,25 @@ export class DeliveryRepository {
   }
 
   /**
+   * A lead.deleted event published again to fan out (a dead letter of it named no delivery), rebuilt from its
+   * erasure's audit row. Its deliveries that exist stay as they are.
+   */
+  async republishDeleted(eventId: string, next: RequeueMessage): Promise<RequeueResult> {
+    return this.dataSource.transaction(async (manager) => {
+      const event = await this.deletedEventOf(manager, eventId);
+      if (!event) return 'missing';
+      await this.publish(
+        manager,
+        event.data.lead_id,
+        event,
+        next({ event: event.type, delivery: null, attemptCount: 0, cycleStep: 0 }),
+      );
+      await notifyOutboxRelays(manager);
+      return 'requeued';
+    });
+  }
+
+  /**
    * What nothing will attempt again, put back on its path: PENDING deliveries not leased whose next attempt is
    * overdue (past `olderThan`), and events never fanned out, created before `olderThan` — in both cases with no
    * unpublished outbox row of their lead waiting. A delivery goes back at the retry step it was at with the same
@@ -407,7 +434,10 @@ export class DeliveryRepository {
     });
   }
 
-  /** The event a delivery carries, as it was emitted: lead.created rebuilt from the lead, lead.updated as stored. */
+  /**
+   * The event a delivery carries, as it was emitted: lead.created rebuilt from the lead, lead.updated as stored,
+   * lead.deleted rebuilt from its erasure's audit row. Null for an erased lead's lead.created and lead.updated.
+   */
   private async eventOf(
     manager: EntityManager,
     type: EventType,
@@ -422,6 +452,7 @@ export class DeliveryRepository {
       );
       return leads[0] ? leadCreatedEventOf(leads[0]) : null;
     }
+    if (type === LEAD_DELETED_TYPE) return this.deletedEventOf(manager, eventId);
     const updates: Array<{ payload: LeadEvent }> = await manager.query(
       `SELECT payload FROM lead_update WHERE event_id = $1`,
       [eventId],
@@ -455,14 +486,34 @@ export class DeliveryRepository {
     );
   }
 
-  /** Into the outbox, sealed under the lead's data key (docs/privacy.md); nothing for an erased lead. */
+  /** A lead.deleted event as its erasure emitted it (`lead_erasure.event_id`), or null. */
+  private async deletedEventOf(manager: EntityManager, eventId: string): Promise<LeadDeletedEvent | null> {
+    const rows: Array<{ lead_id: string; site_id: string; erased_at: Date; reason: string }> =
+      await manager.query(
+        `SELECT lead_id, site_id, erased_at, reason FROM lead_erasure WHERE event_id = $1`,
+        [eventId],
+      );
+    const row = rows[0];
+    return row
+      ? buildLeadDeletedEvent(eventId, new Date(row.erased_at), {
+          leadId: row.lead_id,
+          siteId: row.site_id,
+          reason: row.reason as LeadDeletedReason,
+        })
+      : null;
+  }
+
+  /**
+   * Into the outbox, sealed under the lead's data key (docs/privacy.md); nothing for an erased lead, except its
+   * lead.deleted, which holds ids only and goes plain.
+   */
   private async publish(
     manager: EntityManager,
     leadId: string,
     event: LeadEvent,
     message: { topic: string; headers: Record<string, string> },
   ): Promise<void> {
-    const sealed = await this.leadKeys.seal(manager, event);
+    const sealed = event.type === LEAD_DELETED_TYPE ? event : await this.leadKeys.seal(manager, event);
     if (!sealed) return;
     await manager.query(
       `INSERT INTO outbox (aggregate_id, topic, event_type, payload, headers) VALUES ($1, $2, $3, $4, $5)`,

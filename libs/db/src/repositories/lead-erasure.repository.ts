@@ -1,10 +1,21 @@
 import type { DataSource, EntityManager } from 'typeorm';
+import { v7 as uuidv7 } from 'uuid';
+import {
+  buildLeadDeletedEvent,
+  DeliveryHeaders,
+  LEAD_DELETED_TOPIC,
+  LEAD_DELETED_TYPE,
+  type LeadDeletedEvent,
+  type LeadDeletedReason,
+} from '@leadhooks/contracts';
+import { notifyOutboxRelays } from './outbox.repository.js';
 
 /** Who asked for an erasure (kept in the audit: ids and kinds only, never personal data). */
 export interface ErasureActor {
   /** `admin-key:<id>`, `site-key:<id>`, `retention`, `site-deletion:<site id>`. */
   by: string;
-  reason: 'request' | 'retention' | 'site-deleted';
+  /** Also the reason its lead.deleted event carries. */
+  reason: LeadDeletedReason;
 }
 
 /** What an erasure removed, counted per store (the DELETE's answer and the audit row). */
@@ -30,6 +41,8 @@ export interface ErasureRecord {
   erasedAt: Date;
   erasedBy: string;
   reason: string;
+  /** The lead.deleted event this erasure emitted (null: an erasure from before lead.deleted existed). */
+  eventId: string | null;
   erased: ErasedCounts;
 }
 
@@ -54,7 +67,11 @@ const PERSONAL_FIELDS_CLEARED = `name = NULL, email = NULL, phone = NULL, messag
  * outbox and in every Kafka topic, cannot be read again; the outbox rows, lead.updated payloads and inbound requests
  * holding it are deleted; attempts and delivery errors lose their texts (a receiver may have echoed the lead).
  *
- * Nothing is sent for the lead after `erase` returns: deliveries not in flight end SKIPPED (`erased`) in the first
+ * The same transaction writes the lead's `lead.deleted` event (ids only, never sealed) to the outbox, so endpoints
+ * subscribed to it (Zapier's "Deleted Lead", a CRM) can delete their copies; every caller of this one erasure
+ * (DELETE, the retention sweep, site deletion) emits it. Its deliveries are the only ones an erased lead still gets.
+ *
+ * Nothing of the lead's data is sent after `erase` returns: deliveries not in flight end SKIPPED (`erased`) in the first
  * transaction, and a delivery's claim checks the key's erasure mark in the same statement, so none can be claimed
  * after it commits. A delivery claimed before (its request may be on the wire) is waited for: the lease holder
  * sends only while its lease covers the whole request, so once the lease has ended (outcome recorded, or expired)
@@ -69,7 +86,6 @@ export class LeadErasureRepository {
     options: {
       siteId?: string;
       wait: ErasureWait;
-      leadDeleted?: (manager: EntityManager, lead: ErasedLead) => Promise<void>;
     },
   ): Promise<EraseResult> {
     const first = await this.dataSource.transaction(async (manager) => {
@@ -100,7 +116,6 @@ export class LeadErasureRepository {
           [leadId],
         ),
       ];
-      if (options.leadDeleted) await options.leadDeleted(manager, lead);
       const erased: ErasedCounts = {
         lead_fields: true,
         data_key: true,
@@ -108,10 +123,19 @@ export class LeadErasureRepository {
         inbound_requests: inbound,
         in_flight_waited: inFlight[0].count,
       };
+      const eventId = uuidv7();
       const [record]: Array<{ id: string; erased_at: Date }> = await manager.query(
-        `INSERT INTO lead_erasure (lead_id, site_id, erased_by, reason, erased) VALUES ($1, $2, $3, $4, $5)
-         RETURNING id, erased_at`,
-        [leadId, lead.site_id, actor.by, actor.reason, JSON.stringify(erased)],
+        `INSERT INTO lead_erasure (lead_id, site_id, erased_by, reason, erased, event_id)
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id, erased_at`,
+        [leadId, lead.site_id, actor.by, actor.reason, JSON.stringify(erased), eventId],
+      );
+      await this.emitLeadDeleted(
+        manager,
+        buildLeadDeletedEvent(eventId, record.erased_at, {
+          leadId,
+          siteId: lead.site_id,
+          reason: actor.reason,
+        }),
       );
       return {
         kind: 'erased' as const,
@@ -122,6 +146,7 @@ export class LeadErasureRepository {
           erasedAt: record.erased_at,
           erasedBy: actor.by,
           reason: actor.reason,
+          eventId,
           erased,
         },
       };
@@ -140,6 +165,42 @@ export class LeadErasureRepository {
       return { kind: 'erased', record: { ...first.record, erased } };
     }
     return first;
+  }
+
+  /**
+   * The lead.deleted into the outbox (the relay publishes it after the commit, keyed by the lead like its other
+   * events). Plain: it holds ids only, and the key that sealed the lead's events is gone.
+   */
+  private async emitLeadDeleted(manager: EntityManager, event: LeadDeletedEvent): Promise<void> {
+    await manager.query(
+      `INSERT INTO outbox (aggregate_id, topic, event_type, payload, headers) VALUES ($1, $2, $3, $4, $5)`,
+      [
+        event.data.lead_id,
+        LEAD_DELETED_TOPIC,
+        event.type,
+        JSON.stringify(event),
+        JSON.stringify(DeliveryHeaders.firstAttempt()),
+      ],
+    );
+    await notifyOutboxRelays(manager);
+  }
+
+  /** A lead.deleted event as its erasure emitted it (rebuilt from the audit row), or null. */
+  async deletedEvent(eventId: string): Promise<LeadDeletedEvent | null> {
+    const rows: ErasureRow[] = await this.dataSource.query(`SELECT * FROM lead_erasure WHERE event_id = $1`, [
+      eventId,
+    ]);
+    return rows[0] ? deletedEventOf(rows[0]) : null;
+  }
+
+  /** A site's newest lead.deleted events, newest first (Zapier's sample list for the "Deleted Lead" trigger). */
+  async newestDeletedEvents(siteId: string, limit: number): Promise<LeadDeletedEvent[]> {
+    const rows: ErasureRow[] = await this.dataSource.query(
+      `SELECT * FROM lead_erasure WHERE site_id = $1 AND event_id IS NOT NULL
+        ORDER BY erased_at DESC, id DESC LIMIT $2`,
+      [siteId, limit],
+    );
+    return rows.flatMap((row) => deletedEventOf(row) ?? []);
   }
 
   /** The newest audit row of a lead's erasure, or null. */
@@ -162,7 +223,8 @@ export class LeadErasureRepository {
 
   /**
    * Delivery state that may hold what the receiver answered (texts, snippets), outbox rows and lead.updated
-   * payloads; PENDING deliveries not in flight end SKIPPED (`erased`).
+   * payloads; PENDING deliveries not in flight end SKIPPED (`erased`). The lead's lead.deleted (its outbox row and
+   * deliveries, which a second pass may find) is left to go out: it holds no personal data.
    */
   private async scrub(
     manager: EntityManager,
@@ -170,7 +232,8 @@ export class LeadErasureRepository {
   ): Promise<Omit<ErasedCounts, 'lead_fields' | 'data_key' | 'inbound_requests' | 'in_flight_waited'>> {
     const [, skipped]: [unknown, number] = await manager.query(
       `UPDATE delivery SET status = 'SKIPPED', last_error = 'erased', next_attempt_at = NULL, updated_at = now()
-        WHERE lead_id = ANY($1::uuid[]) AND status = 'PENDING' AND (locked_until IS NULL OR locked_until <= now())`,
+        WHERE lead_id = ANY($1::uuid[]) AND status = 'PENDING' AND (locked_until IS NULL OR locked_until <= now())
+          AND event_type <> '${LEAD_DELETED_TYPE}'`,
       [leadIds],
     );
     const [, errors]: [unknown, number] = await manager.query(
@@ -184,7 +247,7 @@ export class LeadErasureRepository {
       [leadIds],
     );
     const [, outbox]: [unknown, number] = await manager.query(
-      `DELETE FROM outbox WHERE aggregate_id = ANY($1::uuid[])`,
+      `DELETE FROM outbox WHERE aggregate_id = ANY($1::uuid[]) AND event_type <> '${LEAD_DELETED_TYPE}'`,
       [leadIds],
     );
     const [, updates]: [unknown, number] = await manager.query(
@@ -254,7 +317,17 @@ interface ErasureRow {
   erased_at: Date;
   erased_by: string;
   reason: string;
+  event_id: string | null;
   erased: ErasedCounts;
+}
+
+function deletedEventOf(row: ErasureRow): LeadDeletedEvent | null {
+  if (!row.event_id) return null;
+  return buildLeadDeletedEvent(row.event_id, new Date(row.erased_at), {
+    leadId: row.lead_id,
+    siteId: row.site_id,
+    reason: row.reason as LeadDeletedReason,
+  });
 }
 
 function toRecord(row: ErasureRow): ErasureRecord {
@@ -265,6 +338,7 @@ function toRecord(row: ErasureRow): ErasureRecord {
     erasedAt: row.erased_at,
     erasedBy: row.erased_by,
     reason: row.reason,
+    eventId: row.event_id,
     erased: row.erased,
   };
 }

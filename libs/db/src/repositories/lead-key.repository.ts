@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { type SealedLeadEvent, sealLeadEvent, type WireLeadEvent } from '@leadhooks/contracts';
+import { type LeadDataEvent, type SealedLeadEvent, sealLeadEvent } from '@leadhooks/contracts';
 import type { LeadDataKeys, NewDataKey } from '../crypto/lead-data-keys.js';
 
 /**
@@ -38,7 +38,10 @@ export class LeadKeyRepository {
   }
 
   /** The event sealed under its lead's key, ready for the outbox; null when the lead was erased (write nothing). */
-  async seal(manager: EntityManager, event: WireLeadEvent): Promise<SealedLeadEvent | null> {
+  async seal(
+    manager: EntityManager,
+    event: LeadDataEvent | SealedLeadEvent,
+  ): Promise<SealedLeadEvent | null> {
     const key = await this.keyFor(manager, event.data.lead_id);
     return key ? sealLeadEvent(event, key) : null;
   }

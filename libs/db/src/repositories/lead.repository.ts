@@ -8,7 +8,7 @@ import {
   type LeadUpdatedEvent,
   leadSnapshot,
   sealLeadEvent,
-  type WireLeadEvent,
+  type LeadDataEvent,
   LEAD_UPDATED_TOPIC,
   LEAD_UPDATED_TYPE,
   ZAPIER_ENDPOINT_NAME,
@@ -130,7 +130,7 @@ export class LeadRepository {
    */
   store(lead: NewLead, event: Omit<NewOutboxMessage, 'aggregateId'>): Promise<StoreResult> {
     const dataKey = this.leadKeys.create();
-    const payload = sealLeadEvent(event.payload as WireLeadEvent, dataKey.key);
+    const payload = sealLeadEvent(event.payload as LeadDataEvent, dataKey.key);
     return this.intake.submit({ lead, event: { ...event, payload }, dataKey: dataKey.sealed });
   }
 
@@ -352,7 +352,7 @@ export class LeadRepository {
     }
     const rows: StoredLeadRow[] = await this.dataSource.query(
       `SELECT l.*, s.hostname AS site_hostname FROM lead l JOIN site s ON s.id = l.site_id
-        WHERE l.site_id = $1 ORDER BY l.submitted_at DESC, l.id DESC LIMIT $2`,
+        WHERE l.site_id = $1 AND l.erased_at IS NULL ORDER BY l.submitted_at DESC, l.id DESC LIMIT $2`,
       [siteId, limit],
     );
     return rows.map(leadCreatedEventOf);

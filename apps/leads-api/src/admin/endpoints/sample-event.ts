@@ -1,7 +1,9 @@
 import {
   buildLeadCreatedEvent,
+  buildLeadDeletedEvent,
   buildLeadUpdatedEvent,
   type EventType,
+  LEAD_DELETED_TYPE,
   LEAD_UPDATED_TYPE,
   type LeadEvent,
   leadSnapshot,
@@ -14,6 +16,8 @@ export const TEST_LEAD_ID = '00000000-0000-7000-8000-000000000000';
 
 /** A sample event of the given type for a test send (admin "send a test"), with a fresh event id. */
 export function sampleEvent(site: SiteIdentity, type: EventType, now = new Date()): LeadEvent {
+  if (type === LEAD_DELETED_TYPE)
+    return buildLeadDeletedEvent(uuidv7(), now, { leadId: TEST_LEAD_ID, siteId: site.id, reason: 'request' });
   const snapshot = leadSnapshot({
     id: TEST_LEAD_ID,
     siteId: site.id,

@@ -1,4 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { LEAD_DELETED_REASONS } from '@leadhooks/contracts';
 
 export class ErasedCountsDto {
   @ApiProperty({
@@ -32,7 +33,15 @@ export class ErasureDto {
     description: '`admin-key`, `site-key:<id>`, `retention`, `site-deletion:<id>`',
   })
   erased_by!: string;
-  @ApiProperty({ enum: ['request', 'retention', 'site-deleted'] }) reason!: string;
+  @ApiProperty({ enum: LEAD_DELETED_REASONS }) reason!: string;
+  @ApiProperty({
+    format: 'uuid',
+    nullable: true,
+    type: String,
+    description:
+      'the lead.deleted event this erasure emitted (ids only), delivered to endpoints subscribed to lead.deleted',
+  })
+  event_id!: string | null;
   @ApiProperty({ description: 'true: the lead had been erased before; this is that erasure' })
   already_erased!: boolean;
   @ApiProperty({ type: ErasedCountsDto }) erased!: ErasedCountsDto;

@@ -114,7 +114,8 @@ export class ListLeadsQueryDto {
   @ApiPropertyOptional({
     enum: EVENT_TYPES,
     default: 'lead.created',
-    description: "site keys: which event's payloads the sample list shows (Zapier's trigger samples)",
+    description:
+      "site keys: which event's payloads the sample list shows (Zapier's trigger samples); lead.deleted: the site's newest erasures (ids only)",
   })
   @IsOptional()
   @IsIn(EVENT_TYPES)

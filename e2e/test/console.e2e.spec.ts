@@ -234,6 +234,129 @@ describe('admin console in a real browser', () => {
     await page.setViewportSize({ width: 1280, height: 860 });
   });
 
+  it('edits an endpoint: a custom JSONata mapping previewed live on a real lead, its policy, signing, headers, timeout and rate limit; Save shows the card updated and a reload finds it stored', async () => {
+    const admin = { authorization: `Bearer ${ADMIN_KEY}` };
+    const sites = (await (await fetch(`${api.url}/v1/admin/sites`, { headers: admin })).json()) as Array<{
+      id: string;
+      hostname: string;
+    }>;
+    const site = sites.find((candidate) => candidate.hostname === 'console.test')!;
+    const storedCrm = async () =>
+      (
+        (await (
+          await fetch(`${api.url}/v1/admin/sites/${site.id}/endpoints`, { headers: admin })
+        ).json()) as Array<Record<string, unknown>>
+      ).find((endpoint) => endpoint.name === 'crm')!;
+    const newest = (
+      await postLead(api, 'console.test', { name: 'Edsger Dijkstra', email: 'edsger@example.com' })
+    ).body.id;
+
+    await page.goto(`${api.url}/console/#/sites/${site.id}`);
+    const card = page.locator('article[data-endpoint="crm"]');
+    await card.getByRole('button', { name: 'Edit' }).click();
+    await card.getByLabel('Payload format').selectOption('custom');
+    const preview = card.getByTestId('endpoint-mapping-preview');
+    const json = preview.getByTestId('preview-json');
+    // The mapping is the admin's text and what it renders holds a lead's: both stay text on the page.
+    const mapping =
+      '{"contact": {"email": lead.email, "full_name": lead.name}, "source": site.hostname, "note": "<img src=x onerror=\'window.__pwned=1\'>"}';
+    await card.getByLabel('Mapping (JSONata)').fill(mapping);
+    await json.filter({ hasText: '"full_name": "Edsger Dijkstra"' }).waitFor();
+    expect(await preview.getByTestId('preview-lead').textContent()).toBe(newest);
+    await card.getByLabel('A lead by id').check();
+    await card.getByLabel('Lead id').fill(leadOk);
+    await json.filter({ hasText: '"full_name": "Ada Lovelace"' }).waitFor();
+    expect(JSON.parse((await json.textContent())!)).toEqual({
+      contact: { email: 'ada@example.com', full_name: 'Ada Lovelace' },
+      source: 'console.test',
+      note: "<img src=x onerror='window.__pwned=1'>",
+    });
+    expect(await preview.getByTestId('preview-lead').textContent()).toBe(leadOk);
+
+    await card.getByLabel(/^Description/).fill('CRM <b>contacts</b>');
+    await card.getByLabel('How requests are signed').selectOption('hmac_sha256_hex');
+    await card.getByLabel('X-Webhook-Signature format').selectOption('');
+    await card.getByLabel('Attempts per lead (first try included)').selectOption('3');
+    await card.getByLabel(/^Retry after a 4xx answer/).uncheck();
+    await card.getByLabel(/^Timeout in ms/).fill('5000');
+    await card.getByLabel(/^Rate limit/).fill('20');
+    await card.getByRole('button', { name: 'Add a header' }).click();
+    await card.getByLabel('Header 1 name').fill('X-Api-Key');
+    await card.getByLabel('Header 1 value').fill('crm-key-1');
+    // The README's picture of the editor: the card alone, mapping and live preview included.
+    await card.screenshot({ path: path.join(SCREENSHOTS, 'console-endpoint-editor.png') });
+    await card.getByRole('button', { name: 'Save', exact: true }).click();
+
+    const expectCard = async () => {
+      const facts = card.getByTestId('endpoint-facts');
+      await facts.locator('[data-fact="format"]').filter({ hasText: 'custom' }).waitFor();
+      expect(await facts.locator('[data-fact="description"]').textContent()).toBe('CRM <b>contacts</b>');
+      expect(await facts.locator('[data-fact="signing"]').textContent()).toBe('hmac_sha256_hex (bare hex)');
+      expect(await facts.locator('[data-fact="policy"]').textContent()).toMatch(
+        /^\s*3 attempts,\s+4xx answers not retried\s*$/,
+      );
+      expect(await facts.locator('[data-fact="limits"]').textContent()).toMatch(/^\s*5000 ms ·\s+20\/s\s*$/);
+      expect(await facts.locator('[data-fact="headers"]').textContent()).toBe('X-Api-Key (values hidden)');
+      expect(await card.getByTestId('stored-mapping').textContent()).toBe(mapping);
+    };
+    await expectCard();
+    await card.getByText('Saved: the next request uses these settings.').waitFor();
+    expect(await storedCrm()).toMatchObject({
+      format: 'custom',
+      mapping,
+      description: 'CRM <b>contacts</b>',
+      auth: 'hmac_sha256_hex',
+      signature_prefix: '',
+      max_attempts: 3,
+      retry_on_4xx: false,
+      timeout_ms: 5000,
+      rate_limit_per_second: 20,
+      headers: { 'X-Api-Key': '***' },
+    });
+    await page.reload();
+    await expectCard();
+
+    // A test send carries the mapping's output, the header, and a bare hex signature over those very bytes.
+    await card.getByRole('button', { name: 'Send test' }).click();
+    await card
+      .getByTestId('test-result')
+      .filter({ hasText: 'The receiver accepted the test: 200' })
+      .waitFor();
+    const sent = receiver.requests.filter((r) => r.path === '/console-hook').at(-1)!;
+    expect(Object.keys(JSON.parse(sent.body) as object)).toEqual(['contact', 'source', 'note']);
+    expect(sent.headers['x-api-key']).toBe('crm-key-1');
+    expect(sent.headers['x-webhook-signature']).toMatch(/^[0-9a-f]{64}$/);
+
+    // A mapping that does not parse: the preview names the spot as one types, and Save stores nothing.
+    await card.getByRole('button', { name: 'Edit' }).click();
+    const editor = card.getByLabel('Mapping (JSONata)');
+    await editor.fill('{"contact": {"email": lead.email},\n "x": <script>window.__pwned=2</script>}');
+    await preview.getByTestId('mapping-position').filter({ hasText: 'At line 2' }).waitFor();
+    expect(await preview.textContent()).toContain('The mapping does not parse');
+    await preview.getByRole('button', { name: 'Go to it' }).click();
+    expect(await page.evaluate(() => document.activeElement?.tagName)).toBe('TEXTAREA');
+    await card.getByRole('button', { name: 'Save', exact: true }).click();
+    const mappingProblem = card.getByTestId('field-problem').filter({ hasText: /position|at \d+|Syntax/i });
+    await mappingProblem.waitFor();
+    expect(await editor.getAttribute('aria-invalid')).toBe('true');
+    expect(await editor.getAttribute('aria-describedby')).toBe(await mappingProblem.getAttribute('id'));
+    expect((await storedCrm()).mapping).toBe(mapping);
+
+    // A header the transport sets: the API's refusal is said under the headers, and nothing is stored either.
+    await editor.fill(mapping);
+    await card.getByRole('button', { name: 'Add a header' }).click();
+    await card.getByLabel('Header 2 name').fill('Content-Length');
+    await card.getByLabel('Header 2 value').fill('1');
+    await card.getByRole('button', { name: 'Save', exact: true }).click();
+    await card.getByTestId('field-problem').filter({ hasText: "header 'Content-Length'" }).waitFor();
+    expect((await storedCrm()).headers).toEqual({ 'X-Api-Key': '***' });
+    await card.getByRole('button', { name: 'Cancel' }).click();
+    await expectCard();
+
+    expect(await page.evaluate(() => (window as unknown as { __pwned?: unknown }).__pwned)).toBeUndefined();
+    expect(await page.locator('main img, main script, main b').count()).toBe(0);
+  });
+
   it('works by keyboard and at 375 px width', async () => {
     await page.goto(`${api.url}/console/#/overview`);
     await page.reload();

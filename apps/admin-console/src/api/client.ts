@@ -1,11 +1,13 @@
 import type { Session } from './session.js';
+import type { MappingProblem } from './types.js';
 
-/** A failed API call, with what the API said (its message and the fields it named). */
+/** A failed API call, with what the API said (its message, the fields it named, a mapping's error and position). */
 export class ApiError extends Error {
   constructor(
     readonly status: number,
     message: string,
     readonly fields: Array<{ field: string; message: string }> = [],
+    readonly mappingError: MappingProblem | null = null,
   ) {
     super(message);
   }
@@ -86,6 +88,7 @@ export class Api {
       const answer = (json ?? {}) as {
         message?: unknown;
         errors?: Array<{ field: string; message: string }>;
+        mapping_error?: unknown;
       };
       if (response.status === 401) this.onUnauthorized();
       const message = Array.isArray(answer.message)
@@ -93,8 +96,26 @@ export class Api {
         : typeof answer.message === 'string'
           ? answer.message
           : response.statusText;
-      throw new ApiError(response.status, message, Array.isArray(answer.errors) ? answer.errors : []);
+      throw new ApiError(
+        response.status,
+        message,
+        Array.isArray(answer.errors) ? answer.errors : [],
+        mappingProblem(answer.mapping_error),
+      );
     }
     return json as T;
   }
+}
+
+/** A mapping's error as the API gives it (`mapping_error`), kept only when it has the expected shape. */
+function mappingProblem(value: unknown): MappingProblem | null {
+  if (!value || typeof value !== 'object') return null;
+  const { kind, message, position, code } = value as Record<string, unknown>;
+  if (typeof kind !== 'string' || typeof message !== 'string') return null;
+  return {
+    kind,
+    message,
+    ...(typeof position === 'number' && Number.isInteger(position) && position >= 0 ? { position } : {}),
+    ...(typeof code === 'string' ? { code } : {}),
+  };
 }

@@ -10,6 +10,10 @@ export interface Site {
   created_at: string;
 }
 
+export type EndpointAuth = 'standard_webhooks' | 'secret_header' | 'hmac_sha256_hex';
+export type EndpointFormat = 'flat' | 'envelope' | 'custom';
+export type SignaturePrefix = 'sha256=' | '';
+
 export interface Endpoint {
   id: string;
   site_id: string;
@@ -18,13 +22,43 @@ export interface Endpoint {
   url: string | null;
   enabled: boolean;
   events: string[];
-  auth: 'standard_webhooks' | 'secret_header' | 'hmac_sha256_hex';
-  format: 'flat' | 'envelope';
+  auth: EndpointAuth;
+  format: EndpointFormat;
+  /** Names as set; values always masked by the API. */
   headers: Record<string, string>;
   timeout_ms: number | null;
   rate_limit_per_second: number | null;
+  description: string | null;
+  /** `format: "custom"`: the JSONata expression whose result is the body. */
+  mapping: string | null;
+  signature_prefix: SignaturePrefix;
+  max_attempts: number;
+  retry_on_4xx: boolean;
+  secret_staged: boolean;
+  staged_secret_activates_at: string | null;
   secret?: string;
+  secret_state?: 'active' | 'staged';
+  problem?: string;
   created_at: string;
+}
+
+/** JSONata's verdict on a mapping (`mapping_error` in a 400 or 422): what, and where in the text when known. */
+export interface MappingProblem {
+  kind: string;
+  message: string;
+  position?: number;
+  code?: string;
+}
+
+/** `POST /v1/admin/mappings/preview`: the exact body a custom endpoint would send, and its headers. */
+export interface MappingPreview {
+  source: 'lead' | 'sample';
+  lead_id: string | null;
+  event: string;
+  body: string;
+  json: Record<string, unknown>;
+  size_bytes: number;
+  headers: Record<string, string>;
 }
 
 export interface EndpointTest {

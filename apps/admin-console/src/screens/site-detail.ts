@@ -1,4 +1,4 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { ApiError } from '../api/client.js';
 import type { Endpoint, EndpointTest } from '../api/types.js';
 import { useApp } from '../app-context.js';
@@ -6,31 +6,98 @@ import { href } from '../router.js';
 import { ConfirmDialog } from '../ui/confirm.js';
 import { html } from '../ui/html.js';
 import { Empty, ErrorBox, Loading } from '../ui/states.js';
+import { Time } from '../ui/time.js';
 import { usePoll } from '../ui/use-poll.js';
-import { EndpointForm, type EndpointFields, EVENTS } from './endpoint-form.js';
+import { EndpointForm, EVENTS } from './endpoint-form.js';
 import { SecretReveal } from './secret-reveal.js';
 import { SiteKeys } from './site-keys.js';
 
 const explain = (error: unknown) => (error instanceof ApiError ? error.explanation : String(error));
 
-function EndpointCard({ endpoint, onChanged }: { endpoint: Endpoint; onChanged: () => void }) {
-  const { api } = useApp();
-  const [editing, setEditing] = useState(false);
-  const [problem, setProblem] = useState<string | null>(null);
-  const [testEvent, setTestEvent] = useState<string>(endpoint.events[0] ?? 'lead.created');
-  const [test, setTest] = useState<EndpointTest | 'running' | null>(null);
-  const [confirm, setConfirm] = useState<'rotate' | 'delete' | null>(null);
-  const [secret, setSecret] = useState<string | null>(null);
-  const id = `endpoint-${endpoint.id}`;
+/** How an endpoint signs, in words (the hex mode names its header's format). */
+function signing(endpoint: Endpoint): string {
+  if (endpoint.auth !== 'hmac_sha256_hex') return endpoint.auth;
+  return `hmac_sha256_hex (${endpoint.signature_prefix ? `${endpoint.signature_prefix}<hex>` : 'bare hex'})`;
+}
 
-  const save = async (fields: EndpointFields) => {
-    setProblem(null);
+/** The endpoint's settings as they are stored (the API's answer), read-only. */
+function EndpointFacts({ endpoint }: { endpoint: Endpoint }) {
+  const headers = Object.keys(endpoint.headers);
+  return html`<dl class="facts" data-testid="endpoint-facts">
+    ${
+      endpoint.description
+        ? html`<dt>Description</dt>
+            <dd data-fact="description">${endpoint.description}</dd>`
+        : null
+    }
+    <dt>URL</dt>
+    <dd class="url">${endpoint.url ?? '—'}</dd>
+    <dt>Events</dt>
+    <dd>${endpoint.events.join(', ')}</dd>
+    <dt>Signing</dt>
+    <dd data-fact="signing">${signing(endpoint)}</dd>
+    <dt>Format</dt>
+    <dd data-fact="format">
+      ${endpoint.format}
+      ${
+        endpoint.format === 'custom' && endpoint.mapping
+          ? html`<details>
+              <summary>Mapping</summary>
+              <pre data-testid="stored-mapping">${endpoint.mapping}</pre>
+            </details>`
+          : null
+      }
+    </dd>
+    <dt>Policy</dt>
+    <dd data-fact="policy">
+      ${endpoint.max_attempts === 1 ? '1 attempt' : `${endpoint.max_attempts} attempts`},${' '}
+      ${endpoint.retry_on_4xx ? '4xx answers retried' : '4xx answers not retried'}
+    </dd>
+    <dt>Timeout · rate</dt>
+    <dd data-fact="limits">
+      ${endpoint.timeout_ms === null ? 'default timeout' : `${endpoint.timeout_ms} ms`} ·${' '}
+      ${endpoint.rate_limit_per_second === null ? 'default rate' : `${endpoint.rate_limit_per_second}/s`}
+    </dd>
+    <dt>Headers</dt>
+    <dd data-fact="headers">${headers.length ? `${headers.join(', ')} (values hidden)` : 'none'}</dd>
+    ${
+      endpoint.secret_staged
+        ? html`<dt>New secret</dt>
+            <dd data-fact="staged">
+              staged: sent${' '}
+              ${endpoint.staged_secret_activates_at ? html`from <${Time} value=${endpoint.staged_secret_activates_at} />` : 'once activated'}
+            </dd>`
+        : null
+    }
+  </dl>`;
+}
+
+function EndpointCard({ endpoint: listed, onChanged }: { endpoint: Endpoint; onChanged: () => void }) {
+  const { api } = useApp();
+  // The answer to a save is shown at once; the list's next load (of the same data) replaces it.
+  const [endpoint, setEndpoint] = useState(listed);
+  useEffect(() => setEndpoint(listed), [listed]);
+  const [editing, setEditing] = useState(false);
+  const [saveError, setSaveError] = useState<unknown>(null);
+  const [problem, setProblem] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const [testEvent, setTestEvent] = useState<string>(listed.events[0] ?? 'lead.created');
+  const [test, setTest] = useState<EndpointTest | 'running' | null>(null);
+  const [confirm, setConfirm] = useState<'rotate' | 'activate' | 'delete' | null>(null);
+  const [secret, setSecret] = useState<{ value: string; staged: boolean } | null>(null);
+  const id = `endpoint-${endpoint.id}`;
+  const twoStep = endpoint.auth !== 'standard_webhooks';
+
+  const save = async (body: Record<string, unknown>) => {
+    setSaveError(null);
+    setNotice(null);
     try {
-      await api.patch(`/v1/admin/endpoints/${endpoint.id}`, fields);
+      setEndpoint(await api.patch<Endpoint>(`/v1/admin/endpoints/${endpoint.id}`, body));
       setEditing(false);
+      setNotice('Saved: the next request uses these settings.');
       onChanged();
     } catch (error) {
-      setProblem(explain(error));
+      setSaveError(error);
     }
   };
   const runTest = async () => {
@@ -43,24 +110,33 @@ function EndpointCard({ endpoint, onChanged }: { endpoint: Endpoint; onChanged: 
       setProblem(explain(error));
     }
   };
-  const rotate = async () => {
+  const act = async (work: () => Promise<void>) => {
     setConfirm(null);
+    setProblem(null);
+    setNotice(null);
     try {
-      const rotated = await api.post<Endpoint>(`/v1/admin/endpoints/${endpoint.id}/rotate-secret`);
-      setSecret(rotated.secret ?? null);
+      await work();
     } catch (error) {
       setProblem(explain(error));
     }
   };
-  const remove = async () => {
-    setConfirm(null);
-    try {
+  const rotate = () =>
+    act(async () => {
+      const rotated = await api.post<Endpoint>(`/v1/admin/endpoints/${endpoint.id}/rotate-secret`);
+      if (rotated.secret) setSecret({ value: rotated.secret, staged: rotated.secret_state === 'staged' });
+      onChanged();
+    });
+  const activate = () =>
+    act(async () => {
+      setEndpoint(await api.post<Endpoint>(`/v1/admin/endpoints/${endpoint.id}/activate-secret`));
+      setNotice('The new secret is now the one sent.');
+      onChanged();
+    });
+  const remove = () =>
+    act(async () => {
       await api.delete(`/v1/admin/endpoints/${endpoint.id}`);
       onChanged();
-    } catch (error) {
-      setProblem(explain(error));
-    }
-  };
+    });
 
   return html`<article class="card" aria-labelledby=${`${id}-title`} data-endpoint=${endpoint.name}>
     <header>
@@ -70,26 +146,22 @@ function EndpointCard({ endpoint, onChanged }: { endpoint: Endpoint; onChanged: 
       >
       ${endpoint.kind === 'zapier_rest_hook' ? html`<span class="badge badge-pending">Zapier subscription</span>` : null}
     </header>
+    ${endpoint.problem ? html`<p class="error" role="alert">${endpoint.problem}</p>` : null}
     ${
       editing
         ? html`<${EndpointForm}
             idPrefix=${`${id}-edit`}
-            initial=${{ name: endpoint.name, url: endpoint.url ?? '', events: endpoint.events, auth: endpoint.auth, format: endpoint.format, enabled: endpoint.enabled }}
+            siteId=${endpoint.site_id}
+            endpoint=${endpoint}
             submitLabel="Save"
-            problem=${problem}
+            error=${saveError}
             onSubmit=${save}
-            onCancel=${() => setEditing(false)}
+            onCancel=${() => {
+              setSaveError(null);
+              setEditing(false);
+            }}
           />`
-        : html`<dl class="facts">
-              <dt>URL</dt>
-              <dd class="url">${endpoint.url ?? '—'}</dd>
-              <dt>Events</dt>
-              <dd>${endpoint.events.join(', ')}</dd>
-              <dt>Signing</dt>
-              <dd>${endpoint.auth}</dd>
-              <dt>Format</dt>
-              <dd>${endpoint.format}</dd>
-            </dl>
+        : html`<${EndpointFacts} endpoint=${endpoint} />
             <div class="actions">
               <label for=${`${id}-test-event`} class="visually-hidden">Event to test with</label>
               <select
@@ -102,12 +174,29 @@ function EndpointCard({ endpoint, onChanged }: { endpoint: Endpoint; onChanged: 
               <button type="button" onClick=${runTest} disabled=${test === 'running'}>
                 ${test === 'running' ? 'Sending…' : 'Send test'}
               </button>
-              <button type="button" class="secondary" onClick=${() => setEditing(true)}>Edit</button>
+              <button
+                type="button"
+                class="secondary"
+                onClick=${() => {
+                  setNotice(null);
+                  setEditing(true);
+                }}
+              >
+                Edit
+              </button>
               <button type="button" class="secondary" onClick=${() => setConfirm('rotate')}>
                 Rotate secret
               </button>
+              ${
+                endpoint.secret_staged
+                  ? html`<button type="button" class="secondary" onClick=${() => setConfirm('activate')}>
+                      Activate new secret
+                    </button>`
+                  : null
+              }
               <button type="button" class="danger" onClick=${() => setConfirm('delete')}>Delete</button>
             </div>
+            ${notice ? html`<p class="notice" role="status">${notice}</p>` : null}
             ${problem ? html`<p class="error" role="alert">${problem}</p>` : null}`
     }
     ${
@@ -123,11 +212,30 @@ function EndpointCard({ endpoint, onChanged }: { endpoint: Endpoint; onChanged: 
           </div>`
         : null
     }
-    ${secret ? html`<${SecretReveal} label="New signing secret." secret=${secret} onDone=${() => setSecret(null)} />` : null}
+    ${
+      secret
+        ? html`<${SecretReveal}
+            label=${secret.staged ? 'New secret, staged: the current one is sent until you activate this one.' : 'New signing secret.'}
+            secret=${secret.value}
+            onDone=${() => setSecret(null)}
+          />`
+        : null
+    }
     ${
       confirm === 'rotate'
         ? html`<${ConfirmDialog} title="Rotate this endpoint's secret?" confirmLabel="Rotate" onConfirm=${rotate} onCancel=${() => setConfirm(null)}>
-          <p>A new secret signs from now on; the current one keeps signing beside it for the grace period, so the receiver can switch over.</p>
+          <p>${
+            twoStep
+              ? 'A new secret is made and staged: requests keep the current one until you activate the new one, so update the receiver first.'
+              : 'A new secret signs from now on; the current one keeps signing beside it for the grace period, so the receiver can switch over.'
+          }</p>
+        </${ConfirmDialog}>`
+        : null
+    }
+    ${
+      confirm === 'activate'
+        ? html`<${ConfirmDialog} title="Send the new secret from now on?" confirmLabel="Activate" onConfirm=${activate} onCancel=${() => setConfirm(null)}>
+          <p>A receiver still set up with the current secret will refuse the requests after this.</p>
         </${ConfirmDialog}>`
         : null
     }
@@ -150,18 +258,18 @@ export function SiteDetailScreen({ siteId }: { siteId: string }) {
     [api, siteId],
     0,
   );
-  const [problem, setProblem] = useState<string | null>(null);
+  const [addError, setAddError] = useState<unknown>(null);
   const [created, setCreated] = useState<Endpoint | null>(null);
   const [formKey, setFormKey] = useState(0);
 
-  const add = async (fields: EndpointFields) => {
-    setProblem(null);
+  const add = async (body: Record<string, unknown>) => {
+    setAddError(null);
     try {
-      setCreated(await api.post<Endpoint>(`/v1/admin/sites/${siteId}/endpoints`, fields));
+      setCreated(await api.post<Endpoint>(`/v1/admin/sites/${siteId}/endpoints`, body));
       setFormKey(formKey + 1);
       endpoints.reload();
     } catch (error) {
-      setProblem(explain(error));
+      setAddError(error);
     }
   };
 
@@ -205,9 +313,9 @@ export function SiteDetailScreen({ siteId }: { siteId: string }) {
     <${EndpointForm}
       key=${formKey}
       idPrefix="new-endpoint"
-      initial=${{ name: '', url: '', events: ['lead.created'], auth: 'standard_webhooks', format: 'flat', enabled: true }}
+      siteId=${siteId}
       submitLabel="Add endpoint"
-      problem=${problem}
+      error=${addError}
       onSubmit=${add}
     />
     <${SiteKeys} siteId=${siteId} />

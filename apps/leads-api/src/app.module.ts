@@ -12,6 +12,7 @@ import { InboundModule } from './inbound/inbound.module.js';
 import { IntakeModule } from './intake/intake.module.js';
 import { LeadsModule } from './leads/leads.module.js';
 import { MeModule } from './me/me.module.js';
+import { RetentionModule } from './retention/retention.module.js';
 
 @Module({})
 export class AppModule {
@@ -30,6 +31,7 @@ export class AppModule {
         LeadsModule,
         HooksModule,
         MeModule,
+        RetentionModule,
         HealthModule,
       ],
     };

@@ -89,7 +89,9 @@ describe('leads-api admin API (real Postgres + Kafka)', () => {
     expect((await call('POST', '/v1/admin/sites', { hostname: 'not a host', name: 'Bad' })).statusCode).toBe(
       400,
     );
-    expect((await call('DELETE', `/v1/admin/sites/${site.id}`)).statusCode).toBe(204);
+    const deleted = await call('DELETE', `/v1/admin/sites/${site.id}`);
+    expect(deleted.statusCode).toBe(200);
+    expect(deleted.json()).toEqual({ id: site.id, hostname: 'crud.test', leads_erased: 0, leads_removed: 0 });
     expect((await call('GET', `/v1/admin/sites/${site.id}`)).statusCode).toBe(404);
     const stored: Array<{ url: string | null; secret: string }> = await db.dataSource.query(
       `SELECT url, secret FROM endpoint`,

@@ -13,6 +13,7 @@ import {
   WEBFLOW_FORM_SUBMISSION,
 } from '@leadhooks/testing';
 import { InboundLog } from '../src/inbound/inbound-log.service.js';
+import { RetentionSweeper } from '../src/retention/retention-sweep.service.js';
 import { createTestLeadsApi } from './leads-api-harness.js';
 
 const ADMIN = 'lh_bootstrap_inbound_key_0123456789';
@@ -493,7 +494,7 @@ describe('inbound sources (SPEC §14, real Postgres + Kafka)', () => {
     expect(asSite.statusCode).toBe(403);
   });
 
-  it('prunes log lines older than the retention', async () => {
+  it('the retention sweep deletes log lines older than INBOUND_LOG_RETENTION_DAYS', async () => {
     const source = await newSource({ name: 'Pruned' });
     await post(source.token, JSON.stringify({ email: 'old@example.com' }), 'application/json');
     await post(source.token, JSON.stringify({ email: 'new@example.com' }), 'application/json');
@@ -503,7 +504,7 @@ describe('inbound sources (SPEC §14, real Postgres + Kafka)', () => {
       `UPDATE inbound_request SET received_at = now() - interval '30 days' WHERE id = $1`,
       [oldest.id],
     );
-    expect(await app.get(InboundLog).prune()).toBeGreaterThanOrEqual(1);
+    expect((await app.get(RetentionSweeper).runOnce())?.inboundLogsDeleted).toBeGreaterThanOrEqual(1);
     expect(
       (await logOf(source.id)).map((line) => (JSON.parse(line.body!) as { email: string }).email),
     ).toEqual(['new@example.com']);

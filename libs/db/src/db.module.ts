@@ -20,6 +20,7 @@ import { LeadKeyRepository } from './repositories/lead-key.repository.js';
 import { LeadRepository } from './repositories/lead.repository.js';
 import { OutboxRepository } from './repositories/outbox.repository.js';
 import { ReplayRepository } from './repositories/replay.repository.js';
+import { RetentionRepository } from './repositories/retention.repository.js';
 import { SiteApiKeyRepository } from './repositories/site-api-key.repository.js';
 import { SiteRepository } from './repositories/site.repository.js';
 
@@ -45,6 +46,7 @@ const REPOSITORIES = [
   DeliveryLockRepository,
   OutboxRepository,
   ReplayRepository,
+  RetentionRepository,
   ApiKeyRepository,
   SiteApiKeyRepository,
   DeliveryStatsRepository,
@@ -130,6 +132,11 @@ const REPOSITORIES = [
       provide: ReplayRepository,
       inject: [DataSource],
       useFactory: (ds: DataSource) => new ReplayRepository(ds),
+    },
+    {
+      provide: RetentionRepository,
+      inject: [DataSource],
+      useFactory: (ds: DataSource) => new RetentionRepository(ds),
     },
     {
       provide: ApiKeyRepository,

@@ -6,6 +6,7 @@ import type { LeadsApiConfig } from '../config/leads-api.config.js';
 import { SitesModule } from '../sites/sites.module.js';
 import { AuthModule } from '../auth/auth.module.js';
 import { InboundModule } from '../inbound/inbound.module.js';
+import { RetentionModule } from '../retention/retention.module.js';
 import { AdminDeliveriesController } from './deliveries/admin-deliveries.controller.js';
 import { AdminEndpointsController } from './endpoints/admin-endpoints.controller.js';
 import { AdminEndpointsService } from './endpoints/admin-endpoints.service.js';
@@ -23,7 +24,7 @@ import { AdminSourcesController } from './sources/admin-sources.controller.js';
 import { AdminSourcesService } from './sources/admin-sources.service.js';
 
 @Module({
-  imports: [DbModule, SitesModule, AuthModule, InboundModule],
+  imports: [DbModule, SitesModule, AuthModule, InboundModule, RetentionModule],
   controllers: [
     AdminSitesController,
     AdminEndpointsController,

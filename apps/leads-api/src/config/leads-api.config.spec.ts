@@ -60,4 +60,41 @@ describe(loadLeadsApiConfig.name, () => {
   ])('refuses to start with %s, naming the variable', (_label, override, variable) => {
     expect(problemsOf({ ...valid, ...override })).toContain(variable);
   });
+
+  it('reads retention: leads kept forever unless LEAD_RETENTION_DAYS says, texts and inbound lines shorter', () => {
+    expect(loadLeadsApiConfig(valid).retention).toEqual({
+      leadDays: 0,
+      attemptTextDays: 30,
+      inboundLogMs: 7 * 86_400_000,
+      intervalMs: 3_600_000,
+      batchSize: 200,
+      maxBatches: 500,
+    });
+    expect(
+      loadLeadsApiConfig({ ...valid, LEAD_RETENTION_DAYS: '365', INBOUND_LOG_RETENTION_DAYS: '0' }).retention,
+    ).toMatchObject({ leadDays: 365, inboundLogMs: 0 });
+    // The older duration name still works alone.
+    expect(loadLeadsApiConfig({ ...valid, INBOUND_LOG_RETENTION: '36h' }).retention.inboundLogMs).toBe(
+      36 * 3_600_000,
+    );
+  });
+
+  it.each([
+    ['a negative lead retention', { LEAD_RETENTION_DAYS: '-1' }, 'LEAD_RETENTION_DAYS'],
+    ['a lead retention in words', { LEAD_RETENTION_DAYS: '90d' }, 'LEAD_RETENTION_DAYS'],
+    [
+      'an attempt-text retention of a fraction',
+      { ATTEMPT_TEXT_RETENTION_DAYS: '1.5' },
+      'ATTEMPT_TEXT_RETENTION_DAYS',
+    ],
+    [
+      'both inbound log retentions',
+      { INBOUND_LOG_RETENTION: '7d', INBOUND_LOG_RETENTION_DAYS: '7' },
+      'INBOUND_LOG_RETENTION',
+    ],
+    ['the retired prune interval', { INBOUND_LOG_PRUNE_INTERVAL: '1h' }, 'RETENTION_SWEEP_INTERVAL'],
+    ['a batch of 0', { RETENTION_BATCH_SIZE: '0' }, 'RETENTION_BATCH_SIZE'],
+  ])('refuses retention settings with %s, naming the variable', (_label, override, variable) => {
+    expect(problemsOf({ ...valid, ...override })).toContain(variable);
+  });
 });

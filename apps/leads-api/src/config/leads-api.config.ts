@@ -80,15 +80,24 @@ export interface LeadsApiConfig {
       queuePerSource: number;
     };
     log: {
-      /** How long a request stays in a source's log. */
-      retentionMs: number;
-      /** How often expired lines are deleted. */
-      pruneIntervalMs: number;
       /** Longest body kept per line, in characters. */
       bodyMaxChars: number;
       /** Lines waiting to be written at most; beyond that lines are dropped (counted), never leads. */
       maxPending: number;
     };
+  };
+  /** The retention sweep (docs/privacy.md): what is kept how long, and how it runs. */
+  retention: {
+    /** LEAD_RETENTION_DAYS: the default of sites without their own `retention_days`; 0 keeps leads forever. */
+    leadDays: number;
+    /** ATTEMPT_TEXT_RETENTION_DAYS: delivery attempts' error texts and snippets (a receiver's words); 0: forever. */
+    attemptTextDays: number;
+    /** INBOUND_LOG_RETENTION_DAYS (or the older INBOUND_LOG_RETENTION duration), in ms; 0: forever. */
+    inboundLogMs: number;
+    /** How often a sweep runs (0: never, in this process). */
+    intervalMs: number;
+    batchSize: number;
+    maxBatches: number;
   };
   console: {
     /** Where the admin console's built bundle is (served at /console/); null: not served by this process. */
@@ -183,12 +192,11 @@ export function loadLeadsApiConfig(env: Record<string, string | undefined> = pro
         queuePerSource: read.int('INBOUND_MAPPING_QUEUE_PER_SOURCE', 20, { min: 0, max: 10_000 }),
       },
       log: {
-        retentionMs: read.durationMs('INBOUND_LOG_RETENTION', '7d'),
-        pruneIntervalMs: read.durationMs('INBOUND_LOG_PRUNE_INTERVAL', '1h'),
         bodyMaxChars: read.int('INBOUND_LOG_BODY_CHARS', 32 * 1024, { min: 0, max: 1024 * 1024 }),
         maxPending: read.int('INBOUND_LOG_MAX_PENDING', 10_000, { min: 10, max: 1_000_000 }),
       },
     },
+    retention: readRetention(read),
     relay: {
       enabled: read.bool('OUTBOX_RELAY_ENABLED', true),
       batchSize: read.int('OUTBOX_BATCH_SIZE', 500, { min: 1, max: 10_000 }),
@@ -199,4 +207,39 @@ export function loadLeadsApiConfig(env: Record<string, string | undefined> = pro
   };
   read.done();
   return config;
+}
+
+const DAY_MS = 86_400_000;
+/** A century: a retention longer than this is a typo. */
+const MAX_RETENTION_DAYS = 36_500;
+
+/**
+ * The retention settings. INBOUND_LOG_RETENTION (a duration, the name before retention had its own settings) is
+ * still read when INBOUND_LOG_RETENTION_DAYS is not set; both at once is refused. INBOUND_LOG_PRUNE_INTERVAL is
+ * refused: RETENTION_SWEEP_INTERVAL runs every retention job now.
+ */
+function readRetention(read: EnvReader): LeadsApiConfig['retention'] {
+  const days = (name: string, fallback: number) =>
+    read.int(name, fallback, { min: 0, max: MAX_RETENTION_DAYS });
+  if (read.isSet('INBOUND_LOG_RETENTION') && read.isSet('INBOUND_LOG_RETENTION_DAYS'))
+    read.reject(
+      'INBOUND_LOG_RETENTION',
+      'and INBOUND_LOG_RETENTION_DAYS are both set; keep INBOUND_LOG_RETENTION_DAYS',
+    );
+  if (read.isSet('INBOUND_LOG_PRUNE_INTERVAL'))
+    read.reject(
+      'INBOUND_LOG_PRUNE_INTERVAL',
+      'is replaced by RETENTION_SWEEP_INTERVAL (one sweep runs every retention job)',
+    );
+  return {
+    leadDays: days('LEAD_RETENTION_DAYS', 0),
+    attemptTextDays: days('ATTEMPT_TEXT_RETENTION_DAYS', 30),
+    inboundLogMs:
+      read.isSet('INBOUND_LOG_RETENTION') && !read.isSet('INBOUND_LOG_RETENTION_DAYS')
+        ? read.durationMs('INBOUND_LOG_RETENTION', '7d')
+        : days('INBOUND_LOG_RETENTION_DAYS', 7) * DAY_MS,
+    intervalMs: read.durationMs('RETENTION_SWEEP_INTERVAL', '1h'),
+    batchSize: read.int('RETENTION_BATCH_SIZE', 200, { min: 1, max: 10_000 }),
+    maxBatches: read.int('RETENTION_MAX_BATCHES', 500, { min: 1, max: 1_000_000 }),
+  };
 }

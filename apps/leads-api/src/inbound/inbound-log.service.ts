@@ -1,28 +1,24 @@
-import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { InboundRequestRepository, type NewInboundRequest } from '@leadhooks/db';
 import { LEADS_API_CONFIG } from '../config/config.module.js';
 import type { LeadsApiConfig } from '../config/leads-api.config.js';
 import { InboundMetrics } from '../metrics/inbound-metrics.js';
 
-/** Lines deleted per statement when pruning, so no delete holds locks for long. */
-const PRUNE_BATCH = 5_000;
 /** A source flooding past its rate limit gets one log line per this period, not one per request. */
 const RATE_LIMITED_LINE_EVERY_MS = 1_000;
 
 /**
- * The inbound request log's writer and janitor. Lines are written after the request is answered and never delay
+ * The inbound request log's writer. Lines are written after the request is answered and never delay
  * it (group-committed by the repository); the lead itself was committed before. What can be lost, and is counted
  * in `leadhooks_inbound_log_lines_dropped_total`: lines not yet written when the process dies, lines beyond
  * INBOUND_LOG_MAX_PENDING while the database is slow, a rate-limited source's lines beyond one a second, and a line
- * whose write failed. Expired lines (INBOUND_LOG_RETENTION) are deleted every INBOUND_LOG_PRUNE_INTERVAL.
+ * whose write failed. Expired lines (INBOUND_LOG_RETENTION_DAYS) are deleted by the retention sweep.
  */
 @Injectable()
-export class InboundLog implements OnModuleInit, OnModuleDestroy {
+export class InboundLog implements OnModuleDestroy {
   private readonly log = new Logger(InboundLog.name);
   private pending = 0;
   private readonly lastRateLimitedLine = new Map<string, number>();
-  private pruneTimer: NodeJS.Timeout | undefined;
-  private pruning: Promise<number> | undefined;
 
   constructor(
     @Inject(LEADS_API_CONFIG) private readonly config: LeadsApiConfig,
@@ -52,45 +48,14 @@ export class InboundLog implements OnModuleInit, OnModuleDestroy {
       .finally(() => this.pending--);
   }
 
-  /** Deletes expired lines; returns how many. */
-  prune(): Promise<number> {
-    this.pruning ??= this.pruneAll().finally(() => (this.pruning = undefined));
-    return this.pruning;
-  }
-
   /** Resolves once every line queued so far is written (or dropped); tests and shutdown. */
   async flushed(timeoutMs = 5_000): Promise<void> {
     const until = Date.now() + timeoutMs;
     while (this.pending > 0 && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 10));
   }
 
-  onModuleInit(): void {
-    this.pruneTimer = setInterval(() => {
-      this.prune().catch((error: unknown) =>
-        this.log.warn(
-          `Pruning the inbound request log failed: ${error instanceof Error ? error.message : String(error)}`,
-        ),
-      );
-    }, this.config.inbound.log.pruneIntervalMs);
-    this.pruneTimer.unref();
-  }
-
   async onModuleDestroy(): Promise<void> {
-    clearInterval(this.pruneTimer);
     await this.flushed(2_000);
-  }
-
-  private async pruneAll(): Promise<number> {
-    const before = new Date(Date.now() - this.config.inbound.log.retentionMs);
-    let total = 0;
-    for (;;) {
-      const deleted = await this.requests.prune(before, PRUNE_BATCH);
-      total += deleted;
-      if (deleted < PRUNE_BATCH) break;
-    }
-    if (total)
-      this.log.log(`Pruned ${total} inbound request-log line(s) received before ${before.toISOString()}`);
-    return total;
   }
 
   private rateLimitedLineDue(sourceId: string, now: number): boolean {

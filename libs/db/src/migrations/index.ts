@@ -11,6 +11,7 @@ import { OutboxSetAside1765000000700 } from './1765000000700-OutboxSetAside.js';
 import { EndpointPolicy1765000000800 } from './1765000000800-EndpointPolicy.js';
 import { LeadPrivacy1765000024000 } from './1765000024000-LeadPrivacy.js';
 import { LeadDeletedEvent1765000024200 } from './1765000024200-LeadDeletedEvent.js';
+import { Retention1765000024300 } from './1765000024300-Retention.js';
 
 /** Every migration, in order. Listed explicitly so bundles and tests need no file globbing. */
 export const MIGRATIONS = [
@@ -27,4 +28,5 @@ export const MIGRATIONS = [
   EndpointPolicy1765000000800,
   LeadPrivacy1765000024000,
   LeadDeletedEvent1765000024200,
+  Retention1765000024300,
 ];

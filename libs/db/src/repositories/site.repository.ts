@@ -22,6 +22,8 @@ export interface Site {
    * hold), or null. Such a site is still listed and editable; its unreadable values read as null.
    */
   problem: string | null;
+  /** Days its leads are kept before the retention sweep erases them: 0 forever, null LEAD_RETENTION_DAYS. */
+  retentionDays: number | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -32,10 +34,13 @@ export interface NewSite {
   webhookUrl: string | null;
   enabled: boolean;
   secret: string;
+  retentionDays?: number | null;
 }
 
 export interface SitePatch {
   name?: string;
+  /** null: back to the global default. */
+  retentionDays?: number | null;
   webhookUrl?: string | null;
   enabled?: boolean;
 }
@@ -50,13 +55,15 @@ export interface SealedSiteRow {
   zapier_secret: string | null;
   zapier_previous_secret: string | null;
   zapier_previous_secret_expires_at: Date | string | null;
+  /** Absent where a statement does not read it (claims): null. */
+  lead_retention_days?: number | null;
   created_at: Date | string;
   updated_at: Date | string;
 }
 
 /** A site with the settings of its `zapier` endpoint under the §10 names. */
 const SITE_SELECT = `
-  SELECT s.id, s.hostname, s.name, s.created_at, s.updated_at, e.url AS zapier_webhook_url,
+  SELECT s.id, s.hostname, s.name, s.lead_retention_days, s.created_at, s.updated_at, e.url AS zapier_webhook_url,
          coalesce(e.enabled, false) AS zapier_enabled, e.secret AS zapier_secret,
          e.previous_secret AS zapier_previous_secret, e.previous_secret_expires_at AS zapier_previous_secret_expires_at
     FROM site s
@@ -74,13 +81,13 @@ export class SiteRepository {
     try {
       const [row]: SealedSiteRow[] = await this.dataSource.query(
         `WITH s AS (
-           INSERT INTO site (id, hostname, name) VALUES ($1, $2, $3) RETURNING *
+           INSERT INTO site (id, hostname, name, lead_retention_days) VALUES ($1, $2, $3, $7) RETURNING *
          ), e AS (
            INSERT INTO endpoint (site_id, name, url, enabled, secret)
            SELECT id, '${ZAPIER_ENDPOINT_NAME}', $4, $5, $6 FROM s RETURNING *
          )
-         SELECT s.id, s.hostname, s.name, s.created_at, s.updated_at, e.url AS zapier_webhook_url,
-                e.enabled AS zapier_enabled, e.secret AS zapier_secret, e.previous_secret AS zapier_previous_secret,
+         SELECT s.id, s.hostname, s.name, s.lead_retention_days, s.created_at, s.updated_at,
+                e.url AS zapier_webhook_url, e.enabled AS zapier_enabled, e.secret AS zapier_secret, e.previous_secret AS zapier_previous_secret,
                 e.previous_secret_expires_at AS zapier_previous_secret_expires_at
            FROM s, e`,
         [
@@ -90,6 +97,7 @@ export class SiteRepository {
           this.secretBox.sealNullable(site.webhookUrl),
           site.enabled,
           this.secretBox.seal(site.secret),
+          site.retentionDays ?? null,
         ],
       );
       return this.open(row);
@@ -129,8 +137,10 @@ export class SiteRepository {
   async update(id: string, patch: SitePatch): Promise<Site | null> {
     await this.dataSource.transaction(async (manager) => {
       const [, found]: [unknown, number] = await manager.query(
-        `UPDATE site SET name = coalesce($2, name), updated_at = now() WHERE id = $1`,
-        [id, patch.name ?? null],
+        `UPDATE site SET name = coalesce($2, name),
+                lead_retention_days = CASE WHEN $3 THEN $4::int ELSE lead_retention_days END, updated_at = now()
+          WHERE id = $1`,
+        [id, patch.name ?? null, patch.retentionDays !== undefined, patch.retentionDays ?? null],
       );
       if (!found || (patch.webhookUrl === undefined && patch.enabled === undefined)) return;
       const sets: string[] = [];
@@ -201,6 +211,7 @@ export class SiteRepository {
         previousSecretExpiresAt: toDate(row.zapier_previous_secret_expires_at),
       },
       problem: null,
+      retentionDays: row.lead_retention_days ?? null,
       createdAt: toDate(row.created_at) as Date,
       updatedAt: toDate(row.updated_at) as Date,
     };

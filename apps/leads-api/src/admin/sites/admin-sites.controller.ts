@@ -15,7 +15,13 @@ import { ErrorResponseDto } from '../../http/error-response.dto.js';
 import { ParseUuidPipe } from '../../http/parse-uuid.pipe.js';
 import { AdminAuthGuard } from '../../auth/admin-auth.guard.js';
 import { AdminSitesService } from './admin-sites.service.js';
-import { CreateSiteDto, SiteResponseDto, UpdateSiteDto, ZapierTestResultDto } from './dto/site.dto.js';
+import {
+  CreateSiteDto,
+  SiteDeletionDto,
+  SiteResponseDto,
+  UpdateSiteDto,
+  ZapierTestResultDto,
+} from './dto/site.dto.js';
 
 @ApiTags('admin: sites')
 @ApiBearerAuth()
@@ -58,11 +64,19 @@ export class AdminSitesController {
   }
 
   @Delete('v1/admin/sites/:id')
-  @HttpCode(204)
-  @ApiResponse({ status: 204 })
+  @ApiOperation({
+    summary:
+      'Delete a site and everything of it; its leads are erased first, each as DELETE /v1/leads/{id} does ' +
+      '(docs/privacy.md)',
+  })
+  @ApiResponse({ status: 200, type: SiteDeletionDto, description: 'How many leads were erased' })
   @ApiResponse({ status: 404, type: ErrorResponseDto })
-  @ApiResponse({ status: 409, type: ErrorResponseDto, description: 'The site has leads' })
-  remove(@Param('id', ParseUuidPipe) id: string): Promise<void> {
+  @ApiResponse({
+    status: 409,
+    type: ErrorResponseDto,
+    description: 'Leads kept arriving while it was deleted',
+  })
+  remove(@Param('id', ParseUuidPipe) id: string): Promise<SiteDeletionDto> {
     return this.sites.remove(id);
   }
 

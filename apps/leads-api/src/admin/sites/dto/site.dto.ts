@@ -1,6 +1,16 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsBoolean, IsOptional, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
+import {
+  IsBoolean,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateNested,
+} from 'class-validator';
 import { IsOptionalNotNull } from '../../../http/is-optional-not-null.js';
 import { IsStorableText } from '../../../http/storable-text.js';
 
@@ -40,6 +50,21 @@ export class CreateSiteDto {
   @ValidateNested()
   @Type(() => ZapierSettingsDto)
   zapier?: ZapierSettingsDto;
+
+  @ApiPropertyOptional({
+    nullable: true,
+    type: Number,
+    minimum: 0,
+    maximum: 36500,
+    description:
+      'days its leads are kept before the retention sweep erases them (docs/privacy.md): 0 keeps them forever, ' +
+      'null takes the global default (LEAD_RETENTION_DAYS)',
+  })
+  @IsOptional()
+  @IsInt({ message: 'retention_days must be a whole number of days (or null for the default)' })
+  @Min(0)
+  @Max(36500)
+  retention_days?: number | null;
 }
 
 export class UpdateSiteDto {
@@ -55,6 +80,21 @@ export class UpdateSiteDto {
   @ValidateNested()
   @Type(() => ZapierSettingsDto)
   zapier?: ZapierSettingsDto;
+
+  @ApiPropertyOptional({
+    nullable: true,
+    type: Number,
+    minimum: 0,
+    maximum: 36500,
+    description:
+      'days its leads are kept before the retention sweep erases them (docs/privacy.md): 0 keeps them forever, ' +
+      'null takes the global default (LEAD_RETENTION_DAYS)',
+  })
+  @IsOptional()
+  @IsInt({ message: 'retention_days must be a whole number of days (or null for the default)' })
+  @Min(0)
+  @Max(36500)
+  retention_days?: number | null;
 }
 
 export class ZapierTestResultDto {
@@ -80,6 +120,28 @@ export class SiteResponseDto {
       'why the sealed hook settings cannot be read here (e.g. sealed under another encryption key)',
   })
   problem?: string;
+  @ApiProperty({
+    nullable: true,
+    type: Number,
+    description: "the site's own retention in days; null: the default",
+  })
+  retention_days!: number | null;
+  @ApiProperty({
+    description: 'the retention that applies: retention_days, or the default; 0 keeps leads forever',
+  })
+  effective_retention_days!: number;
   @ApiProperty() created_at!: string;
   @ApiProperty() updated_at!: string;
+}
+
+/** What deleting a site did (its leads erased first, docs/privacy.md). */
+export class SiteDeletionDto {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty() hostname!: string;
+  @ApiProperty({ description: 'leads this deletion erased (each audited as site-deletion:<site id>)' })
+  leads_erased!: number;
+  @ApiProperty({
+    description: 'lead rows removed, the ones erased before included (the erasure audit stays)',
+  })
+  leads_removed!: number;
 }

@@ -266,7 +266,7 @@ describe('retention sweep and site deletion (real Postgres)', () => {
     });
     expect((await call('GET', `/v1/admin/sites/${site.id}`)).statusCode).toBe(404);
     expect(await db.dataSource.query(`SELECT id FROM lead WHERE site_id = $1`, [site.id])).toEqual([]);
-    expect(await audits(ids[1])).toEqual([{ erased_by: `site-deletion:${site.id}`, reason: 'site-deleted' }]);
+    expect(await audits(ids[1])).toEqual([{ erased_by: `site-deletion:${site.id}`, reason: 'site_deleted' }]);
     expect(await audits(ids[0])).toHaveLength(1);
     const intake = await app.inject({
       method: 'POST',

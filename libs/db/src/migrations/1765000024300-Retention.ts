@@ -17,24 +17,35 @@ const RECEIVER_TEXT = (column: string) => `${column} ~ '^HTTP [0-9]{3}.' OR ${co
 export class Retention1765000024300 implements MigrationInterface {
   name = 'Retention1765000024300';
 
+  /** Outside a transaction: the indexes on live tables are built CONCURRENTLY; each step is safe to run again. */
+  readonly transaction = false;
+
   async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`DROP TABLE IF EXISTS retention_setting`);
+    await queryRunner.query(`ALTER TABLE site DROP CONSTRAINT IF EXISTS site_lead_retention_days_range`);
     await queryRunner.query(
       `ALTER TABLE site ADD CONSTRAINT site_lead_retention_days_range
          CHECK (lead_retention_days BETWEEN 0 AND 36500)`,
     );
-    await queryRunner.query(
-      `CREATE INDEX lead_retention ON lead (site_id, created_at) WHERE erased_at IS NULL`,
+    await createIndexConcurrently(
+      queryRunner,
+      'lead_retention',
+      'ON lead (site_id, created_at) WHERE erased_at IS NULL',
     );
-    await queryRunner.query(
-      `CREATE INDEX delivery_attempt_text ON delivery_attempt (started_at)
-         WHERE error IS NOT NULL OR response_snippet IS NOT NULL`,
+    await createIndexConcurrently(
+      queryRunner,
+      'delivery_attempt_text',
+      'ON delivery_attempt (started_at) WHERE error IS NOT NULL OR response_snippet IS NOT NULL',
     );
-    await queryRunner.query(
-      `CREATE INDEX delivery_receiver_text ON delivery (last_attempt_at) WHERE ${RECEIVER_TEXT('last_error')}`,
+    await createIndexConcurrently(
+      queryRunner,
+      'delivery_receiver_text',
+      `ON delivery (last_attempt_at) WHERE ${RECEIVER_TEXT('last_error')}`,
     );
-    await queryRunner.query(
-      `CREATE INDEX lead_receiver_text ON lead (zapier_last_attempt_at) WHERE ${RECEIVER_TEXT('zapier_last_error')}`,
+    await createIndexConcurrently(
+      queryRunner,
+      'lead_receiver_text',
+      `ON lead (zapier_last_attempt_at) WHERE ${RECEIVER_TEXT('zapier_last_error')}`,
     );
   }
 

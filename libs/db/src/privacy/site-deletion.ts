@@ -25,7 +25,7 @@ export async function deleteSiteWithLeads(
   siteId: string,
   { batchSize = 200, wait = ERASURE_WAIT }: { batchSize?: number; wait?: ErasureWait } = {},
 ): Promise<SiteDeletion> {
-  const actor = { by: `site-deletion:${siteId}`, reason: 'site-deleted' } as const;
+  const actor = { by: `site-deletion:${siteId}`, reason: 'site_deleted' } as const;
   let leadsErased = 0;
   let leadsRemoved = 0;
   for (let round = 0; round < MAX_ROUNDS; round++) {

@@ -6,6 +6,7 @@ const { explainErrors } = require('./lib/errors');
 const authentication = require('./authentication');
 const newLead = require('./triggers/new-lead');
 const updatedLead = require('./triggers/updated-lead');
+const deletedLead = require('./triggers/deleted-lead');
 const recentLeads = require('./triggers/recent-leads');
 const createLead = require('./creates/create-lead');
 const updateLead = require('./creates/update-lead');
@@ -23,6 +24,7 @@ module.exports = {
   triggers: {
     [newLead.key]: newLead,
     [updatedLead.key]: updatedLead,
+    [deletedLead.key]: deletedLead,
     [recentLeads.key]: recentLeads,
   },
   creates: {

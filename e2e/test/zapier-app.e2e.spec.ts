@@ -22,13 +22,13 @@ interface Operation {
 }
 const App = require('@leadhooks/zapier-app') as {
   authentication: { test: unknown; connectionLabel: unknown };
-  triggers: Record<'new_lead' | 'updated_lead' | 'recent_leads', Operation>;
+  triggers: Record<'new_lead' | 'updated_lead' | 'deleted_lead' | 'recent_leads', Operation>;
   creates: Record<'create_lead' | 'update_lead', Operation>;
   searches: Record<'find_lead', Operation>;
 };
 
 const samples = require('@leadhooks/zapier-app/lib/samples') as Record<
-  'NEW_LEAD_SAMPLE' | 'UPDATED_LEAD_SAMPLE' | 'LEAD_RECORD_SAMPLE',
+  'NEW_LEAD_SAMPLE' | 'UPDATED_LEAD_SAMPLE' | 'DELETED_LEAD_SAMPLE' | 'LEAD_RECORD_SAMPLE',
   Record<string, unknown>
 >;
 
@@ -478,5 +478,65 @@ describe('Zapier app against the real stack', () => {
     await expect(
       appTester(App.triggers.new_lead.operation.performUnsubscribe, { authData, subscribeData: hook }),
     ).resolves.toEqual({});
+  });
+
+  it('deleted_lead: subscribe → erasing a lead sends its lead.deleted (ids only, signed) → one item per event id → unsubscribe', async () => {
+    const hook = await appTester<Hook>(App.triggers.deleted_lead.operation.performSubscribe, {
+      authData,
+      targetUrl: target('/zap-deleted'),
+    });
+    expect(hook).toMatchObject({ id: expect.any(String), event: 'lead.deleted' });
+    const lead = await postLead(api, site.hostname, { name: 'Dora Delete', email: 'dora@example.com' });
+    const erased = await fetch(`${api.url}/v1/leads/${lead.body.id}`, {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${authData.api_key}` },
+    });
+    expect(erased.status).toBe(200);
+    const { event_id: eventId } = (await erased.json()) as { event_id: string };
+    await waitUntil('the lead.deleted at the target URL', () => arrivals('/zap-deleted').length === 1, {
+      timeoutMs: 15_000,
+    });
+    const [delivered] = arrivals('/zap-deleted');
+    expect(delivered.body).not.toContain('dora');
+    const verified = new Webhook(hook.secret).verify(
+      delivered.body,
+      delivered.headers as Record<string, string>,
+    ) as Payload;
+    expect(verified).toMatchObject({
+      event: 'lead.deleted',
+      id: eventId,
+      lead_id: lead.body.id,
+      reason: 'request',
+    });
+    log(`lead ${lead.body.id} erased → lead.deleted ${eventId} at /zap-deleted, signature verified`);
+
+    const items = await appTester<Payload[]>(
+      App.triggers.deleted_lead.operation.perform,
+      asZapierBundle(delivered, hook),
+    );
+    expect(items).toEqual([expect.objectContaining({ id: eventId, lead_id: lead.body.id })]);
+    // The same event again (a retry Zapier had already taken): no second item.
+    await expect(
+      appTester(App.triggers.deleted_lead.operation.perform, asZapierBundle(delivered, hook)),
+    ).resolves.toEqual([]);
+
+    // The sample list has the shape of what arrives, and the static sample only keys every item has.
+    const listed = await appTester<Payload[]>(App.triggers.deleted_lead.operation.performList, { authData });
+    expect(listed[0]).toMatchObject({ id: eventId, lead_id: lead.body.id, event: 'lead.deleted' });
+    expect(Object.keys(listed[0]).sort()).toEqual(Object.keys(items[0]).sort());
+    expect(Object.keys(items[0]).sort()).toEqual(Object.keys(samples.DELETED_LEAD_SAMPLE).sort());
+
+    await appTester(App.triggers.deleted_lead.operation.performUnsubscribe, {
+      authData,
+      subscribeData: hook,
+    });
+    const next = await postLead(api, site.hostname, { email: 'next.gone@example.com' });
+    await fetch(`${api.url}/v1/leads/${next.body.id}`, {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${authData.api_key}` },
+    });
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(arrivals('/zap-deleted')).toHaveLength(1);
+    log(`unsubscribed → erasing lead ${next.body.id} sent nothing to /zap-deleted`);
   });
 });

@@ -37,6 +37,23 @@ const UPDATED_LEAD_SAMPLE = {
   changed_fields: 'message',
 };
 
+/**
+ * A lead.deleted delivery: the lead was erased (a person's request, the retention rule, or its site deleted). Ids
+ * only: the lead's data is gone, so a Zap can find its own copy by `lead_id` and delete it.
+ */
+const DELETED_LEAD_SAMPLE = {
+  id: '01a22d99-7f3e-7a10-9c41-0b6f6e3d2a11',
+  event: 'lead.deleted',
+  event_id: '01a22d99-7f3e-7a10-9c41-0b6f6e3d2a11',
+  lead_id: '01a22d99-661b-771a-adfe-526a5db11bd3',
+  site_id: '01a22d99-65b5-76cc-99f7-7c662569eb7b',
+  site_hostname: 'www.example.com',
+  site_name: 'Example',
+  erased_at: '2026-12-03T18:00:00.000Z',
+  reason: 'request',
+  attempt: 1,
+};
+
 /** A lead as the actions and the search output it (see lib/lead-output.js). */
 const LEAD_RECORD_SAMPLE = {
   id: '01a22d99-661b-771a-adfe-526a5db11bd3',
@@ -61,4 +78,10 @@ const LEAD_CHOICE_SAMPLE = {
   submitted_at: '2026-11-30T17:55:57.595Z',
 };
 
-module.exports = { NEW_LEAD_SAMPLE, UPDATED_LEAD_SAMPLE, LEAD_RECORD_SAMPLE, LEAD_CHOICE_SAMPLE };
+module.exports = {
+  NEW_LEAD_SAMPLE,
+  UPDATED_LEAD_SAMPLE,
+  DELETED_LEAD_SAMPLE,
+  LEAD_RECORD_SAMPLE,
+  LEAD_CHOICE_SAMPLE,
+};

@@ -1,7 +1,7 @@
 'use strict';
 
 /**
- * The integration's own settings: environment variables of the Zapier version (`zapier env:set 1.1.0 NAME=value`),
+ * The integration's own settings: environment variables of the Zapier version (`zapier env:set 1.2.0 NAME=value`),
  * read here and nowhere else. Read at call time so a test can set them around one call.
  */
 

@@ -40,7 +40,7 @@ describe('the Zapier app definition', () => {
   });
 
   it('has the triggers, actions and search the integration promises; hooks have every REST hook method', () => {
-    expect(Object.keys(App.triggers)).toEqual(['new_lead', 'updated_lead', 'recent_leads']);
+    expect(Object.keys(App.triggers)).toEqual(['new_lead', 'updated_lead', 'deleted_lead', 'recent_leads']);
     expect(Object.keys(App.creates)).toEqual(['create_lead', 'update_lead']);
     expect(Object.keys(App.searches)).toEqual(['find_lead']);
     for (const trigger of visible(triggers)) {

@@ -91,3 +91,59 @@ describe('REST hook triggers: perform', () => {
     await expect(firstSighting(racing, 'hook-1', 'evt-8')).resolves.toBe(false);
   });
 });
+
+describe('the Deleted Lead trigger', () => {
+  const { DELETED_LEAD_SAMPLE } = require('../lib/samples');
+  const secret = `whsec_${crypto.randomBytes(24).toString('base64')}`;
+  const hook = { id: 'hook-del', secret, event: 'lead.deleted' };
+  let appTester;
+  const perform = (request) =>
+    appTester(App.triggers.deleted_lead.operation.perform, { authData: {}, subscribeData: hook, ...request });
+  const deleted = (id, extra = {}) => ({ ...DELETED_LEAD_SAMPLE, id, event_id: id, ...extra });
+
+  beforeEach(() => {
+    appTester = zapier.createAppTester(App);
+  });
+
+  it('outputs each lead.deleted once (by event id), with the ids a Zap needs to delete its copy', async () => {
+    const first = deleted('del-1');
+    await expect(perform(delivery(first, secret))).resolves.toEqual([first]);
+    await expect(perform(delivery({ ...first, attempt: 2 }, secret))).resolves.toEqual([]);
+    const [item] = await perform(delivery(deleted('del-2', { reason: 'retention' }), secret));
+    expect(item).toMatchObject({ id: 'del-2', lead_id: DELETED_LEAD_SAMPLE.lead_id, reason: 'retention' });
+    expect(Object.keys(item)).not.toEqual(expect.arrayContaining(['email']));
+  });
+
+  it('skips other events and refuses unsigned requests', async () => {
+    await expect(
+      perform(delivery({ ...NEW_LEAD_SAMPLE, id: 'evt-x', event_id: 'evt-x' }, secret)),
+    ).resolves.toEqual([]);
+    await expect(perform(delivery(deleted('del-3'), secret, { sign: false }))).rejects.toThrow(
+      /carried no leadhooks signature/,
+    );
+  });
+
+  it('subscribes its target URL to lead.deleted', async () => {
+    const calls = [];
+    const z = {
+      request: async (options) => {
+        calls.push(options);
+        return { data: { id: 'hook-9', secret, event: 'lead.deleted' } };
+      },
+      errors: zapier.errors,
+    };
+    const bundle = {
+      authData: { base_url: 'https://leadhooks.example.com' },
+      targetUrl: 'https://hooks.zapier.com/x',
+    };
+    await expect(App.triggers.deleted_lead.operation.performSubscribe(z, bundle)).resolves.toMatchObject({
+      id: 'hook-9',
+    });
+    expect(calls).toEqual([
+      expect.objectContaining({
+        method: 'POST',
+        body: { target_url: 'https://hooks.zapier.com/x', event: 'lead.deleted' },
+      }),
+    ]);
+  });
+});

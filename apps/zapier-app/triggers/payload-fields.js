@@ -28,4 +28,18 @@ const UPDATE_FIELDS = [
   { key: 'changed_fields', label: 'Changed Fields' },
 ];
 
-module.exports = { PAYLOAD_FIELDS, UPDATE_FIELDS };
+/** A lead.deleted's fields: ids, when and why; nothing of the lead itself (it was erased). */
+const DELETED_FIELDS = [
+  { key: 'id', label: 'ID' },
+  { key: 'lead_id', label: 'Lead ID' },
+  { key: 'erased_at', label: 'Deleted At', type: 'datetime' },
+  { key: 'reason', label: 'Reason (request, retention or site_deleted)' },
+  { key: 'site_hostname', label: 'Site Hostname' },
+  { key: 'site_name', label: 'Site Name' },
+  { key: 'site_id', label: 'Site ID' },
+  { key: 'event', label: 'Event' },
+  { key: 'event_id', label: 'Event ID' },
+  { key: 'attempt', label: 'Delivery Attempt', type: 'integer' },
+];
+
+module.exports = { PAYLOAD_FIELDS, UPDATE_FIELDS, DELETED_FIELDS };

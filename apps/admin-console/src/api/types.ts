@@ -7,7 +7,19 @@ export interface Site {
   hostname: string;
   name: string;
   zapier: { webhook_url: string | null; enabled: boolean; secret?: string };
+  /** Days its leads are kept (0: forever); null: the global default. */
+  retention_days: number | null;
+  /** What applies: retention_days or the default (0: forever). */
+  effective_retention_days: number;
   created_at: string;
+}
+
+/** What deleting a site did: its leads were erased first. */
+export interface SiteDeletion {
+  id: string;
+  hostname: string;
+  leads_erased: number;
+  leads_removed: number;
 }
 
 export type EndpointAuth = 'standard_webhooks' | 'secret_header' | 'hmac_sha256_hex';

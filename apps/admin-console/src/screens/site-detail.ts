@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError } from '../api/client.js';
-import type { Endpoint, EndpointTest } from '../api/types.js';
+import type { Endpoint, EndpointTest, SiteDeletion } from '../api/types.js';
 import { useApp } from '../app-context.js';
 import { href } from '../router.js';
 import { ConfirmDialog } from '../ui/confirm.js';
@@ -11,6 +11,7 @@ import { usePoll } from '../ui/use-poll.js';
 import { EndpointForm, EVENTS } from './endpoint-form.js';
 import { SecretReveal } from './secret-reveal.js';
 import { SiteKeys } from './site-keys.js';
+import { SiteDeleted, SiteSettings } from './site-settings.js';
 
 const explain = (error: unknown) => (error instanceof ApiError ? error.explanation : String(error));
 
@@ -249,7 +250,7 @@ function EndpointCard({ endpoint: listed, onChanged }: { endpoint: Endpoint; onC
   </article>`;
 }
 
-/** A site: its endpoints (add, edit, test, rotate, delete) and its API keys. */
+/** A site: its endpoints (add, edit, test, rotate, delete), its API keys, its lead retention; deleting it. */
 export function SiteDetailScreen({ siteId }: { siteId: string }) {
   const { api, sites } = useApp();
   const site = sites.find((s) => s.id === siteId);
@@ -261,6 +262,7 @@ export function SiteDetailScreen({ siteId }: { siteId: string }) {
   const [addError, setAddError] = useState<unknown>(null);
   const [created, setCreated] = useState<Endpoint | null>(null);
   const [formKey, setFormKey] = useState(0);
+  const [deleted, setDeleted] = useState<SiteDeletion | null>(null);
 
   const add = async (body: Record<string, unknown>) => {
     setAddError(null);
@@ -273,6 +275,7 @@ export function SiteDetailScreen({ siteId }: { siteId: string }) {
     }
   };
 
+  if (deleted) return html`<${SiteDeleted} deletion=${deleted} />`;
   return html`<section aria-labelledby="site-title">
     <p><a href=${href('sites')}>← Sites</a></p>
     <h1 id="site-title">
@@ -319,5 +322,6 @@ export function SiteDetailScreen({ siteId }: { siteId: string }) {
       onSubmit=${add}
     />
     <${SiteKeys} siteId=${siteId} />
+    ${site ? html`<${SiteSettings} site=${site} onDeleted=${setDeleted} />` : null}
   </section>`;
 }

@@ -7,12 +7,17 @@ export function ConfirmDialog({
   title,
   children,
   confirmLabel,
+  confirmDisabled = false,
+  danger = false,
   onConfirm,
   onCancel,
 }: {
   title: string;
   children: ComponentChildren;
   confirmLabel: string;
+  /** Until the question's own condition is met (e.g. the site's hostname typed). */
+  confirmDisabled?: boolean;
+  danger?: boolean;
   onConfirm: () => void;
   onCancel: () => void;
 }) {
@@ -26,7 +31,14 @@ export function ConfirmDialog({
     <div>${children}</div>
     <div class="actions">
       <button type="button" class="secondary" onClick=${onCancel}>Cancel</button>
-      <button type="button" onClick=${onConfirm}>${confirmLabel}</button>
+      <button
+        type="button"
+        class=${danger ? 'danger' : undefined}
+        disabled=${confirmDisabled}
+        onClick=${onConfirm}
+      >
+        ${confirmLabel}
+      </button>
     </div>
   </dialog>`;
 }

@@ -20,6 +20,7 @@ import {
 import {
   type DeliveryAttemptEntity,
   DeliveryRepository,
+  ERASURE_WAIT,
   type ErasureRecord,
   type LeadEntity,
   LeadErasureRepository,
@@ -82,12 +83,6 @@ export function toLeadDto(
     ...(details ? { attempts: details.attempts.map(toAttemptDto), deliveries: details.deliveries } : {}),
   };
 }
-
-/**
- * How long a DELETE waits at most for a delivery in flight (its lease: the longest endpoint timeout, 30 s, plus
- * the dispatcher's margin). It ends sooner: when the request's outcome is recorded.
- */
-const ERASURE_WAIT = { pollMs: 50, maxMs: 40_000 };
 
 export function toErasureDto(record: ErasureRecord, alreadyErased: boolean): ErasureDto {
   return {

@@ -5,8 +5,9 @@ import type {
 } from '../repositories/lead-erasure.repository.js';
 
 /**
- * How long an erasure waits at most for deliveries in flight: a request's lease covers its whole timeout, so by then
- * it has ended (recorded or expired). The DELETE, the retention sweep and site deletion use the same.
+ * How long an erasure waits at most for a delivery in flight (its lease: the longest endpoint timeout, 30 s, plus
+ * the dispatcher's margin); it ends sooner, when the request's outcome is recorded. The DELETE, the retention sweep
+ * and site deletion use the same.
  */
 export const ERASURE_WAIT: ErasureWait = { pollMs: 50, maxMs: 40_000 };
 

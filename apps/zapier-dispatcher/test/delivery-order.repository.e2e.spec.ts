@@ -136,6 +136,35 @@ describe('delivery lock: order and races (real Postgres)', () => {
     });
   }
 
+  it('tells a holder that waited after its claim whether it may still send (endpoint deleted, disabled, lease lost)', async () => {
+    const own = await seedSite(db.dataSource);
+    const hooks = await Promise.all(
+      ['a', 'b', 'c'].map((name) =>
+        seedEndpoint(db.dataSource, own, { name, url: `https://hook.example/${name}` }),
+      ),
+    );
+    const event = await seedLead(db.dataSource, own);
+    const { deliveries } = await sut.fanOut(
+      { id: event.id, type: event.type, leadId: event.data.lead_id },
+      LEASE,
+    );
+    const leased = (endpointId: string) => {
+      const found = deliveries.find((d) => d.endpointId === endpointId);
+      if (found?.kind !== 'created' || found.claim.kind !== 'claimed')
+        throw new Error('expected a claimed delivery');
+      return { id: found.deliveryId, token: found.claim.token };
+    };
+    const [a, b, c] = hooks.map((hook) => leased(hook.id));
+    for (const d of [a, b, c]) expect(await sut.stillSendable(d.id, d.token)).toBe(true);
+    expect(await endpoints.delete(hooks[0].id)).toBe(true);
+    expect(await endpoints.update(hooks[1].id, { enabled: false })).toMatchObject({ enabled: false });
+    expect(await sut.stillSendable(a.id, a.token)).toBe(false);
+    expect(await sut.stillSendable(b.id, b.token)).toBe(false);
+    expect(await sut.stillSendable(c.id, c.token)).toBe(true);
+    await sut.release(c.id, c.token);
+    expect(await sut.stillSendable(c.id, c.token)).toBe(false);
+  });
+
   it('redelivers a lead while an outcome holds its delivery, without a deadlock (delivery rows, then the lead)', async () => {
     const event = await seedLead(db.dataSource, site);
     const { deliveries } = await sut.fanOut(

@@ -139,8 +139,17 @@ export class DeliveryRunner {
     // cover a whole request. It must not send then: another worker may already own (or have delivered) it.
     if (claim.leaseDeadline - performance.now() < this.timeoutOf(claim) + FENCE_SLACK_MS)
       return this.giveUp(context, claim);
-    const slot = await this.slots.acquire(claim.target.site.id, endpoint.id, SLOT_WAIT_BRIEF_MS);
-    if (!slot) return this.waitForSlot(context, claim);
+    let slot = this.slots.tryAcquire(claim.target.site.id, endpoint.id);
+    if (!slot) {
+      slot = await this.slots.acquire(claim.target.site.id, endpoint.id, SLOT_WAIT_BRIEF_MS);
+      if (!slot) return this.waitForSlot(context, claim);
+      // The endpoint may have been deleted or disabled while this delivery waited (the claim's check is older than
+      // the wait): look again, so no request starts after such a change answered.
+      if (!(await this.lock.stillSendable(claim.deliveryId, claim.token))) {
+        slot();
+        return this.endpointChangedWhileWaiting(context, claim);
+      }
+    }
     // The brief wait must not have eaten into the lease (see the fence above).
     if (claim.leaseDeadline - performance.now() < this.timeoutOf(claim) + FENCE_SLACK_MS) {
       slot();
@@ -178,6 +187,23 @@ export class DeliveryRunner {
       parked,
     });
     return DONE;
+  }
+
+  /**
+   * The endpoint changed (or the lease was lost) while the delivery waited for a slot: no request. The lease is
+   * given back and the message handled again at once; its claim then ends the delivery SKIPPED with the reason
+   * (endpoint deleted / disabled / unsubscribed), or finds it held by another worker.
+   */
+  private async endpointChangedWhileWaiting(
+    context: DeliveryAttemptContext,
+    claim: Claimed,
+  ): Promise<HandlerOutcome> {
+    await this.lock.release(claim.deliveryId, claim.token);
+    this.log.log({
+      message: `Lead ${context.event.data.lead_id}: the endpoint changed while the delivery waited for an in-flight slot; not sending`,
+      ...this.logContext(context, claim),
+    });
+    return { kind: 'defer', untilMs: Date.now(), reason: 'endpoint changed while waiting for a slot' };
   }
 
   private timeoutOf(claim: Claimed): number {

@@ -76,20 +76,25 @@ const answered: WebhookResult = {
   retryAfter: undefined,
 };
 
-function runnerWith(recordSuccess: (id: string, token: string, record: AttemptRecord) => Promise<boolean>) {
+function runnerWith(
+  recordSuccess: (id: string, token: string, record: AttemptRecord) => Promise<boolean>,
+  stillSendable: () => Promise<boolean> = () => Promise.resolve(true),
+) {
   const lock = {
     recordSuccess: jest.fn(recordSuccess),
     release: jest.fn<(id: string, token: string) => Promise<boolean>>(() => Promise.resolve(true)),
+    stillSendable: jest.fn<(id: string, token: string) => Promise<boolean>>(stillSendable),
   };
+  const deliver = jest.fn(() => Promise.resolve(answered));
   const sut = new DeliveryRunner(
     config,
     lock as unknown as DeliveryLockRepository,
     { wake: () => undefined } as unknown as OutboxRelayService,
-    { deliver: () => Promise.resolve(answered) } as unknown as WebhookDelivery,
+    { deliver } as unknown as WebhookDelivery,
     new DeliveryMetrics(new Registry()),
     new OutboundMapper(config),
   );
-  return { sut, lock };
+  return { sut, lock, deliver };
 }
 
 describe(DeliveryRunner.name, () => {
@@ -124,5 +129,32 @@ describe(DeliveryRunner.name, () => {
     expect(lock.recordSuccess).not.toHaveBeenCalled();
     expect(lock.release).toHaveBeenCalledWith('d1', 't1');
     held.forEach((release) => release?.());
+  });
+
+  it('sends nothing when the endpoint was deleted or disabled while the delivery waited for a slot', async () => {
+    let endpointGone = false;
+    const { sut, lock, deliver } = runnerWith(
+      () => Promise.resolve(true),
+      () => Promise.resolve(!endpointGone),
+    );
+    const held = Array.from({ length: config.slots.perEndpoint }, () => sut.slots.tryAcquire('s1', 'e1'));
+    const outcome = sut.run(context, claim());
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    // The DELETE answers, then a slot frees while the delivery still waits for one.
+    endpointGone = true;
+    held[0]?.();
+    await expect(outcome).resolves.toMatchObject({ kind: 'defer' });
+    expect(deliver).not.toHaveBeenCalled();
+    expect(lock.stillSendable).toHaveBeenCalledWith('d1', 't1');
+    expect(lock.release).toHaveBeenCalledWith('d1', 't1');
+    expect(sut.slots.inFlight('s1', 'e1').endpoint).toBe(config.slots.perEndpoint - 1);
+    held.slice(1).forEach((release) => release?.());
+  });
+
+  it('sends at once without looking again when a slot is free (no wait, no extra statement)', async () => {
+    const { sut, lock, deliver } = runnerWith(() => Promise.resolve(true));
+    await expect(sut.run(context, claim())).resolves.toEqual({ kind: 'done' });
+    expect(deliver).toHaveBeenCalledTimes(1);
+    expect(lock.stillSendable).not.toHaveBeenCalled();
   });
 });

@@ -458,6 +458,21 @@ export class DeliveryLockRepository {
     return affected === 1;
   }
 
+  /**
+   * Whether the lease is still this holder's and its endpoint still takes the delivery (not deleted, enabled, with a
+   * URL, subscribed to the event), as committed now: a holder that waited after its claim (for an in-flight slot)
+   * looks again before it sends, so a DELETE or disable that answered meanwhile gets no new request.
+   */
+  async stillSendable(deliveryId: string, token: string): Promise<boolean> {
+    const rows: unknown[] = await this.dataSource.query(
+      `SELECT 1 FROM delivery d JOIN endpoint e ON e.id = d.endpoint_id
+        WHERE d.id = $1 AND d.lock_token = $2 AND d.status = 'PENDING'
+          AND e.deleted_at IS NULL AND e.enabled AND e.url IS NOT NULL AND d.event_type = ANY (e.events)`,
+      [deliveryId, token],
+    );
+    return rows.length === 1;
+  }
+
   /** Gives a lease back without an attempt (a holder that may no longer send); false when it was already gone. */
   async release(deliveryId: string, token: string): Promise<boolean> {
     const [, affected]: [unknown, number] = await this.dataSource.query(

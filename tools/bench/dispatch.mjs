@@ -5,12 +5,15 @@
 //      first to the last delivery the sink sees (spread over many sites, per-site rate limit off for the run);
 //   3. end to end at a fixed 500 leads/s: lead stored → sink got it, p50/p99.
 //   npm run bench:dispatch -- --leads 20000 --rate 500 --duration 20 --sites 20 --dispatchers 1
+//   --custom-share 0.1: that share of the sites' endpoints send a `custom` body (CUSTOM_MAPPING below, a CRM's shape),
+//   so as many deliveries go through the mapping engine's worker processes, whose CPU counts as the dispatcher's.
 import fs from 'node:fs';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import {
+  ADMIN_KEY,
   createSite,
   fmt,
   machineLine,
@@ -28,6 +31,7 @@ import {
   isPostgres,
   machineTicks,
   rssMb,
+  treeCpuMs,
 } from './process-cpu.mjs';
 import { sinkStats, startSink, waitFor } from './sink-client.mjs';
 
@@ -38,6 +42,7 @@ const { values: args } = parseArgs({
     duration: { type: 'string', default: '20' },
     sites: { type: 'string', default: '20' },
     dispatchers: { type: 'string', default: '1' },
+    'custom-share': { type: 'string', default: '0' },
     json: { type: 'string' },
   },
 });
@@ -46,6 +51,52 @@ const rate = Number(args.rate);
 const durationS = Number(args.duration);
 const siteCount = Number(args.sites);
 const dispatcherCount = Number(args.dispatchers);
+const customShare = Number(args['custom-share']);
+if (!(customShare >= 0 && customShare <= 1))
+  throw new Error(`--custom-share must be between 0 and 1 (got ${args['custom-share']})`);
+const customSites = Math.round(customShare * siteCount);
+
+/**
+ * What a CRM integration maps a lead to: its id, nested contact fields, the name split in two, tracking from the
+ * form's extra fields, the event's identity. Evaluated once per delivery. (The sink times a delivery by the body's
+ * top-level `lead_id` and `submitted_at`, which this mapping keeps.)
+ */
+const CUSTOM_MAPPING = `{
+  "lead_id": lead.lead_id,
+  "contact": {
+    "email": lead.email,
+    "first_name": $substringBefore(lead.name, " "),
+    "last_name": $substringAfter(lead.name, " "),
+    "phone": lead.phone
+  },
+  "source": {
+    "site": site.hostname,
+    "page": lead.page_url,
+    "utm_source": lead.extra.utm_source
+  },
+  "note": lead.message,
+  "event": event,
+  "event_id": event_id,
+  "submitted_at": lead.submitted_at,
+  "attempt": attempt
+}`;
+
+/** Turns a site's endpoint into a `custom` one with CUSTOM_MAPPING. @param {string} siteId */
+async function makeCustom(siteId) {
+  const headers = { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' };
+  const endpoints = /** @type {Array<{ id: string }>} */ (
+    await (await fetch(`${api.url}/v1/admin/sites/${siteId}/endpoints`, { headers })).json()
+  );
+  for (const endpoint of endpoints) {
+    const response = await fetch(`${api.url}/v1/admin/endpoints/${endpoint.id}`, {
+      method: 'PATCH',
+      headers,
+      body: JSON.stringify({ format: 'custom', mapping: CUSTOM_MAPPING }),
+    });
+    if (!response.ok)
+      throw new Error(`making ${endpoint.id} custom: ${response.status} ${await response.text()}`);
+  }
+}
 
 /** @param {Record<string, unknown>} options @returns {Promise<any>} */
 const load = (options) =>
@@ -79,6 +130,8 @@ const lead = (/** @type {number} */ i) =>
     utm_source: 'bench',
   });
 
+// The machine may be shared: its load when the run starts and ends goes with the figures.
+const loadAtStart = os.loadavg();
 const { env } = await prepareBenchEnvironment('leadhooks_bench_dispatch');
 const sink = /** @type {{ url: string, pid: number, stop: () => void }} */ (await startSink());
 const api = await startApp('leads-api', { ...env, OUTBOX_POLL_INTERVAL: '100ms' });
@@ -90,7 +143,8 @@ try {
   const hosts = [];
   for (let i = 0; i < siteCount; i++) {
     hosts.push(`site${i}.bench.example`);
-    await createSite(api.url, hosts[i], `${sink.url}/hooks/${i}`);
+    const site = await createSite(api.url, hosts[i], `${sink.url}/hooks/${i}`);
+    if (i < customSites) await makeCustom(site.id);
   }
   const requests = hosts.map((host, i) => ({
     method: 'POST',
@@ -133,7 +187,7 @@ try {
     ...(await Promise.all(
       Array.from({ length: dispatcherCount }, () =>
         startApp('zapier-dispatcher', dispatcherEnv).then((app) => {
-          cpuAtUp.set(app.pid, cpuMs(app.pid));
+          cpuAtUp.set(app.pid, treeCpuMs(app.pid));
           return app;
         }),
       ),
@@ -141,7 +195,8 @@ try {
   );
   const rss = () => dispatchers.reduce((sum, app) => sum + rssMb(app.pid), 0);
   const rssStart = rss();
-  const cpu = () => dispatchers.reduce((sum, app) => sum + cpuMs(app.pid), 0);
+  // The dispatchers' own CPU and their mapping workers' (child processes).
+  const cpu = () => dispatchers.reduce((sum, app) => sum + treeCpuMs(app.pid), 0);
   const cpuStart = [...cpuAtUp.values()].reduce((sum, ms) => sum + ms, 0);
   await waitFor(
     `${leadCount} deliveries`,
@@ -238,6 +293,8 @@ try {
       args.json,
       JSON.stringify({
         sink: { perSecond: raw.requests.average, p50: raw.latency.p50, p99: raw.latency.p99 },
+        customSites,
+        loadAverage: { start: loadAtStart, end: os.loadavg() },
         burst: {
           deliveriesPerSecond,
           cpuMsPerDelivery: cpuPerDelivery,
@@ -266,11 +323,16 @@ try {
     );
   }
   console.log(
-    `\nDispatch benchmark — ${machineLine()}; ${siteCount} sites, 12 partitions, ${dispatcherCount} dispatcher process(es)\n`,
+    `\nDispatch benchmark — ${machineLine()}; ${siteCount} sites (${customSites} with a custom mapping), 12 partitions, ${dispatcherCount} dispatcher process(es)\n`,
   );
+  const loadLine = (/** @type {number[]} */ load) => load.map((n) => fmt(n, 2)).join(' / ');
   printTable(
     ['measure', 'value'],
     [
+      [
+        'load average 1 / 5 / 15 min: at start → at end',
+        `${loadLine(loadAtStart)} → ${loadLine(os.loadavg())}`,
+      ],
       [
         'sink raw capacity (autocannon, 64 conns)',
         `${fmt(raw.requests.average, 0)} req/s (p99 ${fmt(raw.latency.p99)} ms)`,

@@ -13,6 +13,45 @@ export function cpuMs(pid) {
 }
 
 /**
+ * CPU time of a process and of every process under it, in ms: what an app costs when it does part of its work in
+ * child processes (the mapping engine's workers). Children already gone count through their parent's cutime/cstime.
+ * @param {number | undefined} pid
+ */
+export function treeCpuMs(pid) {
+  /** @type {Map<number, number[]>} */
+  const children = new Map();
+  /** @type {Map<number, number>} */
+  const own = new Map();
+  let entries = /** @type {string[]} */ ([]);
+  try {
+    entries = fs.readdirSync('/proc');
+  } catch {}
+  for (const entry of entries) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const fields = fs.readFileSync(`/proc/${entry}/stat`, 'utf8').split(') ')[1].split(' ');
+      const child = Number(entry);
+      const parent = Number(fields[1]);
+      // utime + stime + cutime + cstime (children reaped by it)
+      own.set(
+        child,
+        (Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14])) * 10,
+      );
+      children.set(parent, [...(children.get(parent) ?? []), child]);
+    } catch {}
+  }
+  if (pid === undefined || !own.has(pid)) return NaN;
+  let total = 0;
+  const stack = [pid];
+  while (stack.length) {
+    const next = /** @type {number} */ (stack.pop());
+    total += own.get(next) ?? 0;
+    stack.push(...(children.get(next) ?? []));
+  }
+  return total;
+}
+
+/**
  * CPU time of every local process that matches, by pid (Kafka and Postgres run outside the benchmark; Postgres has
  * a process per connection).
  * @param {(comm: string, cmdline: string) => boolean} match

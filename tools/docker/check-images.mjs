@@ -23,7 +23,7 @@ for (const app of apps) {
   const dockerfile = fs.readFileSync(path.join(repoRoot, app.data.root, 'Dockerfile'), 'utf8');
   // A static bundle (the admin console): built by Nx, served by a web server; no Node modules to lay out.
   if (dockerfile.includes('# image: static')) {
-    if (!dockerfile.includes(`nx build ${app.name}`))
+    if (!buildsWithNx(dockerfile, app.name))
       problems.push(
         `${app.data.root}/Dockerfile (a static image) does not build its bundle with nx build ${app.name}`,
       );
@@ -112,6 +112,20 @@ for (const app of apps) {
   fs.rmSync(out, { recursive: true, force: true });
 }
 
+// The shared build layer is shared only if every Dockerfile spells it the same (else each image builds on its own).
+const sharedBuilds = new Set(
+  apps.flatMap(
+    (app) =>
+      fs
+        .readFileSync(path.join(repoRoot, app.data.root, 'Dockerfile'), 'utf8')
+        .match(/^RUN .*nx run-many -t build.*$/gm) ?? [],
+  ),
+);
+if (sharedBuilds.size > 1)
+  problems.push(
+    `the Dockerfiles' shared \`nx run-many -t build\` layers differ:\n  ${[...sharedBuilds].join('\n  ')}`,
+  );
+
 if (problems.length) {
   console.error(`[images] ${problems.length} problem(s):\n- ${problems.join('\n- ')}`);
   process.exit(1);
@@ -123,6 +137,20 @@ function isExecutable(file) {
     file === 'main.js' ||
     file === 'relay.main.js' ||
     (file.startsWith('cli/') && !file.endsWith('.command.js'))
+  );
+}
+
+/**
+ * The Dockerfile builds `project` with Nx: `nx build <project>`, or the `nx run-many -t build -p …` line the images
+ * share (one layer, built once when several images are built).
+ * @param {string} dockerfile @param {string} project
+ */
+function buildsWithNx(dockerfile, project) {
+  return (
+    dockerfile.includes(`nx build ${project}`) ||
+    (dockerfile.match(/nx run-many -t build -p [^\n]*/g) ?? []).some((line) =>
+      line.split(/\s+/).includes(project),
+    )
   );
 }
 

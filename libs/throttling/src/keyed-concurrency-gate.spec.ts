@@ -28,6 +28,24 @@ describe(KeyedConcurrencyGate.name, () => {
     expect(sut.load('a')).toEqual({ running: 0, waiting: 0 });
   });
 
+  it('says a key is full exactly when its next task would be refused, and not once a slot frees', async () => {
+    const sut = new KeyedConcurrencyGate(1, 1);
+    const first = deferred();
+    const second = deferred();
+    expect(sut.full('a')).toBe(false);
+    const running = sut.run('a', () => first.promise);
+    expect(sut.full('a')).toBe(false);
+    const waiting = sut.run('a', () => second.promise);
+    expect(sut.full('a')).toBe(true);
+    expect(sut.full('b')).toBe(false);
+    expect(await sut.run('a', () => Promise.resolve('late'))).toBe('busy');
+    first.resolve();
+    await running;
+    expect(sut.full('a')).toBe(false);
+    second.resolve();
+    await waiting;
+  });
+
   it('frees the slot when a task fails', async () => {
     const sut = new KeyedConcurrencyGate(1, 0);
     await expect(sut.run('a', () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');

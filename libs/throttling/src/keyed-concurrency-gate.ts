@@ -34,6 +34,16 @@ export class KeyedConcurrencyGate {
     }
   }
 
+  /**
+   * Whether a task of this key would be refused now ('busy'): the caller can wait before doing work it would have to
+   * undo (the dispatcher checks before it claims a delivery).
+   */
+  full(key: string): boolean {
+    return (
+      (this.running.get(key) ?? 0) >= this.perKey && (this.waiting.get(key)?.length ?? 0) >= this.queuePerKey
+    );
+  }
+
   /** Tasks running and waiting for a key (metrics, tests). */
   load(key: string): { running: number; waiting: number } {
     return { running: this.running.get(key) ?? 0, waiting: this.waiting.get(key)?.length ?? 0 };

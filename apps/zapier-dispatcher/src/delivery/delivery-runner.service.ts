@@ -93,6 +93,16 @@ export class DeliveryRunner {
     return this.config.slotWaitMs;
   }
 
+  /** How long a delivery whose endpoint's mapping queue is full waits before it looks again. */
+  get mappingBusyRetryMs(): number {
+    return MAPPING_BUSY_RETRY_MS;
+  }
+
+  /** Whether the endpoint's mapping queue is full now (checked before a claim, so no lease is taken to give back). */
+  mappingBusy(endpointId: string): boolean {
+    return this.mapper.busy(endpointId);
+  }
+
   /** ms until the endpoint may take another request (0: now), without using its token. */
   rateWait(endpointId: string, ratePerSecond: number | null): number {
     return this.rateLimiter.wait(endpointId, ratePerSecond);

@@ -82,6 +82,8 @@ export class DeliveryService {
       // Every slot of the endpoint or its site taken: look again later rather than take a lease to give back.
       if (!this.runner.slots.free(parsed.event.data.site_id, endpointId))
         return { kind: 'defer', untilMs: Date.now() + this.runner.slotWaitMs, reason: 'in-flight limit' };
+      // Likewise a custom endpoint whose mapping queue is full: its render would be refused after the claim.
+      if (endpointId && this.runner.mappingBusy(endpointId)) return this.mappingBusy();
       const claim = await this.lock.claim(state.deliveryId, state.attempt, this.runner.lease);
       if (claim.kind === 'claimed') this.rates.learn(claim.target.site.id, claim.target.endpoint);
       return this.runner.run(context, claim);
@@ -107,6 +109,10 @@ export class DeliveryService {
       this.runner.rateWait(id, rate),
     );
     if (wait > 0) return { kind: 'defer', untilMs: Date.now() + wait, reason: 'endpoint rate limit' };
+    // A known custom endpoint of the site with its mapping queue full would be claimed only to be given back (a
+    // statement, a release and the fan-out again at each look): the message waits in memory instead, as for a rate.
+    if (this.rates.mappingBusyForSite(event.data.site_id, event.type, (id) => this.runner.mappingBusy(id)))
+      return this.mappingBusy();
     const result = await this.lock.fanOut(
       { id: event.id, type: event.type, leadId: event.data.lead_id },
       this.runner.lease,
@@ -134,6 +140,14 @@ export class DeliveryService {
     }
     const outcomes = await Promise.all(result.deliveries.map((delivery) => this.runOne(context, delivery)));
     return combine(outcomes);
+  }
+
+  private mappingBusy(): HandlerOutcome {
+    return {
+      kind: 'defer',
+      untilMs: Date.now() + this.runner.mappingBusyRetryMs,
+      reason: 'endpoint mapping busy',
+    };
   }
 
   private async runOne(

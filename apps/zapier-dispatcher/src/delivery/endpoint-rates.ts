@@ -5,6 +5,8 @@ interface Known {
   siteId: string;
   rate: number | null;
   events: EventType[];
+  /** `custom` format: each request is rendered by the mapping engine, through the endpoint's gate. */
+  mapped: boolean;
 }
 
 const MAX_ENDPOINTS = 100_000;
@@ -18,12 +20,17 @@ export class EndpointRates {
   private readonly endpoints = new Map<string, Known>();
   private readonly bySite = new Map<string, Set<string>>();
 
-  learn(siteId: string, endpoint: Pick<Endpoint, 'id' | 'rateLimitPerSecond' | 'events'>): void {
+  learn(siteId: string, endpoint: Pick<Endpoint, 'id' | 'rateLimitPerSecond' | 'events' | 'format'>): void {
     if (this.endpoints.size > MAX_ENDPOINTS) {
       this.endpoints.clear();
       this.bySite.clear();
     }
-    this.endpoints.set(endpoint.id, { siteId, rate: endpoint.rateLimitPerSecond, events: endpoint.events });
+    this.endpoints.set(endpoint.id, {
+      siteId,
+      rate: endpoint.rateLimitPerSecond,
+      events: endpoint.events,
+      mapped: endpoint.format === 'custom',
+    });
     const ids = this.bySite.get(siteId) ?? new Set<string>();
     ids.add(endpoint.id);
     this.bySite.set(siteId, ids);
@@ -45,5 +52,14 @@ export class EndpointRates {
       if (known?.events.includes(event)) longest = Math.max(longest, wait(id, known.rate));
     }
     return longest;
+  }
+
+  /** Whether a known `custom` endpoint of the site that takes `event` has its mapping queue full (`busy`). */
+  mappingBusyForSite(siteId: string, event: EventType, busy: (endpointId: string) => boolean): boolean {
+    for (const id of this.bySite.get(siteId) ?? []) {
+      const known = this.endpoints.get(id);
+      if (known?.mapped && known.events.includes(event) && busy(id)) return true;
+    }
+    return false;
   }
 }

@@ -35,6 +35,11 @@ export class OutboundMapper implements OnModuleDestroy {
     return this.gate.run(endpointId, () => this.engine.evaluate(mapping, input));
   }
 
+  /** Whether the endpoint's mapping queue is full: a render now would be told 'busy'. */
+  busy(endpointId: string): boolean {
+    return this.gate.full(endpointId);
+  }
+
   onModuleDestroy(): Promise<void> {
     return this.engine.close();
   }

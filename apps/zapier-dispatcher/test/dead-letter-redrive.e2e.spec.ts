@@ -7,6 +7,7 @@ import {
   startTestbed,
   type Testbed,
   waitForLeadStatus,
+  waitUntil,
 } from '@leadhooks/testing';
 import { REDRIVE_ACTOR } from '../src/dlt/dead-letter-redrive.service.js';
 import { startTestDispatcher } from './dispatcher-harness.js';
@@ -59,8 +60,16 @@ describe('automatic re-drive of dead letters after a long outage (real Kafka + P
     await waitForLeadStatus(testbed.db.dataSource, gone, 'FAILED');
     const delivered = await waitForLeadStatus(testbed.db.dataSource, recovers, 'SENT', 30_000);
     expect(delivered.zapierAttemptCount).toBe(7);
-    const runs: Array<{ actor: string; replayed: number }> = await testbed.db.dataSource.query(
-      `SELECT actor, replayed FROM dlt_replay WHERE replayed > 0`,
+    // A run records its counts when it finishes, which can be after the replayed delivery is already SENT.
+    const runs = await waitUntil(
+      'the re-drive run that replayed the lead to finish',
+      async () => {
+        const finished: Array<{ actor: string; replayed: number }> = await testbed.db.dataSource.query(
+          `SELECT actor, replayed FROM dlt_replay WHERE finished_at IS NOT NULL AND replayed > 0`,
+        );
+        return finished.length ? finished : undefined;
+      },
+      { timeoutMs: 20_000, intervalMs: 100 },
     );
     expect(runs).toEqual([{ actor: REDRIVE_ACTOR, replayed: 1 }]);
     const items: Array<{ lead_id: string }> = await testbed.db.dataSource.query(

@@ -171,6 +171,12 @@ export async function runHostile(args) {
   let hostileRunning = true;
   const hostileLeads = { binary: 0, never: 0 };
   const patches = { accepted: 0, refused: 0, other: 0 };
+  /** What the PATCHes that were neither 200 nor 400 got: status (and body start) or the fetch error, counted. */
+  const otherAnswers = /** @type {Map<string, number>} */ (new Map());
+  const countOther = (/** @type {string} */ answer) => {
+    patches.other++;
+    otherAnswers.set(answer, (otherAnswers.get(answer) ?? 0) + 1);
+  };
   const hostileRate = Math.max(1, Math.round(rate / 10));
   const hostileTenants = (async () => {
     const grown = tenants.has('grower')
@@ -214,12 +220,15 @@ export async function runHostile(args) {
             headers: { authorization: `Bearer ${siteKey}`, 'content-type': 'application/json' },
             body: JSON.stringify({ extra }),
           }).then(
-            (response) => {
+            async (response) => {
               if (response.status === 200) patches.accepted++;
               else if (response.status === 400) patches.refused++;
-              else patches.other++;
+              else countOther(`${response.status} ${(await response.text().catch(() => '')).slice(0, 120)}`);
             },
-            () => void patches.other++,
+            (/** @type {unknown} */ error) =>
+              countOther(
+                `no answer: ${error instanceof Error ? (error.cause ?? error).toString() : String(error)}`,
+              ),
           ),
         );
       }
@@ -358,6 +367,7 @@ export async function runHostile(args) {
     ['check', 'result', 'value'],
     checks.map((check) => [check.name, check.ok ? 'pass' : 'FAIL', check.value]),
   );
+  for (const [answer, count] of otherAnswers) console.log(`  PATCH answered ${count} ×: ${answer}`);
   for (const d of unfinished.slice(0, 10))
     console.log(`  unfinished: ${d.hostname} ${d.event_type} ${d.id} ${d.status} ${d.last_error ?? ''}`);
   for (const r of afterRecorded.slice(0, 10))

@@ -155,7 +155,7 @@ describe('ops commands (built, run as processes against real Postgres and Kafka)
     try {
       // A long transaction holding the tables a migration references (as a slow report would).
       await holder.query('BEGIN');
-      await holder.query('LOCK TABLE site, lead, endpoint, delivery IN ACCESS EXCLUSIVE MODE');
+      await holder.query('LOCK TABLE site, lead, endpoint, delivery, lead_erasure IN ACCESS EXCLUSIVE MODE');
       const blocked = await run(commands.migrate, [], { DATABASE_URL: db.url, MIGRATION_LOCK_TIMEOUT: '1s' });
       expect(blocked.code).toBe(1);
       expect(blocked.stderr).toMatch(/lock timeout/);

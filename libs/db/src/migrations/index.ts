@@ -12,6 +12,7 @@ import { EndpointPolicy1765000000800 } from './1765000000800-EndpointPolicy.js';
 import { LeadPrivacy1765000024000 } from './1765000024000-LeadPrivacy.js';
 import { LeadDeletedEvent1765000024200 } from './1765000024200-LeadDeletedEvent.js';
 import { Retention1765000024300 } from './1765000024300-Retention.js';
+import { LeadDeletedFanOut1765000024400 } from './1765000024400-LeadDeletedFanOut.js';
 
 /** Every migration, in order. Listed explicitly so bundles and tests need no file globbing. */
 export const MIGRATIONS = [
@@ -29,4 +30,5 @@ export const MIGRATIONS = [
   LeadPrivacy1765000024000,
   LeadDeletedEvent1765000024200,
   Retention1765000024300,
+  LeadDeletedFanOut1765000024400,
 ];

@@ -128,7 +128,8 @@ const SUPERSEDED = `
  * A new delivery is created already leased to the caller (one statement where a claim would be a second one).
  * Leads are locked in id order first. For lead.created, the lead's `zapier_status` follows the `zapier` delivery:
  * PENDING when one was created, NOT_CONFIGURED when there is none at all; a lead with no zapier delivery is marked
- * fanned out here (one with a zapier delivery is marked when that delivery's first outcome is recorded).
+ * fanned out here (one with a zapier delivery is marked when that delivery's first outcome is recorded). A
+ * lead.updated and a lead.deleted are marked fanned out here (`lead_update`, `lead_erasure`).
  * Returns the created deliveries with their lease, and the ones that existed already (the caller claims those).
  */
 const FAN_OUT_BATCH = `
@@ -192,6 +193,12 @@ const FAN_OUT_BATCH = `
   ), marked_updates AS (
     UPDATE lead_update SET fanned_out_at = now()
       FROM lead_row lr WHERE lead_update.event_id = lr.event_id AND lead_update.fanned_out_at IS NULL
+  ), marked_erasures AS (
+    -- From the input, not lead_row: a lead.deleted whose lead row is gone (its site deleted) has nothing to fan
+    -- out to, and is done too (the stranded sweep would otherwise publish it again and again).
+    UPDATE lead_erasure SET fanned_out_at = now()
+      FROM input WHERE lead_erasure.event_id = input.event_id AND input.event_type = '${LEAD_DELETED_TYPE}'
+       AND lead_erasure.fanned_out_at IS NULL
   )
   SELECT c.event_id, 'created' AS kind, c.id AS delivery_id, c.endpoint_id, c.lock_token, c.locked_until,
          clock_timestamp() AS db_now, to_jsonb(e) AS endpoint, s.id AS site_id, s.hostname AS site_hostname,

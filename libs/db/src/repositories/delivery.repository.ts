@@ -364,7 +364,8 @@ export class DeliveryRepository {
 
   /**
    * What nothing will attempt again, put back on its path: PENDING deliveries not leased whose next attempt is
-   * overdue (past `olderThan`), and events never fanned out, created before `olderThan` — in both cases with no
+   * overdue (past `olderThan`), and events never fanned out (lead.created, lead.updated, and lead.deleted rebuilt
+   * from its erasure's audit row), created before `olderThan` — in both cases with no
    * unpublished outbox row of their lead waiting. A delivery goes back at the retry step it was at with the same
    * attempt number (so any late copy of its lost message stays a no-op); an event is published again to fan out
    * (idempotent). This should never find anything; when it does, a message was lost and this is what saves it.
@@ -428,6 +429,33 @@ export class DeliveryRepository {
           next({ event: event.type, delivery: null, attemptCount: 0, cycleStep: 0 }),
         );
         work.events.push({ eventId: event.id, leadId: update.lead_id, event: event.type });
+      }
+      const erasures: Array<{
+        lead_id: string;
+        site_id: string;
+        erased_at: Date;
+        reason: string;
+        event_id: string;
+      }> = await manager.query(
+        `SELECT e.lead_id, e.site_id, e.erased_at, e.reason, e.event_id FROM lead_erasure e
+            WHERE e.fanned_out_at IS NULL AND e.erased_at < $1 AND e.event_id IS NOT NULL
+              AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.aggregate_id = e.lead_id AND o.published_at IS NULL)
+            ORDER BY e.erased_at LIMIT $2 FOR UPDATE OF e SKIP LOCKED`,
+        [olderThan, limit],
+      );
+      for (const erasure of erasures) {
+        const event = buildLeadDeletedEvent(erasure.event_id, new Date(erasure.erased_at), {
+          leadId: erasure.lead_id,
+          siteId: erasure.site_id,
+          reason: erasure.reason as LeadDeletedReason,
+        });
+        await this.publish(
+          manager,
+          erasure.lead_id,
+          event,
+          next({ event: event.type, delivery: null, attemptCount: 0, cycleStep: 0 }),
+        );
+        work.events.push({ eventId: event.id, leadId: erasure.lead_id, event: event.type });
       }
       if (work.deliveries.length || work.events.length) await notifyOutboxRelays(manager);
       return work;

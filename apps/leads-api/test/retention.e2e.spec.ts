@@ -39,10 +39,11 @@ describe('retention sweep and site deletion (real Postgres)', () => {
       createTestKafka('retention'),
       WebhookReceiver.start(),
     ]);
-    // Two replicas on one database: their sweeps race in the last test.
+    // Two replicas on one database: their sweeps race in the last test. The replica's timer is on (its first sweep
+    // would come in 6 hours, long after the tests) for its metrics.
     [{ app }, { app: replica }] = await Promise.all([
       createTestLeadsApi(db, kafka, settings),
-      createTestLeadsApi(db, kafka, settings),
+      createTestLeadsApi(db, kafka, { ...settings, RETENTION_SWEEP_INTERVAL: '6h' }),
     ]);
   });
 
@@ -217,11 +218,18 @@ describe('retention sweep and site deletion (real Postgres)', () => {
     expect((await leadRow(aged)).erased_at).toBeNull();
   });
 
-  it('exports what each sweep did as metrics', async () => {
+  it('exports what each sweep did as metrics, and the interval (0: off) with every outcome from 0 for the alerts', async () => {
+    const before = await app.get(Registry).metrics();
+    expect(before).toMatch(/leadhooks_retention_sweeps_total\{[^}]*outcome="failed"[^}]*\} 0\n/);
+    expect(before).toMatch(/leadhooks_retention_sweep_interval_seconds\{[^}]*\} 0\n/);
+    expect(await replica.get(Registry).metrics()).toMatch(
+      /leadhooks_retention_sweep_interval_seconds\{[^}]*\} 21600\n/,
+    );
     const site = await newSite(2);
     await leadOf(site, 3);
     await sweep();
     const metrics = await app.get(Registry).metrics();
+    expect(metrics).toMatch(/leadhooks_retention_last_sweep_timestamp_seconds\{[^}]*\} [1-9]/);
     expect(metrics).toMatch(/leadhooks_retention_leads_erased_total\{[^}]*reason="retention"[^}]*\} [1-9]/);
     expect(metrics).toMatch(/leadhooks_retention_attempt_texts_cleared_total\{[^}]*\} [1-9]/);
     expect(metrics).toMatch(/leadhooks_retention_inbound_logs_deleted_total\{[^}]*\} [1-9]/);

@@ -10,8 +10,11 @@ export class RetentionMetrics {
   /** `outcome`: `complete`, `partial` (stopped at RETENTION_MAX_BATCHES), `locked` (another replica), `failed`. */
   readonly sweeps: Counter<'outcome'>;
   readonly lastSweep: Gauge;
+  /** RETENTION_SWEEP_INTERVAL in seconds, 0 when the sweep is off: the alert on a stale sweep needs both. */
+  readonly sweepInterval: Gauge;
 
-  constructor(registry: Registry) {
+  /** @param sweepIntervalMs RETENTION_SWEEP_INTERVAL (0: off) */
+  constructor(registry: Registry, sweepIntervalMs: number) {
     this.leadsErased = new Counter({
       name: 'leadhooks_retention_leads_erased_total',
       help: 'Leads erased by retention, by reason (retention: the sweep; site_deleted: a site deletion)',
@@ -39,10 +42,18 @@ export class RetentionMetrics {
       labelNames: ['outcome'],
       registers: [registry],
     });
+    // Each outcome exported from the start: `increase()` counts the first failure only from a series already at 0.
+    for (const outcome of ['complete', 'partial', 'locked', 'failed']) this.sweeps.inc({ outcome }, 0);
     this.lastSweep = new Gauge({
       name: 'leadhooks_retention_last_sweep_timestamp_seconds',
       help: 'When this process last finished a retention sweep (complete or partial)',
       registers: [registry],
     });
+    this.sweepInterval = new Gauge({
+      name: 'leadhooks_retention_sweep_interval_seconds',
+      help: 'How often each process tries a retention sweep (RETENTION_SWEEP_INTERVAL; 0: the sweep is off)',
+      registers: [registry],
+    });
+    this.sweepInterval.set(Math.max(0, sweepIntervalMs) / 1000);
   }
 }

@@ -2,6 +2,8 @@ import { Module } from '@nestjs/common';
 import { Registry } from 'prom-client';
 import { DbModule } from '@leadhooks/db';
 import { ObservabilityModule } from '@leadhooks/observability';
+import { LEADS_API_CONFIG } from '../config/config.module.js';
+import type { LeadsApiConfig } from '../config/leads-api.config.js';
 import { RetentionMetrics } from '../metrics/retention-metrics.js';
 import { RetentionSweeper } from './retention-sweep.service.js';
 
@@ -9,7 +11,12 @@ import { RetentionSweeper } from './retention-sweep.service.js';
 @Module({
   imports: [ObservabilityModule, DbModule],
   providers: [
-    { provide: RetentionMetrics, inject: [Registry], useFactory: (r: Registry) => new RetentionMetrics(r) },
+    {
+      provide: RetentionMetrics,
+      inject: [Registry, LEADS_API_CONFIG],
+      useFactory: (r: Registry, config: LeadsApiConfig) =>
+        new RetentionMetrics(r, config.retention.intervalMs),
+    },
     RetentionSweeper,
   ],
   exports: [RetentionMetrics, RetentionSweeper],

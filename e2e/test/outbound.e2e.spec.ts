@@ -6,6 +6,7 @@ import { DeliveryAttemptEntity, DeliveryEntity } from '@leadhooks/db';
 import {
   createTestDatabase,
   createTestKafka,
+  TYPEFORM_FORM_RESPONSE,
   type ReceivedRequest,
   type TestDatabase,
   type TestKafka,
@@ -172,6 +173,49 @@ describe('outbound mapping, signature prefix and per-endpoint policy (built apps
     expect(syntax.status).toBe(400);
     expect(syntax.body.message).toMatch(/\(at \d+\)/);
     expect((await admin('PATCH', `/v1/admin/endpoints/${bare.id}`, { mapping: '{"a": ' })).status).toBe(400);
+  });
+
+  it('takes a Typeform request through an inbound source to a custom-mapped endpoint: the body is exactly the mapping output, signed over those bytes', async () => {
+    const site = await createSite(api, 'typeform-crm.test', null, false);
+    const crm = await addEndpoint(site.id, {
+      name: 'crm',
+      url: `${base()}/typeform-crm/leads`,
+      format: 'custom',
+      mapping: MAPPING,
+      auth: 'hmac_sha256_hex',
+      signature_prefix: '',
+    });
+    const made = await admin<{ token: string }>('POST', `/v1/admin/sites/${site.id}/sources`, {
+      name: 'Typeform',
+      preset: 'typeform',
+      secret: 'typeform-secret',
+    });
+    expect(made.status).toBe(201);
+    // As Typeform sends it: the form_response JSON, signed base64 HMAC-SHA256 of the raw body with the secret.
+    const body = JSON.stringify(TYPEFORM_FORM_RESPONSE);
+    const posted = await fetch(`${api.url}/v1/inbound/${made.body.token}`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'typeform-signature': `sha256=${createHmac('sha256', 'typeform-secret').update(body).digest('base64')}`,
+      },
+      body,
+    });
+    expect(posted.status).toBe(201);
+
+    const [request] = await waitUntil(
+      'the Typeform lead at the CRM',
+      () => to('/typeform-crm/').length === 1 && to('/typeform-crm/'),
+      { timeoutMs: 30_000 },
+    );
+    // The preset maps the answers to the lead (email and first name); the endpoint's mapping shapes the body.
+    expect(request.body).toBe(
+      '{"contact":{"email":"laura@example.com","name":"LAURA"},"event":"lead.created","site":"typeform-crm.test","attempt":1}',
+    );
+    const digest = createHmac('sha256', crm.secret).update(Buffer.from(request.body, 'utf8')).digest('hex');
+    expect(header(request, 'x-webhook-signature')).toBe(digest);
+    await settle();
+    expect(to('/typeform-crm/')).toHaveLength(1);
   });
 
   it('ends a delivery whose mapping fails FAILED with reason mapping, no request, nothing against the receiver; replayed once fixed', async () => {
